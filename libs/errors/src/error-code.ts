@@ -1,0 +1,25 @@
+/** Every error the platform reports carries one of these codes, on every transport. */
+export enum ErrorCode {
+  InvalidArgument = 'INVALID_ARGUMENT',
+  InvalidDocument = 'INVALID_DOCUMENT',
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  PermissionDenied = 'PERMISSION_DENIED',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  PreconditionFailed = 'PRECONDITION_FAILED',
+  NotDeployed = 'NOT_DEPLOYED',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  ToolFailed = 'TOOL_FAILED',
+  OutputInvalid = 'OUTPUT_INVALID',
+  Unavailable = 'UNAVAILABLE',
+  Timeout = 'TIMEOUT',
+  Internal = 'INTERNAL',
+}
+
+const codes = new Set<string>(Object.values(ErrorCode));
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return codes.has(value);
+}

@@ -1,0 +1,3 @@
+export { ErrorCode, isErrorCode } from './error-code.js';
+export { AppError, isAppError, toAppError, type AppErrorOptions } from './app-error.js';
+export { httpStatusOf, dispositionOf, assertUnreachable, type Disposition } from './mapping.js';
