@@ -16,20 +16,47 @@ const projects = {
   'libs/messaging': ['errors', 'config', 'contracts', 'observability'],
   'libs/persistence': ['config', 'observability'],
   'libs/testing': [],
-  'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging'],
-  'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence'],
-  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging'],
-  'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence'],
-  'services/deployment': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence'],
-  'services/orchestrator': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence'],
-  'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging'],
-  'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging'],
-  'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence'],
+  'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
+  'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/deployment': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/orchestrator': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   e2e: ['contracts', 'testing'],
 };
 
 const json = (value) => JSON.stringify(value, null, 2) + '\n';
 const write = (dir, file, content) => writeFileSync(join(root, dir, file), content);
+
+/** Real services each project's integration tests need (located once per run by globalSetup). */
+const realServices = {
+  'libs/messaging': ['nats'],
+  'libs/persistence': ['postgres', 'redis'],
+  'libs/observability': [],
+  'libs/runtime': ['nats'],
+  'libs/testing': ['postgres', 'redis', 'nats', 'neo4j'],
+  'services/gateway': ['nats'],
+  'services/blueprints': ['postgres', 'nats'],
+  'services/validation': ['redis', 'nats'],
+  'services/compilation': ['postgres', 'redis', 'nats'],
+  'services/deployment': ['postgres', 'nats'],
+  'services/orchestrator': ['postgres', 'nats'],
+  'services/worker': ['nats'],
+  'services/health': ['redis', 'nats'],
+  'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
+};
+
+/** Integration tests locate the real services once per run (and fail naming a missing one). */
+function jestOverrides(dir, up) {
+  const globalSetup = `${up}libs/testing/dist/global-setup.js`; // built: Jest loads globalSetup outside moduleNameMapper
+  if (dir === 'e2e') return { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
+  if (dir === 'libs/errors' || dir === 'libs/config' || dir === 'libs/contracts') return {};
+  return { globalSetup: `<rootDir>/${globalSetup}`, globals: { afServices: realServices[dir] ?? [] } };
+}
 
 for (const [dir, deps] of Object.entries(projects)) {
   const depth = dir.split('/').length;
@@ -74,7 +101,7 @@ for (const [dir, deps] of Object.entries(projects)) {
   write(
     dir,
     'jest.config.js',
-    `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname${isE2e ? ", { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 120_000 }" : ''});\n`,
+    `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname, ${JSON.stringify(jestOverrides(dir, up))});\n`,
   );
 }
 console.log(`synced ${Object.keys(projects).length} projects`);

@@ -1,0 +1,2 @@
+export { env, ConfigVarError, type VarSpec, type ConfigSpec, type ConfigOf } from './spec.js';
+export { loadConfig, describeConfig, ConfigError, type ConfigProblem } from './load.js';

@@ -1,0 +1,35 @@
+export * from './gen/af/v1/common_pb.js';
+export * from './gen/af/v1/blueprints_pb.js';
+export * from './gen/af/v1/validation_pb.js';
+export * from './gen/af/v1/compilation_pb.js';
+export * from './gen/af/v1/deployments_pb.js';
+export * from './gen/af/v1/runs_pb.js';
+export * from './gen/af/v1/health_pb.js';
+export * from './gen/af/v1/memory_pb.js';
+export {
+  requestSubjects,
+  eventSubjects,
+  isRequestSubject,
+  isEventSubject,
+  type RequestSubject,
+  type EventSubject,
+  type DurableEventSubject,
+  type RequestSchema,
+  type ResponseSchema,
+  type EventSchema,
+} from './subjects.js';
+export {
+  streams,
+  consumers,
+  kvBuckets,
+  consumersOwnedBy,
+  queueGroupOf,
+  type StreamDefinition,
+  type StreamName,
+  type ConsumerDefinition,
+  type ConsumerName,
+  type KvBucketDefinition,
+} from './streams.js';
+export { serviceNames, defaultHttpPorts, type ServiceName } from './services.js';
+export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
+export { Headers } from './headers.js';

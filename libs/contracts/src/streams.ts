@@ -1,0 +1,121 @@
+import type { DurableEventSubject } from './subjects.js';
+import type { ServiceName } from './services.js';
+
+export interface StreamDefinition {
+  name: string;
+  subjects: readonly DurableEventSubject[];
+  /** workqueue: a message is removed once acked; limits: kept for replay/audit until max age. */
+  retention: 'workqueue' | 'limits';
+  storage: 'file';
+  /** Publishes with the same Nats-Msg-Id inside this window are stored once. */
+  duplicateWindowMs: number;
+  maxAgeMs: number;
+  replicas: number;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export const streams = {
+  AF_RUNS: {
+    name: 'AF_RUNS',
+    subjects: ['af.v1.runs.execute'],
+    retention: 'workqueue',
+    storage: 'file',
+    duplicateWindowMs: 10 * 60 * 1000,
+    maxAgeMs: 7 * DAY,
+    replicas: 1,
+  },
+  AF_EVENTS: {
+    name: 'AF_EVENTS',
+    subjects: [
+      'af.v1.runs.event.started',
+      'af.v1.runs.event.succeeded',
+      'af.v1.runs.event.failed',
+      'af.v1.deployments.event.activated',
+      'af.v1.blueprints.event.versioned',
+    ],
+    retention: 'limits',
+    storage: 'file',
+    duplicateWindowMs: 10 * 60 * 1000,
+    maxAgeMs: 30 * DAY,
+    replicas: 1,
+  },
+} as const satisfies Record<string, StreamDefinition>;
+
+export type StreamName = keyof typeof streams;
+
+export interface ConsumerDefinition {
+  stream: StreamName;
+  durable: string;
+  /** One filter per consumer: NATS 2.9 has no multi-filter consumers. */
+  filterSubject: string;
+  /** Subjects this consumer delivers; the owner must have a handler for each. */
+  subjects: readonly DurableEventSubject[];
+  owner: ServiceName;
+  ackWaitMs: number;
+  maxDeliver: number;
+  maxAckPending: number;
+  /** How many messages one instance handles at once. */
+  concurrency: number;
+}
+
+export const consumers = {
+  'worker-runs': {
+    stream: 'AF_RUNS',
+    durable: 'worker-runs',
+    filterSubject: 'af.v1.runs.execute',
+    subjects: ['af.v1.runs.execute'],
+    owner: 'worker',
+    ackWaitMs: 60_000,
+    maxDeliver: 5,
+    maxAckPending: 256,
+    concurrency: 4,
+  },
+  'orchestrator-run-events': {
+    stream: 'AF_EVENTS',
+    durable: 'orchestrator-run-events',
+    filterSubject: 'af.v1.runs.event.>',
+    subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed'],
+    owner: 'orchestrator',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 1024,
+    concurrency: 8,
+  },
+  'memory-run-events': {
+    stream: 'AF_EVENTS',
+    durable: 'memory-run-events',
+    filterSubject: 'af.v1.runs.event.>',
+    subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed'],
+    owner: 'memory',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 1024,
+    concurrency: 4,
+  },
+} as const satisfies Record<string, ConsumerDefinition>;
+
+export type ConsumerName = keyof typeof consumers;
+
+export function consumersOwnedBy(service: ServiceName): ConsumerDefinition[] {
+  return Object.values(consumers).filter((c) => c.owner === service);
+}
+
+export interface KvBucketDefinition {
+  bucket: string;
+  history: number;
+  storage: 'file';
+  description: string;
+}
+
+export const kvBuckets = {
+  activeDeployments: {
+    bucket: 'af_active_deployments',
+    history: 20,
+    storage: 'file',
+    description: 'The active deployment of each agent, key <tenant>.<agent>, value af.v1.ActiveDeployment',
+  },
+} as const satisfies Record<string, KvBucketDefinition>;
+
+/** Subject of the core NATS heartbeat and the queue group every request handler joins. */
+export const queueGroupOf = (service: ServiceName): string => `af.${service}`;

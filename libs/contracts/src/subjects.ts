@@ -1,0 +1,73 @@
+import type { DescMessage } from '@bufbuild/protobuf';
+import {
+  BlueprintVersionedSchema,
+  BlueprintVersionReplySchema,
+  CreateBlueprintRequestSchema,
+  GetBlueprintRequestSchema,
+  UpdateBlueprintRequestSchema,
+} from './gen/af/v1/blueprints_pb.js';
+import { HeartbeatSchema } from './gen/af/v1/common_pb.js';
+import { ArtifactReplySchema, CompileReplySchema, CompileRequestSchema, GetArtifactRequestSchema } from './gen/af/v1/compilation_pb.js';
+import { CreateDeploymentRequestSchema, DeploymentActivatedSchema, DeploymentReplySchema } from './gen/af/v1/deployments_pb.js';
+import { MeshStatusReplySchema, MeshStatusRequestSchema } from './gen/af/v1/health_pb.js';
+import { ListEpisodesReplySchema, ListEpisodesRequestSchema } from './gen/af/v1/memory_pb.js';
+import {
+  ExecuteRunSchema,
+  GetRunRequestSchema,
+  RunFailedSchema,
+  RunReplySchema,
+  RunStartedSchema,
+  RunSucceededSchema,
+  SubmitRunReplySchema,
+  SubmitRunRequestSchema,
+} from './gen/af/v1/runs_pb.js';
+import { ValidateBlueprintReplySchema, ValidateBlueprintRequestSchema } from './gen/af/v1/validation_pb.js';
+import type { ServiceName } from './services.js';
+
+/**
+ * Queries and synchronous commands: core NATS request/reply, served by one queue group (the
+ * owning service). The subject is the wire contract: never rename it, add `af.v2.…` instead.
+ */
+export const requestSubjects = {
+  'af.v1.blueprints.create': { owner: 'blueprints', request: CreateBlueprintRequestSchema, response: BlueprintVersionReplySchema },
+  'af.v1.blueprints.update': { owner: 'blueprints', request: UpdateBlueprintRequestSchema, response: BlueprintVersionReplySchema },
+  'af.v1.blueprints.get': { owner: 'blueprints', request: GetBlueprintRequestSchema, response: BlueprintVersionReplySchema },
+  'af.v1.validation.validate': { owner: 'validation', request: ValidateBlueprintRequestSchema, response: ValidateBlueprintReplySchema },
+  'af.v1.compilation.compile': { owner: 'compilation', request: CompileRequestSchema, response: CompileReplySchema },
+  'af.v1.compilation.artifact.get': { owner: 'compilation', request: GetArtifactRequestSchema, response: ArtifactReplySchema },
+  'af.v1.deployments.create': { owner: 'deployment', request: CreateDeploymentRequestSchema, response: DeploymentReplySchema },
+  'af.v1.runs.submit': { owner: 'orchestrator', request: SubmitRunRequestSchema, response: SubmitRunReplySchema },
+  'af.v1.runs.get': { owner: 'orchestrator', request: GetRunRequestSchema, response: RunReplySchema },
+  'af.v1.health.status': { owner: 'health', request: MeshStatusRequestSchema, response: MeshStatusReplySchema },
+  'af.v1.memory.episodes.list': { owner: 'memory', request: ListEpisodesRequestSchema, response: ListEpisodesReplySchema },
+} as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
+
+/**
+ * Events and commands that must not be lost travel on JetStream (`stream` set); a few
+ * best-effort signals (heartbeats) use core NATS (`stream: null`).
+ */
+export const eventSubjects = {
+  'af.v1.runs.execute': { stream: 'AF_RUNS', event: ExecuteRunSchema },
+  'af.v1.runs.event.started': { stream: 'AF_EVENTS', event: RunStartedSchema },
+  'af.v1.runs.event.succeeded': { stream: 'AF_EVENTS', event: RunSucceededSchema },
+  'af.v1.runs.event.failed': { stream: 'AF_EVENTS', event: RunFailedSchema },
+  'af.v1.deployments.event.activated': { stream: 'AF_EVENTS', event: DeploymentActivatedSchema },
+  'af.v1.blueprints.event.versioned': { stream: 'AF_EVENTS', event: BlueprintVersionedSchema },
+  'af.v1.health.heartbeat': { stream: null, event: HeartbeatSchema },
+} as const satisfies Record<string, { stream: string | null; event: DescMessage }>;
+
+export type RequestSubject = keyof typeof requestSubjects;
+export type EventSubject = keyof typeof eventSubjects;
+export type DurableEventSubject = { [S in EventSubject]: (typeof eventSubjects)[S]['stream'] extends null ? never : S }[EventSubject];
+
+export type RequestSchema<S extends RequestSubject> = (typeof requestSubjects)[S]['request'];
+export type ResponseSchema<S extends RequestSubject> = (typeof requestSubjects)[S]['response'];
+export type EventSchema<S extends EventSubject> = (typeof eventSubjects)[S]['event'];
+
+export function isRequestSubject(subject: string): subject is RequestSubject {
+  return Object.hasOwn(requestSubjects, subject);
+}
+
+export function isEventSubject(subject: string): subject is EventSubject {
+  return Object.hasOwn(eventSubjects, subject);
+}

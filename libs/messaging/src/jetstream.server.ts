@@ -1,0 +1,280 @@
+import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
+import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { lastValueFrom, isObservable } from 'rxjs';
+import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
+import {
+  ErrorReplySchema,
+  eventSubjects,
+  Headers,
+  consumersOwnedBy,
+  isEventSubject,
+  isRequestSubject,
+  queueGroupOf,
+  requestSubjects,
+  type ConsumerDefinition,
+  type ServiceName,
+} from '@af/contracts';
+import { AppError, ErrorCode, dispositionOf, toAppError } from '@af/errors';
+import { RequestContext, SpanKind, extractTraceContext, withSpan, type Logger, type MetricsRegistry } from '@af/observability';
+import { context as otelContext } from '@opentelemetry/api';
+import { decode, encode } from './codec.js';
+import { MessageContext } from './message-context.js';
+
+export interface JetStreamServerOptions {
+  service: ServiceName;
+  connection: NatsConnection;
+  logger: Logger;
+  metrics: MetricsRegistry;
+}
+
+/**
+ * A Nest transport over NATS: `@MessagePattern<string>(subject)` methods answer request/reply
+ * in the service's queue group; `@EventPattern<string>(subject)` methods consume the durable
+ * JetStream consumers the service owns (see @af/contracts `consumers`). Success acks; a thrown
+ * AppError is mapped to nak-with-delay or term by its code.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly consuming: ConsumerMessages[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly opts: JetStreamServerOptions) {
+    super();
+  }
+
+  on(): never {
+    throw new Error('JetStreamServer does not support event listeners');
+  }
+
+  unwrap<T>(): T {
+    return this.opts.connection as T;
+  }
+
+  async listen(callback: (...optionalParams: unknown[]) => unknown): Promise<void> {
+    try {
+      this.verifyHandlers();
+      this.serveRequests();
+      for (const consumer of consumersOwnedBy(this.opts.service)) await this.consume(consumer);
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops taking work, lets handlers in flight finish (their acks go out), then returns. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    for (const messages of this.consuming) await messages.close().catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private verifyHandlers(): void {
+    const service = this.opts.service;
+    for (const [pattern, handler] of this.messageHandlers) {
+      if (handler.isEventHandler) {
+        if (!isEventSubject(pattern)) throw new Error(`@EventPattern('${pattern}') is not an event subject of @af/contracts`);
+        const covered = consumersOwnedBy(service).some((c) => (c.subjects as readonly string[]).includes(pattern));
+        if (!covered && eventSubjects[pattern].stream !== null) {
+          throw new Error(`@EventPattern('${pattern}') in ${service}: no durable consumer owned by ${service} delivers it`);
+        }
+      } else if (!isRequestSubject(pattern)) {
+        throw new Error(`@MessagePattern('${pattern}') is not a request subject of @af/contracts`);
+      } else if (requestSubjects[pattern].owner !== service) {
+        throw new Error(`@MessagePattern('${pattern}') belongs to ${requestSubjects[pattern].owner}, not ${service}`);
+      }
+    }
+    for (const consumer of consumersOwnedBy(service)) {
+      for (const subject of consumer.subjects) {
+        if (!this.messageHandlers.get(subject)?.isEventHandler) throw new Error(`${service} owns consumer ${consumer.durable} but has no @EventPattern('${subject}')`);
+      }
+    }
+  }
+
+  private serveRequests(): void {
+    for (const [pattern, handler] of this.messageHandlers) {
+      if (handler.isEventHandler) {
+        if (isEventSubject(pattern) && eventSubjects[pattern].stream === null) {
+          const sub = this.opts.connection.subscribe(pattern, {
+            callback: (err, msg) => {
+              if (!err) this.track(this.handleCoreEvent(pattern, msg));
+            },
+          });
+          this.subscriptions.push(sub);
+        }
+        continue;
+      }
+      const sub = this.opts.connection.subscribe(pattern, {
+        queue: queueGroupOf(this.opts.service),
+        callback: (err, msg) => {
+          if (err) {
+            this.opts.logger.error({ err, subject: pattern }, 'subscription error');
+            return;
+          }
+          this.track(this.answerRequest(pattern, msg));
+        },
+      });
+      this.subscriptions.push(sub);
+    }
+  }
+
+  private async consume(def: ConsumerDefinition): Promise<void> {
+    const js = jetstream(this.opts.connection);
+    const consumer = await js.consumers.get(def.stream, def.durable);
+    const messages = await consumer.consume({ max_messages: def.concurrency * 2 });
+    this.consuming.push(messages);
+    const slots = new Semaphore(def.concurrency);
+    void (async () => {
+      for await (const msg of messages) {
+        if (this.closed) {
+          msg.nak();
+          continue;
+        }
+        await slots.acquire();
+        this.track(this.handleJetStream(msg).finally(() => slots.release()));
+      }
+    })().catch((error: unknown) => this.opts.logger.error({ err: error, consumer: def.durable }, 'consumer loop stopped'));
+    this.opts.logger.info({ consumer: def.durable, stream: def.stream }, 'consuming');
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async answerRequest(subject: string, msg: Msg): Promise<void> {
+    if (!isRequestSubject(subject)) return;
+    const def = requestSubjects[subject];
+    const stop = this.opts.metrics.messageDuration.startTimer({ subject });
+    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.SERVER, async (ctx) => {
+      try {
+        const payload = decode(def.request, msg.data);
+        const result = await this.invoke(subject, payload, ctx);
+        msg.respond(encode(def.response as DescMessage, (result ?? {}) as MessageInitShape<DescMessage>), { headers: statusHeaders('ok') });
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ok' });
+      } catch (error) {
+        const appError = toAppError(error);
+        this.logFailure(subject, appError, error);
+        msg.respond(
+          encode(ErrorReplySchema, {
+            code: appError.code,
+            message: appError.message,
+            path: appError.path ?? '',
+            detailsJson: appError.details === undefined ? '' : JSON.stringify(appError.details),
+          }),
+          { headers: statusHeaders('error') },
+        );
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: appError.code });
+      } finally {
+        stop();
+      }
+    });
+  }
+
+  private async handleCoreEvent(subject: string, msg: Msg): Promise<void> {
+    if (!isEventSubject(subject)) return;
+    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.CONSUMER, async (ctx) => {
+      try {
+        await this.invoke(subject, decode(eventSubjects[subject].event, msg.data), ctx);
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ok' });
+      } catch (error) {
+        const appError = toAppError(error);
+        this.logFailure(subject, appError, error);
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: appError.code });
+      }
+    });
+  }
+
+  private async handleJetStream(msg: JsMsg): Promise<void> {
+    const subject = msg.subject;
+    const stop = this.opts.metrics.messageDuration.startTimer({ subject });
+    await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, async (ctx) => {
+      try {
+        if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);
+        const payload = decode(eventSubjects[subject].event, msg.data);
+        const keepAlive = setInterval(() => msg.working(), 10_000);
+        try {
+          await this.invoke(subject, payload, ctx);
+        } finally {
+          clearInterval(keepAlive);
+        }
+        msg.ack();
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ack' });
+      } catch (error) {
+        const appError = toAppError(error);
+        const disposition = dispositionOf(appError.code, msg.info.deliveryCount);
+        this.logFailure(subject, appError, error, { disposition, deliveryCount: msg.info.deliveryCount });
+        switch (disposition.kind) {
+          case 'ack':
+            msg.ack();
+            break;
+          case 'nak':
+            msg.nak(disposition.delayMs);
+            break;
+          case 'term':
+            msg.term(`${appError.code}: ${appError.message}`);
+            break;
+        }
+        this.opts.metrics.messagesHandled.inc({ subject, outcome: disposition.kind });
+      } finally {
+        stop();
+      }
+    });
+  }
+
+  private async invoke(subject: string, payload: unknown, ctx: MessageContext): Promise<unknown> {
+    const handler = this.getHandlerByPattern(subject);
+    if (!handler) throw new AppError(ErrorCode.Unavailable, `no handler for ${subject}`);
+    const result: unknown = await handler(payload, ctx);
+    return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;
+  }
+
+  private withMessageScope(
+    subject: string,
+    hdrs: MsgHdrs | undefined,
+    deliveryCount: number,
+    streamSequence: number,
+    kind: SpanKind,
+    fn: (ctx: MessageContext) => Promise<void>,
+  ): Promise<void> {
+    const correlationId = hdrs?.get(Headers.correlationId) || RequestContext.newCorrelationId();
+    const tenantId = hdrs?.get(Headers.tenantId) || undefined;
+    const parent = extractTraceContext({ get: (k) => hdrs?.get(k) || undefined, set: () => undefined });
+    const ctx = new MessageContext([{ subject, headers: hdrs, correlationId, deliveryCount, streamSequence }]);
+    return otelContext.with(parent, () =>
+      RequestContext.run({ correlationId, subject, ...(tenantId ? { tenantId } : {}) }, () =>
+        withSpan(`process ${subject}`, { kind, attributes: { 'messaging.destination': subject, 'messaging.delivery_count': deliveryCount } }, () => fn(ctx)),
+      ),
+    );
+  }
+
+  private logFailure(subject: string, appError: AppError, original: unknown, extra: Record<string, unknown> = {}): void {
+    const level = appError.code === ErrorCode.Internal ? 'error' : 'warn';
+    this.opts.logger[level]({ subject, code: appError.code, path: appError.path, err: appError.code === ErrorCode.Internal ? original : undefined, ...extra }, appError.message);
+  }
+}
+
+function statusHeaders(status: 'ok' | 'error'): MsgHdrs {
+  const h = natsHeaders();
+  h.set(Headers.status, status);
+  return h;
+}
+
+class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}

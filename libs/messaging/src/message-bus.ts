@@ -1,0 +1,112 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { headers as natsHeaders, NoRespondersError, TimeoutError, RequestError, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { MessageInitShape, MessageShape } from '@bufbuild/protobuf';
+import {
+  ErrorReplySchema,
+  eventSubjects,
+  Headers,
+  requestSubjects,
+  type DurableEventSubject,
+  type EventSchema,
+  type EventSubject,
+  type RequestSchema,
+  type RequestSubject,
+  type ResponseSchema,
+} from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
+import { RequestContext, SpanKind, injectTraceContext, withSpan } from '@af/observability';
+import { decode, encode } from './codec.js';
+import { JETSTREAM_CLIENT, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
+import type { MessagingOptions } from './messaging.options.js';
+
+export interface SendOptions {
+  /** Overrides the tenant of the current request context. */
+  tenantId?: string;
+  timeoutMs?: number;
+}
+
+export interface PublishOptions {
+  /** De-duplication id: the same id inside the stream's window is stored once. */
+  msgId: string;
+  tenantId?: string;
+}
+
+/**
+ * The only way services talk to each other: typed by the subject map in @af/contracts, with
+ * tenant, correlation and trace headers taken from the current context.
+ */
+@Injectable()
+export class MessageBus {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JETSTREAM_CLIENT) private readonly js: JetStreamClient,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+  ) {}
+
+  async request<S extends RequestSubject>(
+    subject: S,
+    payload: MessageInitShape<RequestSchema<S>>,
+    opts: SendOptions = {},
+  ): Promise<MessageShape<ResponseSchema<S>>> {
+    const def = requestSubjects[subject];
+    return withSpan(`request ${subject}`, { kind: SpanKind.CLIENT, attributes: { 'messaging.destination': subject } }, async () => {
+      const hdrs = this.headersFor(opts.tenantId);
+      let reply;
+      try {
+        reply = await this.nc.request(subject, encode(def.request, payload), {
+          timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
+          headers: hdrs,
+        });
+      } catch (error) {
+        throw this.transportError(subject, def.owner, error);
+      }
+      if (reply.headers?.get(Headers.status) === 'error') {
+        const err = decode(ErrorReplySchema, reply.data);
+        throw AppError.fromWire(err.code, err.message, err.path, err.detailsJson);
+      }
+      return decode(def.response, reply.data) as MessageShape<ResponseSchema<S>>;
+    });
+  }
+
+  /** Publishes to JetStream and waits for the stream's ack: after it returns, the message is stored. */
+  async publish<S extends DurableEventSubject>(subject: S, payload: MessageInitShape<EventSchema<S>>, opts: PublishOptions): Promise<{ seq: number; duplicate: boolean }> {
+    const def = eventSubjects[subject];
+    return withSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination': subject, 'messaging.message.id': opts.msgId } }, async () => {
+      const hdrs = this.headersFor(opts.tenantId);
+      try {
+        const ack = await this.js.publish(subject, encode(def.event, payload), { msgID: opts.msgId, headers: hdrs });
+        return { seq: ack.seq, duplicate: ack.duplicate };
+      } catch (error) {
+        throw new AppError(ErrorCode.Unavailable, `could not store ${subject} on JetStream`, { cause: error });
+      }
+    });
+  }
+
+  /** Best-effort core NATS publish for signals whose loss is harmless (heartbeats). */
+  emit<S extends EventSubject>(subject: S, payload: MessageInitShape<EventSchema<S>>): void {
+    const def = eventSubjects[subject];
+    this.nc.publish(subject, encode(def.event, payload), { headers: this.headersFor(undefined) });
+  }
+
+  private headersFor(tenantOverride: string | undefined): MsgHdrs {
+    const ctx = RequestContext.current();
+    const hdrs = natsHeaders();
+    const tenant = tenantOverride ?? ctx?.tenantId;
+    if (tenant) hdrs.set(Headers.tenantId, tenant);
+    hdrs.set(Headers.correlationId, ctx?.correlationId ?? RequestContext.newCorrelationId());
+    injectTraceContext({ get: (k) => hdrs.get(k), set: (k, v) => hdrs.set(k, v) });
+    return hdrs;
+  }
+
+  private transportError(subject: string, owner: string, error: unknown): AppError {
+    const cause = error instanceof RequestError && error.cause ? error.cause : error;
+    if (cause instanceof NoRespondersError || error instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())) {
+      return new AppError(ErrorCode.Unavailable, `the ${owner} service is not answering on ${subject}`, { cause: error });
+    }
+    if (cause instanceof TimeoutError || error instanceof TimeoutError) {
+      return new AppError(ErrorCode.Timeout, `the ${owner} service did not answer on ${subject} in time`, { cause: error });
+    }
+    return new AppError(ErrorCode.Unavailable, `request on ${subject} failed`, { cause: error });
+  }
+}

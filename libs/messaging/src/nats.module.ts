@@ -1,0 +1,151 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { connect } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { KV } from '@nats-io/kv';
+import { consumersOwnedBy, kvBuckets, streams, type KvBucketDefinition } from '@af/contracts';
+
+import { HealthService, LOGGER, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
+import { MessageBus } from './message-bus.js';
+import type { MessagingOptions } from './messaging.options.js';
+import { ensureConsumer, ensureKvBucket, ensureStream } from './provision.js';
+import { JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
+
+export async function connectNats(options: Pick<MessagingOptions, 'url' | 'service' | 'instanceId'>): Promise<NatsConnection> {
+  try {
+    return await connect({
+      servers: options.url,
+      name: `af-${options.service}-${options.instanceId}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1_000,
+      timeout: 5_000,
+    });
+  } catch (error) {
+    throw new Error(`cannot connect to NATS at ${options.url} (${(error as Error).message}); is nats-server with JetStream running?`, { cause: error });
+  }
+}
+
+/** Provisions every stream and bucket (idempotent) and the consumers this service owns. */
+export async function provisionFor(nc: NatsConnection, options: Pick<MessagingOptions, 'service'>, logger?: Logger): Promise<JetStreamManager> {
+  const jsm = await jetstreamManager(nc);
+  for (const def of Object.values(streams)) {
+    const outcome = await ensureStream(jsm, def);
+    logger?.debug({ stream: def.name, outcome }, 'stream provisioned');
+  }
+  for (const def of Object.values(kvBuckets)) await ensureKvBucket(nc, def);
+  for (const def of consumersOwnedBy(options.service)) {
+    const outcome = await ensureConsumer(jsm, def);
+    logger?.debug({ consumer: def.durable, outcome }, 'consumer provisioned');
+  }
+  return jsm;
+}
+
+/** Opens KV buckets by definition, once per process. */
+@Injectable()
+export class KvBuckets {
+  private readonly open = new Map<string, Promise<KV>>();
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+
+  get(def: KvBucketDefinition): Promise<KV> {
+    let kv = this.open.get(def.bucket);
+    if (!kv) {
+      kv = ensureKvBucket(this.nc, def);
+      this.open.set(def.bucket, kv);
+    }
+    return kv;
+  }
+}
+
+@ReadinessProbe('nats')
+@Injectable()
+export class NatsReadinessProbe implements ReadinessCheck {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+  ) {}
+
+  async check(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('connection closed');
+    await this.nc.flush();
+    await this.jsm.getAccountInfo();
+  }
+}
+
+/** Publishes this instance's readiness on af.v1.health.heartbeat every few seconds. */
+@Injectable()
+export class HeartbeatPublisher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly health: HealthService,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const interval = this.options.heartbeatIntervalMs ?? 5_000;
+    this.timer = setInterval(() => void this.beat(), interval);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async beat(): Promise<void> {
+    try {
+      const result = await this.health.readiness();
+      this.bus.emit('af.v1.health.heartbeat', {
+        service: this.options.service,
+        instanceId: this.options.instanceId,
+        ready: result.status === 'up',
+        version: process.env['npm_package_version'] ?? '0.1.0',
+        sentAtMs: BigInt(Date.now()),
+        checks: Object.fromEntries(Object.entries(result.checks).map(([k, v]) => [k, v.status])),
+      });
+    } catch (error) {
+      this.logger.debug({ err: error }, 'heartbeat not sent');
+    }
+  }
+}
+
+@Injectable()
+class NatsLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Drains: in-flight subscriptions finish, pending publishes flush, then the connection closes. */
+  async onApplicationShutdown(): Promise<void> {
+    if (this.nc.isClosed()) return;
+    await this.nc.drain().catch((error: unknown) => this.logger.warn({ err: error }, 'NATS drain failed'));
+  }
+}
+
+@Global()
+@Module({})
+export class NatsModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    return {
+      module: NatsModule,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: NATS_CONNECTION, useFactory: () => connectNats(options) },
+        {
+          provide: JETSTREAM_MANAGER,
+          inject: [NATS_CONNECTION, LOGGER],
+          useFactory: (nc: NatsConnection, logger: Logger) => provisionFor(nc, options, logger),
+        },
+        { provide: JETSTREAM_CLIENT, inject: [NATS_CONNECTION, JETSTREAM_MANAGER], useFactory: (nc: NatsConnection) => jetstream(nc) },
+        MessageBus,
+        KvBuckets,
+        NatsReadinessProbe,
+        HeartbeatPublisher,
+        NatsLifecycle,
+      ],
+      exports: [NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, MessageBus, KvBuckets],
+    };
+  }
+}
+

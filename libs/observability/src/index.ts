@@ -1,0 +1,18 @@
+export { RequestContext, type RequestContextData } from './context.js';
+export {
+  initTracing,
+  tracer,
+  currentTraceId,
+  currentSpanId,
+  withSpan,
+  injectTraceContext,
+  extractTraceContext,
+  SpanKind,
+  type HeaderCarrier,
+} from './tracing.js';
+export { createLogger, NestPinoLogger, type Logger } from './logger.js';
+export { MetricsRegistry } from './metrics.js';
+export { HealthService, HealthController, ReadinessProbe, type ReadinessCheck, type ProbeResult } from './health.js';
+export { MetricsController } from './metrics.controller.js';
+export { HttpMetricsInterceptor } from './http-metrics.interceptor.js';
+export { ObservabilityModule, LOGGER, type ObservabilityOptions } from './observability.module.js';

@@ -1,0 +1,17 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { MetricsRegistry } from './metrics.js';
+
+interface Reply {
+  header(name: string, value: string): Reply;
+  send(body: unknown): void;
+}
+
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: MetricsRegistry) {}
+
+  @Get()
+  async scrape(@Res() reply: Reply) {
+    reply.header('content-type', this.metrics.contentType).send(await this.metrics.text());
+  }
+}

@@ -1,0 +1,33 @@
+import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { ReadinessProbe, type ReadinessCheck } from '@af/observability';
+import { openDataSource, type ServiceDataSourceOptions } from './data-source.js';
+
+export const DATA_SOURCE = Symbol.for('af.persistence.dataSource');
+
+@ReadinessProbe('postgres')
+@Injectable()
+export class PostgresReadinessProbe implements ReadinessCheck, OnApplicationShutdown {
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
+
+  async check(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** The service's data source, connected and migrated before anything else starts. */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(options: ServiceDataSourceOptions): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [{ provide: DATA_SOURCE, useFactory: () => openDataSource(options) }, PostgresReadinessProbe],
+      exports: [DATA_SOURCE],
+    };
+  }
+}

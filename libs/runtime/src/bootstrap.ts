@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DynamicModule } from '@nestjs/common';
+import type { ServiceName } from '@af/contracts';
+import { HealthService, MetricsRegistry, NestPinoLogger, RequestContext, createLogger, initTracing, type Logger } from '@af/observability';
+import { JetStreamServer, NATS_CONNECTION } from '@af/messaging';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { HttpErrorFilter } from './http-error.filter.js';
+import { installHttpContext } from './http-context.js';
+
+export interface BootstrapOptions {
+  service: ServiceName;
+  http: { host: string; port: number; bodyLimitBytes: number };
+  logLevel: string;
+  shutdownTimeoutMs: number;
+  /** Builds the root module once logger and instance id exist. */
+  module: (runtime: { logger: Logger; instanceId: string }) => DynamicModule;
+  /** Extra Fastify setup (content-type parsers…) before routes are registered. */
+  configureHttp?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  logger: Logger;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots one service: tracing, JSON logs, Fastify HTTP (health, metrics, API), the NATS
+ * transport for its handlers and consumers, and a graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
+  initTracing();
+  const logger = createLogger(options.service, options.logLevel);
+  const instanceId = `${options.service}-${randomUUID().slice(0, 8)}`;
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.http.bodyLimitBytes,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const header = req.headers['x-correlation-id'];
+      return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : RequestContext.newCorrelationId();
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(options.module({ logger, instanceId }), adapter, {
+    logger: new NestPinoLogger(logger),
+    bufferLogs: false,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  installHttpContext(app);
+  await options.configureHttp?.(app);
+
+  app.connectMicroservice(
+    {
+      strategy: new JetStreamServer({
+        service: options.service,
+        connection: app.get<NatsConnection>(NATS_CONNECTION),
+        logger,
+        metrics: app.get(MetricsRegistry),
+      }),
+    },
+    { inheritAppConfig: true },
+  );
+
+  await app.startAllMicroservices();
+  await app.listen({ host: options.http.host, port: options.http.port });
+  app.get(HealthService).markStarted();
+  const url = `http://${options.http.host}:${options.http.port}`;
+  logger.info({ url, instanceId }, `${options.service} started`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info('shutting down: draining consumers and connections');
+      const timer = setTimeout(() => {
+        logger.error('shutdown timed out; exiting');
+        process.exit(1);
+      }, options.shutdownTimeoutMs);
+      timer.unref();
+      await app.close();
+      clearTimeout(timer);
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+  return { app, logger, url, close };
+}
+
+/** Entry-point helper: boots, and exits non-zero with a readable message when boot fails. */
+export async function runService(options: BootstrapOptions): Promise<void> {
+  try {
+    const running = await bootstrapService(options);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => void running.close().then(() => process.exit(0)));
+    }
+  } catch (error) {
+    createLogger(options.service).fatal({ err: error }, `${options.service} failed to start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,4 @@
+export { serviceSpecs, serviceUrl, tcpReachable, MissingServiceError, type ServiceKind, type ServiceSpec } from './services.js';
+export { locateServices, type LocatedService } from './locate.js';
+export { containerRuntimeAvailable } from './containers.js';
+export { testTenant, uniqueName } from './ids.js';

@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NatsModule } from '@af/messaging';
+import { ObservabilityModule, type Logger } from '@af/observability';
+import { PersistenceModule } from '@af/persistence';
+import type { OrchestratorConfig } from './config.js';
+import { orchestratorDataSource } from './persistence/data-source.js';
+import { RunsModule } from './runs/runs.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: OrchestratorConfig, runtime: { logger: Logger; instanceId: string }, schema?: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'orchestrator', logger: runtime.logger }),
+        NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
+        PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize)),
+        RunsModule,
+      ],
+    };
+  }
+}

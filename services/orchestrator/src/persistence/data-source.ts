@@ -1,0 +1,9 @@
+import type { ServiceDataSourceOptions } from '@af/persistence';
+import { CreateRuns1732250000000 } from './migrations/1732250000000-create-runs.js';
+import { RunEntity } from './run.entity.js';
+
+export const ORCHESTRATOR_SCHEMA = 'orchestrator';
+
+export function orchestratorDataSource(url: string, schema = ORCHESTRATOR_SCHEMA, poolSize?: number): ServiceDataSourceOptions {
+  return { url, schema, entities: [RunEntity], migrations: [CreateRuns1732250000000], ...(poolSize ? { poolSize } : {}) };
+}

@@ -1,0 +1,58 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+@Entity({ name: 'runs' })
+@Index(['tenantId', 'agent', 'createdAt'])
+export class RunEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId!: string;
+
+  @Column('text')
+  agent!: string;
+
+  @Column('int')
+  version!: number;
+
+  @Column('text', { name: 'artifact_hash' })
+  artifactHash!: string;
+
+  @Column('text')
+  status!: RunStatus;
+
+  @Column('jsonb')
+  input!: object;
+
+  @Column('jsonb', { nullable: true })
+  /** Any JSON value the agent produced (jsonb). */
+  output!: object | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: { code: string; message: string; path?: string } | null;
+
+  @Column('int', { default: 0 })
+  attempts!: number;
+
+  @Column('text', { name: 'trace_id' })
+  traceId!: string;
+
+  @Column('text', { name: 'correlation_id' })
+  correlationId!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'started_at', nullable: true })
+  startedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'finished_at', nullable: true })
+  finishedAt!: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, Repository } from 'typeorm';
+import type { TenantId } from '@af/contracts';
+import { DATA_SOURCE } from '@af/persistence';
+import { RunEntity, type JsonValue, type RunStatus } from '../persistence/run.entity.js';
+
+export interface NewRun {
+  id: string;
+  agent: string;
+  version: number;
+  artifactHash: string;
+  input: object;
+  traceId: string;
+  correlationId: string;
+}
+
+/** Runs of one tenant; every query is scoped by tenant id. Status only moves forward. */
+@Injectable()
+export class RunRepository {
+  private readonly runs: Repository<RunEntity>;
+
+  constructor(@Inject(DATA_SOURCE) dataSource: DataSource) {
+    this.runs = dataSource.getRepository(RunEntity);
+  }
+
+  async create(tenantId: TenantId, run: NewRun): Promise<RunEntity> {
+    const entity = this.runs.create({ ...run, tenantId, status: 'queued', attempts: 0, output: null, error: null, startedAt: null, finishedAt: null });
+    await this.runs.insert(entity);
+    return (await this.find(tenantId, run.id)) as RunEntity;
+  }
+
+  find(tenantId: TenantId, id: string): Promise<RunEntity | null> {
+    return this.runs.findOneBy({ tenantId, id });
+  }
+
+  /** queued|running → running; counts the attempt. A finished run is left alone (redelivery after finish). */
+  async markRunning(tenantId: TenantId, id: string, attempt: number, at: Date): Promise<boolean> {
+    const result = await this.runs
+      .createQueryBuilder()
+      .update(RunEntity)
+      .set({ status: 'running', attempts: () => `GREATEST(attempts, ${Math.trunc(attempt)})`, startedAt: () => `COALESCE(started_at, :at)` })
+      .setParameters({ at })
+      .where('tenant_id = :tenantId AND id = :id AND status IN (:...from)', { tenantId, id, from: ['queued', 'running'] satisfies RunStatus[] })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Only a run not yet finished can finish: a duplicate result event changes nothing. */
+  async finish(
+    tenantId: TenantId,
+    id: string,
+    outcome: { status: 'succeeded'; output: JsonValue; attempt: number } | { status: 'failed'; error: { code: string; message: string; path?: string }; attempt: number },
+    at: Date,
+  ): Promise<boolean> {
+    const result = await this.runs
+      .createQueryBuilder()
+      .update(RunEntity)
+      .set({
+        status: outcome.status,
+        output: () => (outcome.status === 'succeeded' ? ':output::jsonb' : 'NULL'),
+        error: () => (outcome.status === 'failed' ? ':error::jsonb' : 'NULL'),
+        attempts: () => `GREATEST(attempts, ${Math.trunc(outcome.attempt)})`,
+        finishedAt: at,
+        startedAt: () => `COALESCE(started_at, :at)`,
+      })
+      .setParameters({
+        at,
+        output: outcome.status === 'succeeded' ? JSON.stringify(outcome.output) : null,
+        error: outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
+      })
+      .where('tenant_id = :tenantId AND id = :id AND status IN (:...from)', { tenantId, id, from: ['queued', 'running'] satisfies RunStatus[] })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
+import { KvBuckets } from '@af/messaging';
+import { testTenant } from '@af/testing';
+import { connectClient, startOrchestrator } from '../test/harness.js';
+
+async function until<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
+  let orchestrator: Awaited<ReturnType<typeof startOrchestrator>>;
+  let client: Awaited<ReturnType<typeof connectClient>>;
+  const tenant = parseTenantId(testTenant());
+  const other = parseTenantId(testTenant());
+
+  beforeAll(async () => {
+    orchestrator = await startOrchestrator();
+    client = await connectClient();
+    const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
+    await kv.put(
+      activeDeploymentKey(tenant, 'lead-qualifier'),
+      toBinary(ActiveDeploymentSchema, create(ActiveDeploymentSchema, { deploymentId: 'd1', agent: 'lead-qualifier', version: 3, artifactHash: 'sha256:abc', activatedAtMs: 1n })),
+    );
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await orchestrator?.stop();
+  });
+
+  it('queues a run on the active version and records its whole lifecycle from worker events', async () => {
+    const reply = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{"message":"hi"}' }, { tenantId: tenant });
+    expect(reply).toMatchObject({ status: 'queued', agent: 'lead-qualifier', version: 3 });
+
+    const get = () => client.bus.request('af.v1.runs.get', { runId: reply.runId }, { tenantId: tenant });
+    expect((await get()).run).toMatchObject({ status: 'queued', artifactHash: 'sha256:abc', inputJson: '{"message":"hi"}', attempts: 0 });
+
+    await client.bus.publish('af.v1.runs.event.started', { runId: reply.runId, attempt: 1, workerId: 'w', atMs: BigInt(Date.now()) }, { msgId: `t-started-${reply.runId}`, tenantId: tenant });
+    await until(get, (r) => r.run?.status === 'running');
+    await client.bus.publish(
+      'af.v1.runs.event.succeeded',
+      { runId: reply.runId, attempt: 1, outputJson: '{"qualified":true}', atMs: BigInt(Date.now()) },
+      { msgId: `t-ok-${reply.runId}`, tenantId: tenant },
+    );
+    const done = await until(get, (r) => r.run?.status === 'succeeded');
+    expect(done.run).toMatchObject({ status: 'succeeded', outputJson: '{"qualified":true}', attempts: 1 });
+    expect(done.run?.finishedAt).not.toBe('');
+
+    // A late duplicate failure does not move a finished run.
+    await client.bus.publish('af.v1.runs.event.failed', { runId: reply.runId, attempt: 2, error: { code: 'INTERNAL', message: 'x' }, atMs: BigInt(Date.now()) }, { msgId: `t-fail-${reply.runId}`, tenantId: tenant });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await get()).run?.status).toBe('succeeded');
+  });
+
+  it('answers 404 for another tenant’s run, and NOT_DEPLOYED for an agent without deployment', async () => {
+    const reply = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{}' }, { tenantId: tenant });
+    await expect(client.bus.request('af.v1.runs.get', { runId: reply.runId }, { tenantId: other })).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    await expect(client.bus.request('af.v1.runs.submit', { agent: 'nobody', inputJson: '{}' }, { tenantId: tenant })).rejects.toMatchObject({
+      code: ErrorCode.NotDeployed,
+      path: '/agent',
+    });
+  });
+
+  it('refuses bad input with a code and a path, and a message without tenant', async () => {
+    const submit = (inputJson: string) => client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson }, { tenantId: tenant });
+    await expect(submit('{nope')).rejects.toMatchObject({ code: ErrorCode.InvalidDocument, path: '/input' });
+    await expect(submit('[1]')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument, path: '/input' });
+    const noTenant = client.bus.request('af.v1.runs.get', { runId: 'x' });
+    await expect(noTenant).rejects.toBeInstanceOf(AppError);
+    await expect(noTenant).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+  });
+});
