@@ -19,12 +19,12 @@ const projects = {
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
   'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
-  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/deployment': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/orchestrator': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
-  'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   e2e: ['contracts', 'testing'],
 };
@@ -94,7 +94,7 @@ for (const [dir, deps] of Object.entries(projects)) {
         tsBuildInfoFile: 'out-tsc/spec/tsconfig.spec.tsbuildinfo',
         emitDeclarationOnly: true,
       },
-      include: testGlobs,
+      include: isE2e ? ['src/**/*.ts'] : testGlobs,
       references: [...(isE2e ? [] : [{ path: `./${main}` }]), ...refs],
     }),
   );

@@ -47,6 +47,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
     logger: new NestPinoLogger(logger),
     bufferLogs: false,
     abortOnError: false,
+    // A service that installs its own body parsers keeps Nest from registering the default ones.
+    bodyParser: options.configureHttp === undefined,
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
   installHttpContext(app);

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# README command B: every check and every test — lint, type-check, build, unit and integration
+# tests against the real PostgreSQL, Redis, NATS JetStream and Neo4j, then the end-to-end test
+# through the gateway against the running mesh.
+#
+# PostgreSQL, Redis and NATS are the machine's: if one is down, the tests that need it fail and
+# name it with the command that starts it. Neo4j is brought by the project, so it is started here
+# unless AF_NO_AUTOSTART=1 (then a missing Neo4j fails the tests the same way).
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$PATH"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+LOG="$ROOT/.state/test-output.log"
+mkdir -p "$ROOT/.state"; : >"$LOG"
+
+step() { echo; echo "== $*"; }
+run() { "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; }
+
+[[ -x node_modules/.bin/node ]] || npm install --no-audit --no-fund || exit 1
+
+if [[ "${AF_NO_AUTOSTART:-0}" != 1 && -z "${NEO4J_URL:-}" ]]; then
+  bash scripts/neo4j.sh start || exit 1
+fi
+
+status=0
+step "generated code and configs are up to date"
+run bash scripts/check-generated.sh || status=1
+step "lint, type-check and build (every project)"
+run nx run-many -t lint typecheck build --output-style=static || status=1
+step "unit and integration tests (every project)"
+run nx run-many -t test --exclude=e2e --output-style=static || status=1
+step "end-to-end: the golden path through the gateway against the running mesh"
+run nx run e2e:test --output-style=static || status=1
+
+passed=$(grep -E '^Tests: ' "$LOG" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+failed=$(grep -E '^Tests: ' "$LOG" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+[[ $status -ne 0 && $failed -eq 0 ]] && failed=1 && echo "(a step failed outside the test runner; see above)"
+echo
+echo "$passed passed, $failed failed"
+exit $status

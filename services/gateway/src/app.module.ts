@@ -1,0 +1,27 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NatsModule } from '@af/messaging';
+import { ObservabilityModule, type Logger } from '@af/observability';
+import { AgentsApi } from './agents/agents.api.js';
+import { AgentsController } from './agents/agents.controller.js';
+import { AuthModule } from './auth/auth.module.js';
+import { BlueprintsApi } from './blueprints/blueprints.api.js';
+import { BlueprintsController } from './blueprints/blueprints.controller.js';
+import type { GatewayConfig } from './config.js';
+import { MeshApi, MeshController } from './mesh/mesh.controller.js';
+import { RunsApi, RunsController } from './runs/runs.controller.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, runtime: { logger: Logger; instanceId: string }): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ObservabilityModule.forRoot({ service: 'gateway', logger: runtime.logger }),
+        NatsModule.forRoot({ service: 'gateway', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
+        AuthModule.forRoot(config.auth),
+      ],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, MeshApi],
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import type { GatewayConfig } from '../config.js';
+
+export const AUTH_CONFIG = Symbol.for('af.gateway.auth');
+export type AuthConfig = GatewayConfig['auth'];

@@ -1,0 +1,28 @@
+import { AppError, ErrorCode } from '@af/errors';
+
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export function agentName(value: string, path = '/name'): string {
+  if (!DNS_LABEL.test(value)) throw AppError.invalid(`"${value}" is not a valid name: lower-case letters, digits and "-", at most 63 characters`, path);
+  return value;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An optional positive integer from a query string, header or body field. */
+export function optionalVersion(value: unknown, path: string): number {
+  if (value === undefined || value === null || value === '') return 0;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 2_147_483_647) throw AppError.invalid('version must be a positive integer', path);
+  return n;
+}
+
+/** `If-Match: 3` or `If-Match: "3"`: the version the client last saw. */
+export function ifMatchVersion(header: string | undefined): number {
+  if (header === undefined) return 0;
+  const value = header.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new AppError(ErrorCode.InvalidArgument, 'If-Match must be a blueprint version number', { path: '/headers/if-match' });
+  return Number(value);
+}

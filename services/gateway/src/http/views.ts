@@ -1,0 +1,54 @@
+import type { BlueprintVersion, Deployment, Run, ValidationReport } from '@af/contracts';
+
+const parseOr = (json: string, fallback: unknown): unknown => (json ? (JSON.parse(json) as unknown) : fallback);
+
+export function validationView(report: ValidationReport | undefined) {
+  const finding = (f: ValidationReport['errors'][number]) => ({ tier: f.tier, code: f.code, path: f.path, message: f.message, severity: f.severity });
+  return {
+    valid: report?.valid ?? false,
+    errors: (report?.errors ?? []).map(finding),
+    warnings: (report?.warnings ?? []).map(finding),
+    suggestions: (report?.suggestions ?? []).map((s) => ({
+      path: s.path,
+      message: s.message,
+      ...(s.replacementJson ? { replacement: parseOr(s.replacementJson, null) } : {}),
+    })),
+  };
+}
+
+export function blueprintView(b: BlueprintVersion | undefined, withDocument: boolean) {
+  if (!b) return {};
+  return {
+    name: b.name,
+    version: b.version,
+    contentHash: b.contentHash,
+    author: b.author,
+    createdAt: b.createdAt,
+    validation: validationView(b.validation),
+    ...(withDocument ? { document: parseOr(b.documentJson, null) } : {}),
+  };
+}
+
+export function deploymentView(d: Deployment | undefined) {
+  if (!d) return {};
+  return { deploymentId: d.deploymentId, agent: d.agent, version: d.version, artifactHash: d.artifactHash, status: d.status, createdAt: d.createdAt, createdBy: d.createdBy };
+}
+
+export function runView(r: Run | undefined) {
+  if (!r) return {};
+  return {
+    runId: r.runId,
+    agent: r.agent,
+    version: r.version,
+    artifactHash: r.artifactHash,
+    status: r.status,
+    input: parseOr(r.inputJson, null),
+    output: parseOr(r.outputJson, null),
+    error: r.error ? { code: r.error.code, message: r.error.message, ...(r.error.path ? { path: r.error.path } : {}) } : null,
+    attempts: r.attempts,
+    traceId: r.traceId,
+    correlationId: r.correlationId,
+    createdAt: r.createdAt,
+    finishedAt: r.finishedAt || null,
+  };
+}

@@ -1,0 +1,28 @@
+import { Controller, Get, Injectable, UseGuards } from '@nestjs/common';
+import { MessageBus } from '@af/messaging';
+import { AuthGuard } from '../auth/auth.guard.js';
+
+@Injectable()
+export class MeshApi {
+  constructor(private readonly bus: MessageBus) {}
+
+  async status() {
+    const reply = await this.bus.request('af.v1.health.status', {});
+    return {
+      status: reply.status,
+      services: reply.services.map((s) => ({ service: s.service, state: s.state, instances: s.instances, lastSeenMs: Number(s.lastSeenMs), checks: s.checks })),
+    };
+  }
+}
+
+/** The whole mesh as the health service sees it (heartbeats). */
+@Controller('v1/mesh')
+@UseGuards(AuthGuard)
+export class MeshController {
+  constructor(private readonly mesh: MeshApi) {}
+
+  @Get('health')
+  status() {
+    return this.mesh.status();
+  }
+}
