@@ -17,7 +17,7 @@ export default [
         'error',
         {
           patterns: [
-            { group: ['**/services/**', '../../services/*', '../../../services/*'], message: 'Services talk only through proto/ messages on NATS subjects.' },
+            { group: ['**/services/**', '../../services/*', '../../../services/*', '@af/*-service', '@af/e2e'], message: 'Services talk only through proto/ messages on NATS subjects: never import another service.' },
             { group: ['**/libs/*/src/**', '../../libs/*'], message: 'Import a lib by its package name (@af/<lib>), never by a relative path.' },
             { group: ['node:vm', 'vm', 'vm2'], message: 'node:vm and vm2 are not sandboxes; use isolated-vm.' },
           ],
