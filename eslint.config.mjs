@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default [
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/*.tsbuildinfo', 'libs/contracts/src/gen/**', 'tools/**', '.state/**', '**/jest.config.js', 'jest.preset.js'],
+    ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '**/*.tsbuildinfo', 'libs/contracts/src/gen/**', 'tools/**', '.state/**', '**/jest.config.js', 'jest.preset.js'],
   },
   ...tseslint.configs.recommended,
   {

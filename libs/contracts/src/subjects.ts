@@ -8,7 +8,14 @@ import {
 } from './gen/af/v1/blueprints_pb.js';
 import { HeartbeatSchema } from './gen/af/v1/common_pb.js';
 import { ArtifactReplySchema, CompileReplySchema, CompileRequestSchema, GetArtifactRequestSchema } from './gen/af/v1/compilation_pb.js';
-import { CreateDeploymentRequestSchema, DeploymentActivatedSchema, DeploymentReplySchema } from './gen/af/v1/deployments_pb.js';
+import {
+  CreateDeploymentRequestSchema,
+  DeploymentActivatedSchema,
+  DeploymentReplySchema,
+  GetDeploymentRequestSchema,
+  ListDeploymentsReplySchema,
+  ListDeploymentsRequestSchema,
+} from './gen/af/v1/deployments_pb.js';
 import { MeshStatusReplySchema, MeshStatusRequestSchema } from './gen/af/v1/health_pb.js';
 import { ListEpisodesReplySchema, ListEpisodesRequestSchema } from './gen/af/v1/memory_pb.js';
 import {
@@ -36,6 +43,8 @@ export const requestSubjects = {
   'af.v1.compilation.compile': { owner: 'compilation', request: CompileRequestSchema, response: CompileReplySchema },
   'af.v1.compilation.artifact.get': { owner: 'compilation', request: GetArtifactRequestSchema, response: ArtifactReplySchema },
   'af.v1.deployments.create': { owner: 'deployment', request: CreateDeploymentRequestSchema, response: DeploymentReplySchema },
+  'af.v1.deployments.get': { owner: 'deployment', request: GetDeploymentRequestSchema, response: DeploymentReplySchema },
+  'af.v1.deployments.list': { owner: 'deployment', request: ListDeploymentsRequestSchema, response: ListDeploymentsReplySchema },
   'af.v1.runs.submit': { owner: 'orchestrator', request: SubmitRunRequestSchema, response: SubmitRunReplySchema },
   'af.v1.runs.get': { owner: 'orchestrator', request: GetRunRequestSchema, response: RunReplySchema },
   'af.v1.health.status': { owner: 'health', request: MeshStatusRequestSchema, response: MeshStatusReplySchema },

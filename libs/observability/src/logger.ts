@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { RequestContext } from './context.js';
 import { currentSpanId, currentTraceId } from './tracing.js';
 
@@ -9,8 +9,8 @@ export type { Logger };
  * JSON logs on stdout. Every line carries the service, and — inside a request or message —
  * the tenant, correlation id and trace/span ids, so one run can be followed across the mesh.
  */
-export function createLogger(service: string, level: string = process.env['LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level: string = process.env['LOG_LEVEL'] ?? 'info', destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -24,7 +24,8 @@ export function createLogger(service: string, level: string = process.env['LOG_L
         ...(traceId ? { traceId, spanId: currentSpanId() } : {}),
       };
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's own log lines go through the same JSON logger. */

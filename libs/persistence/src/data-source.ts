@@ -1,12 +1,12 @@
-import { DataSource, type DataSourceOptions, type EntitySchema, type MixedList } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   url: string;
   /** Each service owns one PostgreSQL schema; nobody else reads or writes it. */
   schema: string;
-  entities: MixedList<Function | string | EntitySchema>;
+  entities: NonNullable<DataSourceOptions['entities']>;
   /** Migration classes, listed explicitly (globs do not load under Jest ESM). */
-  migrations: MixedList<Function | string>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
   poolSize?: number;
   applicationName?: string;
 }

@@ -51,7 +51,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
     bodyParser: options.configureHttp === undefined,
   });
   app.useGlobalFilters(new HttpErrorFilter(logger));
-  installHttpContext(app);
+  installHttpContext(app, logger);
   await options.configureHttp?.(app);
 
   app.connectMicroservice(

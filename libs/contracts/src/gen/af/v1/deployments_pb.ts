@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/deployments.proto.
  */
 export const file_af_v1_deployments: GenFile = /*@__PURE__*/
-  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEiWAoXQ3JlYXRlRGVwbG95bWVudFJlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIikgEKCkRlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmNyZWF0ZWRfYXQYBiABKAkSEgoKY3JlYXRlZF9ieRgHIAEoCSI4Cg9EZXBsb3ltZW50UmVwbHkSJQoKZGVwbG95bWVudBgBIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQieQoQQWN0aXZlRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIXCg9hY3RpdmF0ZWRfYXRfbXMYBSABKAMiPAoTRGVwbG95bWVudEFjdGl2YXRlZBIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudGIGcHJvdG8z", [file_af_v1_common]);
+  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEiWAoXQ3JlYXRlRGVwbG95bWVudFJlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiqQEKCkRlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmNyZWF0ZWRfYXQYBiABKAkSEgoKY3JlYXRlZF9ieRgHIAEoCRIVCg1zdXBlcnNlZGVkX2F0GAggASgJIkkKD0RlcGxveW1lbnRSZXBseRIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudBIPCgdjcmVhdGVkGAIgASgIInkKEEFjdGl2ZURlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSFwoPYWN0aXZhdGVkX2F0X21zGAUgASgDIjwKE0RlcGxveW1lbnRBY3RpdmF0ZWQSJQoKZGVwbG95bWVudBgBIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQiPAoUR2V0RGVwbG95bWVudFJlcXVlc3QSDQoFYWdlbnQYASABKAkSFQoNZGVwbG95bWVudF9pZBgCIAEoCSI2ChZMaXN0RGVwbG95bWVudHNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg0KBWxpbWl0GAIgASgFIj4KFExpc3REZXBsb3ltZW50c1JlcGx5EiYKC2RlcGxveW1lbnRzGAEgAygLMhEuYWYudjEuRGVwbG95bWVudGIGcHJvdG8z", [file_af_v1_common]);
 
 /**
  * af.v1.deployments.create — request/reply.
@@ -85,6 +85,13 @@ export type Deployment = Message<"af.v1.Deployment"> & {
    * @generated from field: string created_by = 7;
    */
   createdBy: string;
+
+  /**
+   * Set when a later deployment of the same agent replaced this one (ISO 8601), else empty.
+   *
+   * @generated from field: string superseded_at = 8;
+   */
+  supersededAt: string;
 };
 
 /**
@@ -102,6 +109,13 @@ export type DeploymentReply = Message<"af.v1.DeploymentReply"> & {
    * @generated from field: af.v1.Deployment deployment = 1;
    */
   deployment?: Deployment | undefined;
+
+  /**
+   * create only: false when the same version and artifact were already active (nothing changed).
+   *
+   * @generated from field: bool created = 2;
+   */
+  created: boolean;
 };
 
 /**
@@ -168,4 +182,73 @@ export type DeploymentActivated = Message<"af.v1.DeploymentActivated"> & {
  */
 export const DeploymentActivatedSchema: GenMessage<DeploymentActivated> = /*@__PURE__*/
   messageDesc(file_af_v1_deployments, 4);
+
+/**
+ * af.v1.deployments.get — request/reply. A deployment by id, or the agent's active one.
+ *
+ * @generated from message af.v1.GetDeploymentRequest
+ */
+export type GetDeploymentRequest = Message<"af.v1.GetDeploymentRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * Empty = the agent's active deployment.
+   *
+   * @generated from field: string deployment_id = 2;
+   */
+  deploymentId: string;
+};
+
+/**
+ * Describes the message af.v1.GetDeploymentRequest.
+ * Use `create(GetDeploymentRequestSchema)` to create a new message.
+ */
+export const GetDeploymentRequestSchema: GenMessage<GetDeploymentRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 5);
+
+/**
+ * af.v1.deployments.list — request/reply. An agent's deployment history, newest first.
+ *
+ * @generated from message af.v1.ListDeploymentsRequest
+ */
+export type ListDeploymentsRequest = Message<"af.v1.ListDeploymentsRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * 0 = default (20); capped at 100.
+   *
+   * @generated from field: int32 limit = 2;
+   */
+  limit: number;
+};
+
+/**
+ * Describes the message af.v1.ListDeploymentsRequest.
+ * Use `create(ListDeploymentsRequestSchema)` to create a new message.
+ */
+export const ListDeploymentsRequestSchema: GenMessage<ListDeploymentsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 6);
+
+/**
+ * @generated from message af.v1.ListDeploymentsReply
+ */
+export type ListDeploymentsReply = Message<"af.v1.ListDeploymentsReply"> & {
+  /**
+   * @generated from field: repeated af.v1.Deployment deployments = 1;
+   */
+  deployments: Deployment[];
+};
+
+/**
+ * Describes the message af.v1.ListDeploymentsReply.
+ * Use `create(ListDeploymentsReplySchema)` to create a new message.
+ */
+export const ListDeploymentsReplySchema: GenMessage<ListDeploymentsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 7);
 

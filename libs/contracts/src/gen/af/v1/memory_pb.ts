@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/memory.proto.
  */
 export const file_af_v1_memory: GenFile = /*@__PURE__*/
-  fileDesc("ChJhZi92MS9tZW1vcnkucHJvdG8SBWFmLnYxIjMKE0xpc3RFcGlzb2Rlc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFbGltaXQYAiABKAUihAEKB0VwaXNvZGUSEgoKZXBpc29kZV9pZBgBIAEoCRIOCgZydW5faWQYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBRIPCgdzdW1tYXJ5GAUgASgJEg8KB291dGNvbWUYBiABKAkSEwoLb2NjdXJyZWRfYXQYByABKAkiNQoRTGlzdEVwaXNvZGVzUmVwbHkSIAoIZXBpc29kZXMYASADKAsyDi5hZi52MS5FcGlzb2RlYgZwcm90bzM");
+  fileDesc("ChJhZi92MS9tZW1vcnkucHJvdG8SBWFmLnYxIkIKE0xpc3RFcGlzb2Rlc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFbGltaXQYAiABKAUSDQoFcXVlcnkYAyABKAkihAEKB0VwaXNvZGUSEgoKZXBpc29kZV9pZBgBIAEoCRIOCgZydW5faWQYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBRIPCgdzdW1tYXJ5GAUgASgJEg8KB291dGNvbWUYBiABKAkSEwoLb2NjdXJyZWRfYXQYByABKAkiNQoRTGlzdEVwaXNvZGVzUmVwbHkSIAoIZXBpc29kZXMYASADKAsyDi5hZi52MS5FcGlzb2RlYgZwcm90bzM");
 
 /**
  * af.v1.memory.episodes.list — request/reply.
@@ -27,6 +27,13 @@ export type ListEpisodesRequest = Message<"af.v1.ListEpisodesRequest"> & {
    * @generated from field: int32 limit = 2;
    */
   limit: number;
+
+  /**
+   * Optional full-text search over episode summaries (PostgreSQL websearch syntax); empty = latest.
+   *
+   * @generated from field: string query = 3;
+   */
+  query: string;
 };
 
 /**

@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { randomBytes } from 'node:crypto';
+import { openDataSource } from './data-source.js';
+import { openRedis } from './redis.js';
+
+const url = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `persistence_test_${randomBytes(4).toString('hex')}`;
+
+class CreateThings1732000000000 implements MigrationInterface {
+  name = 'CreateThings1732000000000';
+  async up(q: QueryRunner) {
+    // Unqualified on purpose: search_path must point at the service's schema.
+    await q.query('CREATE TABLE things (id int PRIMARY KEY, tenant_id text NOT NULL)');
+  }
+  async down(q: QueryRunner) {
+    await q.query('DROP TABLE things');
+  }
+}
+
+describe('persistence against real PostgreSQL and Redis', () => {
+  afterAll(async () => {
+    const ds = new DataSource({ type: 'postgres', url });
+    await ds.initialize();
+    await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await ds.destroy();
+  });
+
+  it('creates the service schema, runs migrations inside it once, and is idempotent', async () => {
+    const first = await openDataSource({ url, schema, entities: [], migrations: [CreateThings1732000000000] });
+    const tables = await first.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY 1`, [schema]);
+    expect(tables.map((t: { table_name: string }) => t.table_name)).toEqual(['migrations', 'things']);
+    await first.destroy();
+    const second = await openDataSource({ url, schema, entities: [], migrations: [CreateThings1732000000000] });
+    const ran = await second.query(`SELECT count(*)::int AS n FROM "${schema}".migrations`);
+    expect(ran[0].n).toBe(1);
+    await second.destroy();
+  });
+
+  it('fails to open with a message naming PostgreSQL and the address, without the password', async () => {
+    await expect(openDataSource({ url: 'postgres://u:hunter2@127.0.0.1:1/x', schema, entities: [], migrations: [] })).rejects.toThrow(
+      /cannot connect to PostgreSQL at postgres:\/\/u@127\.0\.0\.1:1\/x/,
+    );
+  });
+
+  it('opens Redis with a PING and names it when it cannot', async () => {
+    const redis = await openRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', 'af-test:');
+    expect(await redis.ping()).toBe('PONG');
+    await redis.quit();
+    await expect(openRedis('redis://127.0.0.1:1', 'x:')).rejects.toThrow(/cannot connect to Redis at redis:\/\/127\.0\.0\.1:1/);
+  });
+});

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LOGGER, type Logger } from '@af/observability';
+import { BlueprintRepository } from './blueprint.repository.js';
+import { BlueprintService } from './blueprint.service.js';
+import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
+
+/**
+ * Transactional outbox relay: a stored version whose versioned event did not reach JetStream
+ * (broker down at the time) is published again; the deterministic msgId makes repeats harmless.
+ */
+@Injectable()
+export class BlueprintOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly blueprints: BlueprintRepository,
+    private readonly service: BlueprintService,
+    @Inject(BLUEPRINTS_OPTIONS) private readonly options: BlueprintsOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.relay().finally(() => (this.running = undefined));
+    }, this.options.outboxIntervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass: versions older than one interval that are still unpublished. */
+  async relay(): Promise<number> {
+    try {
+      const pending = await this.blueprints.findUnpublished(this.options.outboxIntervalMs, 100);
+      for (const version of pending) await this.service.publishVersioned(version);
+      if (pending.length > 0) this.logger.info({ count: pending.length }, 'outbox relay republished versioned events');
+      return pending.length;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'outbox relay pass failed');
+      return 0;
+    }
+  }
+}

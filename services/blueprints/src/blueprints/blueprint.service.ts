@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MessageInitShape } from '@bufbuild/protobuf';
+import type { Counter } from 'prom-client';
+import type { BlueprintVersionReplySchema, Caller, CreateBlueprintRequest, GetBlueprintRequest, TenantId, UpdateBlueprintRequest } from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
+import { MessageBus } from '@af/messaging';
+import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
+import { parseBlueprintSource, parseFormat, type SourceFormat } from '../documents/blueprint-source.js';
+import { canonicalJson, contentHashOf } from '../documents/canonical-json.js';
+import { normalizeBlueprint } from '../documents/normalize.js';
+import { BlueprintRepository, type NewVersion, type StoredVersion } from './blueprint.repository.js';
+import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
+import { ValidationClient } from './validation.client.js';
+
+type Reply = MessageInitShape<typeof BlueprintVersionReplySchema>;
+
+const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+@Injectable()
+export class BlueprintService {
+  private readonly versions: Counter<'operation' | 'outcome'>;
+  private readonly events: Counter<'result'>;
+
+  constructor(
+    private readonly blueprints: BlueprintRepository,
+    private readonly validation: ValidationClient,
+    private readonly bus: MessageBus,
+    @Inject(BLUEPRINTS_OPTIONS) private readonly options: BlueprintsOptions,
+    metrics: MetricsRegistry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.versions = metrics.counter('af_blueprint_requests_total', 'Blueprint create/update requests, by outcome', ['operation', 'outcome']);
+    this.events = metrics.counter('af_blueprint_events_published_total', 'af.v1.blueprints.event.versioned publishes, by result', ['result']);
+  }
+
+  async create(tenantId: TenantId, request: CreateBlueprintRequest): Promise<Reply> {
+    return this.counted('create', async () => {
+      const prepared = await this.prepare(tenantId, request.source, request.format, request.caller);
+      const stored = await this.blueprints.createFirst(tenantId, prepared);
+      if (stored === 'exists') {
+        throw new AppError(ErrorCode.Conflict, `blueprint "${prepared.name}" already exists; update it to add a version`, { path: '/metadata/name' });
+      }
+      await this.publishVersioned(stored);
+      return { blueprint: toMessage(stored), created: true };
+    });
+  }
+
+  async update(tenantId: TenantId, request: UpdateBlueprintRequest): Promise<Reply> {
+    return this.counted('update', async () => {
+      if (!NAME.test(request.name)) throw AppError.invalid(`"${request.name}" is not a blueprint name (DNS label)`, '/name');
+      if (request.expectedVersion < 0) throw AppError.invalid('expected_version must be ≥ 0', '/expected_version');
+      // Cheap checks before asking validation; the transaction re-checks both.
+      const latest = await this.blueprints.latestVersion(tenantId, request.name);
+      if (latest === null) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+      if (request.expectedVersion > 0 && request.expectedVersion !== latest) throw versionConflict(request.name, request.expectedVersion, latest);
+
+      const prepared = await this.prepare(tenantId, request.source, request.format, request.caller, request.name);
+      const outcome = await this.blueprints.appendVersion(tenantId, prepared, request.expectedVersion);
+      switch (outcome.kind) {
+        case 'not_found':
+          throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+        case 'conflict':
+          throw versionConflict(request.name, request.expectedVersion, outcome.latestVersion);
+        case 'unchanged':
+          // Also heals a version whose event was not published yet (same msgId: stored once).
+          if (!outcome.version.publishedAt) await this.publishVersioned(outcome.version);
+          return { blueprint: toMessage(outcome.version), created: false };
+        case 'created':
+          await this.publishVersioned(outcome.version);
+          return { blueprint: toMessage(outcome.version), created: true };
+      }
+    });
+  }
+
+  async get(tenantId: TenantId, request: GetBlueprintRequest): Promise<Reply> {
+    if (!NAME.test(request.name)) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+    if (request.version < 0) throw AppError.invalid('version must be ≥ 0 (0 = latest)', '/version');
+    const found = await this.blueprints.find(tenantId, request.name, request.version);
+    if (!found) {
+      throw request.version > 0 && (await this.blueprints.latestVersion(tenantId, request.name)) !== null
+        ? AppError.notFound(`version ${request.version} of blueprint "${request.name}"`, '/version')
+        : AppError.notFound(`blueprint "${request.name}"`, '/name');
+    }
+    return { blueprint: toMessage(found), created: false };
+  }
+
+  /** Publishes the versioned event and marks the outbox row; a failure is left to the relay. */
+  async publishVersioned(version: StoredVersion): Promise<void> {
+    const tenantId = version.tenantId as TenantId;
+    try {
+      await this.bus.publish(
+        'af.v1.blueprints.event.versioned',
+        { name: version.name, version: version.version, contentHash: version.contentHash, author: version.author },
+        { msgId: `blueprint-versioned:${tenantId}:${version.name}:${version.version}`, tenantId },
+      );
+      await this.blueprints.markPublished(tenantId, version.name, version.version);
+      this.events.inc({ result: 'published' });
+    } catch (error) {
+      this.events.inc({ result: 'deferred' });
+      this.logger.warn({ err: error, name: version.name, version: version.version }, 'versioned event not published yet; the outbox relay will retry');
+    }
+  }
+
+  /** Parse → normalize → (name check) → validate as the caller → hash. */
+  private async prepare(tenantId: TenantId, source: string, formatText: string, caller: Caller | undefined, expectedName?: string): Promise<NewVersion> {
+    const format: SourceFormat = parseFormat(formatText);
+    const parsed = parseBlueprintSource(source, format, this.options.documents);
+    const document = normalizeBlueprint(parsed);
+    const metadata = document['metadata'];
+    const declaredName = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['name'] : undefined;
+    if (expectedName !== undefined && typeof declaredName === 'string' && declaredName !== expectedName) {
+      throw AppError.invalid(`metadata.name "${declaredName}" does not match the blueprint "${expectedName}" being updated`, '/metadata/name');
+    }
+    const report = await this.validation.validate(tenantId, document, caller);
+    if (!report.valid) throw new AppError(ErrorCode.ValidationFailed, 'blueprint is invalid', { details: report, path: report.errors[0]?.path ?? '' });
+    if (typeof declaredName !== 'string' || !NAME.test(declaredName)) {
+      // Validation checks the name; refuse here too rather than store under a bad key.
+      throw AppError.invalid('metadata.name must be a DNS label', '/metadata/name');
+    }
+    return { name: declaredName, contentHash: contentHashOf(document), document, source, format, author: caller?.subject || 'anonymous', validation: report };
+  }
+
+  private async counted(operation: 'create' | 'update', fn: () => Promise<Reply>): Promise<Reply> {
+    try {
+      const reply = await fn();
+      this.versions.inc({ operation, outcome: reply.created ? 'created' : 'unchanged' });
+      if (reply.blueprint) this.logger.info({ name: reply.blueprint.name, version: reply.blueprint.version, created: reply.created }, `blueprint ${operation}`);
+      return reply;
+    } catch (error) {
+      this.versions.inc({ operation, outcome: error instanceof AppError ? error.code : ErrorCode.Internal });
+      throw error;
+    }
+  }
+}
+
+function versionConflict(name: string, expected: number, latest: number): AppError {
+  return new AppError(ErrorCode.Conflict, `blueprint "${name}" is at version ${latest}, not ${expected}; fetch it and retry`, { path: '/expected_version', details: { latestVersion: latest } });
+}
+
+function toMessage(version: StoredVersion): NonNullable<Reply['blueprint']> {
+  return {
+    name: version.name,
+    version: version.version,
+    contentHash: version.contentHash,
+    documentJson: canonicalJson(version.document),
+    author: version.author,
+    createdAt: version.createdAt.toISOString(),
+    validation: version.validation,
+  };
+}

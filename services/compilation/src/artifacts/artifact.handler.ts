@@ -1,0 +1,21 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import type { CompileRequest, GetArtifactRequest } from '@af/contracts';
+import { MessageContext } from '@af/messaging';
+import { ArtifactService } from './artifact.service.js';
+
+/** NATS edge of the compilation service: each handler is one call into ArtifactService. */
+@Controller()
+export class ArtifactHandler {
+  constructor(private readonly artifacts: ArtifactService) {}
+
+  @MessagePattern<string>('af.v1.compilation.compile')
+  compile(@Payload() request: CompileRequest, @Ctx() ctx: MessageContext) {
+    return this.artifacts.compile(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.compilation.artifact.get')
+  get(@Payload() request: GetArtifactRequest, @Ctx() ctx: MessageContext) {
+    return this.artifacts.get(ctx.tenantId, request.artifactHash);
+  }
+}

@@ -1,0 +1,67 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, Repository } from 'typeorm';
+import type { TenantId } from '@af/contracts';
+import { DATA_SOURCE } from '@af/persistence';
+import { ArtifactEntity } from '../persistence/artifact.entity.js';
+
+export interface StoredArtifact {
+  hash: string;
+  blueprintName: string;
+  blueprintVersion: number;
+  /** The canonical JSON the hash covers. */
+  json: string;
+  createdAt: Date;
+}
+
+export interface NewArtifact {
+  hash: string;
+  blueprintName: string;
+  blueprintVersion: number;
+  json: string;
+  sourceKey: string;
+  compilerVersion: string;
+}
+
+/** Artifacts of one tenant (gzip in PostgreSQL). Rows are immutable: insert-or-keep, never update. */
+@Injectable()
+export class ArtifactRepository {
+  private readonly artifacts: Repository<ArtifactEntity>;
+
+  constructor(@Inject(DATA_SOURCE) dataSource: DataSource) {
+    this.artifacts = dataSource.getRepository(ArtifactEntity);
+  }
+
+  /** The artifact hash an earlier compile of the same source produced, if any. */
+  async findHashBySource(tenantId: TenantId, sourceKey: string): Promise<string | null> {
+    const row = await this.artifacts.findOne({ select: { hash: true }, where: { tenantId, sourceKey }, order: { createdAt: 'ASC' } });
+    return row?.hash ?? null;
+  }
+
+  async find(tenantId: TenantId, hash: string): Promise<StoredArtifact | null> {
+    const row = await this.artifacts.findOneBy({ tenantId, hash });
+    if (!row) return null;
+    return { hash: row.hash, blueprintName: row.blueprintName, blueprintVersion: row.blueprintVersion, json: gunzipSync(row.artifact).toString('utf8'), createdAt: row.createdAt };
+  }
+
+  /** Stores the artifact unless this tenant already has it (same hash = same bytes). */
+  async insert(tenantId: TenantId, artifact: NewArtifact): Promise<void> {
+    const bytes = Buffer.from(artifact.json, 'utf8');
+    await this.artifacts
+      .createQueryBuilder()
+      .insert()
+      .into(ArtifactEntity)
+      .values({
+        tenantId,
+        hash: artifact.hash,
+        blueprintName: artifact.blueprintName,
+        blueprintVersion: artifact.blueprintVersion,
+        artifact: gzipSync(bytes),
+        size: bytes.length,
+        sourceKey: artifact.sourceKey,
+        compilerVersion: artifact.compilerVersion,
+      })
+      .orIgnore()
+      .execute();
+  }
+}

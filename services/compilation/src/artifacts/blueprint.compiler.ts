@@ -1,0 +1,190 @@
+import { transform, version as esbuildVersion, type Message } from 'esbuild';
+import { AppError, ErrorCode } from '@af/errors';
+import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
+import type { JsonValue } from './canonical-json.js';
+import { TemplateError, parseTemplate } from './prompt-template.js';
+
+export const COMPILER_NAME = 'af-compiler';
+/** Bump when the artifact a blueprint compiles to changes (the compile cache keys on it). */
+export const COMPILER_RELEASE = '1.0.0';
+export const COMPILER_VERSION = `${COMPILER_NAME}@${COMPILER_RELEASE}+esbuild@${esbuildVersion}`;
+
+export const BUILTIN_TOOLS = ['http.request', 'email.send', 'crm.update', 'payment.process', 'contact.delete'] as const;
+const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const TOOL_GLOBAL = '__af_tool';
+
+export interface BlueprintIdentity {
+  name: string;
+  version: number;
+  contentHash: string;
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function invalid(message: string, path: string): AppError {
+  return new AppError(ErrorCode.InvalidDocument, message, { path });
+}
+
+function objectAt(parent: Json, key: string, path: string, required: boolean): Json | undefined {
+  const value = parent[key];
+  if (value === undefined || value === null) {
+    if (required) throw invalid(`${path} is required`, path);
+    return undefined;
+  }
+  if (!isObject(value)) throw invalid(`${path} must be an object`, path);
+  return value;
+}
+
+function stringAt(parent: Json | undefined, key: string, path: string, fallback?: string): string {
+  const value = parent?.[key];
+  if (value === undefined || value === null) {
+    if (fallback === undefined) throw invalid(`${path} is required`, path);
+    return fallback;
+  }
+  if (typeof value !== 'string') throw invalid(`${path} must be a string`, path);
+  return value;
+}
+
+function arrayAt(parent: Json | undefined, key: string, path: string): unknown[] {
+  const value = parent?.[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw invalid(`${path} must be an array`, path);
+  return value;
+}
+
+/**
+ * Compiles a blueprint document (already validated by the validation service) into an artifact:
+ * templates pre-parsed, tool code transpiled (esbuild, TS → ES2022 IIFE), policy resolved.
+ * Pure apart from calling esbuild; the same document yields the same artifact.
+ */
+export async function compileBlueprint(document: unknown, identity: BlueprintIdentity): Promise<Artifact> {
+  if (!isObject(document)) throw invalid('the blueprint document must be a JSON object', '');
+  const metadata = objectAt(document, 'metadata', '/metadata', false);
+  const spec = objectAt(document, 'spec', '/spec', true) as Json;
+
+  const promptSpec = objectAt(spec, 'prompt', '/spec/prompt', false);
+  const variables = (objectAt(promptSpec ?? {}, 'variables', '/spec/prompt/variables', false) ?? {}) as Record<string, JsonValue>;
+  const template = (key: 'system' | 'user'): PromptSegment[] => {
+    const path = `/spec/prompt/${key}`;
+    const text = stringAt(promptSpec, key, path, '');
+    let segments: PromptSegment[];
+    try {
+      segments = parseTemplate(text);
+    } catch (error) {
+      if (error instanceof TemplateError) throw new AppError(ErrorCode.ValidationFailed, `${path}: ${error.message}`, { path });
+      throw error;
+    }
+    for (const segment of segments) {
+      if ('ref' in segment && segment.ref[0] !== 'input' && !Object.hasOwn(variables, segment.ref[0] as string)) {
+        throw new AppError(ErrorCode.ValidationFailed, `${path}: {{${segment.ref.join('.')}}} is neither an input field nor a declared variable`, { path });
+      }
+    }
+    return segments;
+  };
+
+  const governance = objectAt(spec, 'governance', '/spec/governance', false);
+  const actions = objectAt(spec, 'actions', '/spec/actions', false);
+  const requireApproval = [...new Set(arrayAt(actions, 'requireApproval', '/spec/actions/requireApproval').map(String))].sort();
+  const maxAllowedScope = actions?.['maxAllowedScope'];
+
+  const tools: ArtifactTool[] = [];
+  const seen = new Set<string>();
+  const toolSpecs = arrayAt(spec, 'tools', '/spec/tools');
+  for (let i = 0; i < toolSpecs.length; i++) {
+    tools.push(await compileTool(toolSpecs[i], i, requireApproval, seen));
+  }
+
+  const model = objectAt(spec, 'model', '/spec/model', false);
+  const route = arrayAt(model, 'route', '/spec/model/route').map((entry, i) => {
+    if (typeof entry !== 'string' || !/^[a-z0-9-]+\/.+$/.test(entry)) throw invalid(`/spec/model/route/${i} must be "provider/model"`, `/spec/model/route/${i}`);
+    return entry;
+  });
+  const maxCost = model?.['maxCostUsdPerRun'];
+  const output = objectAt(spec, 'output', '/spec/output', false);
+  const minConfidence = output?.['minConfidence'];
+  const input = objectAt(spec, 'input', '/spec/input', false);
+
+  return {
+    format: ARTIFACT_FORMAT,
+    compiler: { name: COMPILER_NAME, version: COMPILER_RELEASE, esbuild: esbuildVersion },
+    blueprint: {
+      name: identity.name,
+      version: identity.version,
+      contentHash: identity.contentHash,
+      description: stringAt(metadata, 'description', '/metadata/description', ''),
+      labels: Object.fromEntries(Object.entries((metadata?.['labels'] as Json | undefined) ?? {}).map(([k, v]) => [k, String(v)])),
+    },
+    goal: stringAt(spec, 'goal', '/spec/goal', ''),
+    prompt: { system: template('system'), user: template('user'), variables },
+    input: { schema: (input?.['schema'] as JsonValue | undefined) ?? null },
+    output: { schema: (output?.['schema'] as JsonValue | undefined) ?? null, minConfidence: typeof minConfidence === 'number' ? minConfidence : null },
+    tools,
+    policy: {
+      autonomyLevel: stringAt(governance, 'autonomyLevel', '/spec/governance/autonomyLevel', 'supervised'),
+      maxAllowedScope: typeof maxAllowedScope === 'string' ? maxAllowedScope : null,
+      requireApproval,
+    },
+    model: { route: route.length > 0 ? route : ['offline/default'], maxCostUsdPerRun: typeof maxCost === 'number' ? maxCost : null },
+    triggers: arrayAt(spec, 'triggers', '/spec/triggers') as JsonValue[],
+    evals: arrayAt(spec, 'evals', '/spec/evals') as JsonValue[],
+  };
+}
+
+async function compileTool(raw: unknown, index: number, requireApproval: string[], seen: Set<string>): Promise<ArtifactTool> {
+  const path = `/spec/tools/${index}`;
+  if (!isObject(raw)) throw invalid(`${path} must be an object`, path);
+  const name = stringAt(raw, 'name', `${path}/name`);
+  if (!TOOL_NAME.test(name)) throw invalid(`${path}/name "${name}" is not a valid tool name`, `${path}/name`);
+  if (seen.has(name)) throw invalid(`${path}/name: tool "${name}" is declared twice`, `${path}/name`);
+  seen.add(name);
+  const inputSchema = raw['inputSchema'] ?? { type: 'object' };
+  if (!isObject(inputSchema)) throw invalid(`${path}/inputSchema must be an object`, `${path}/inputSchema`);
+  const builtin = raw['builtin'];
+  const code = raw['code'];
+  const base = {
+    name,
+    description: stringAt(raw, 'description', `${path}/description`, ''),
+    scope: stringAt(raw, 'scope', `${path}/scope`, 'internal'),
+    inputSchema: inputSchema as JsonValue,
+  };
+  if (builtin !== undefined && code !== undefined) throw invalid(`${path}: a tool has either "builtin" or "code", not both`, path);
+  if (builtin !== undefined) {
+    if (typeof builtin !== 'string' || !(BUILTIN_TOOLS as readonly string[]).includes(builtin)) {
+      throw invalid(`${path}/builtin must be one of ${BUILTIN_TOOLS.join(', ')}`, `${path}/builtin`);
+    }
+    return { ...base, requiresApproval: requireApproval.includes(name) || requireApproval.includes(builtin), kind: 'builtin', builtin };
+  }
+  if (typeof code !== 'string' || code.trim() === '') throw invalid(`${path}: a tool needs "builtin" or "code"`, path);
+  return { ...base, requiresApproval: requireApproval.includes(name), kind: 'code', code: await transpile(code, `${path}/code`, name), globalName: TOOL_GLOBAL };
+}
+
+/** TypeScript → one ES2022 script that assigns the module namespace to `__af_tool`. */
+async function transpile(source: string, path: string, tool: string): Promise<string> {
+  try {
+    const result = await transform(source, {
+      loader: 'ts',
+      format: 'iife',
+      globalName: TOOL_GLOBAL,
+      target: 'es2022',
+      platform: 'neutral',
+      sourcefile: `${tool}.ts`,
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+    if (/\brequire\(/.test(result.code) && /^\s*import\s/m.test(source)) {
+      throw new AppError(ErrorCode.ValidationFailed, `tool "${tool}": imports are not available in tool code (it runs in a sandbox without modules)`, { path });
+    }
+    return result.code;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const messages = (error as { errors?: Message[] }).errors;
+    if (!Array.isArray(messages) || messages.length === 0) throw error;
+    const errors = messages.map((m) => ({ line: m.location?.line ?? 0, column: (m.location?.column ?? 0) + 1, message: m.text, lineText: m.location?.lineText ?? '' }));
+    const first = errors[0] as (typeof errors)[number];
+    return Promise.reject(
+      new AppError(ErrorCode.ValidationFailed, `tool "${tool}" does not compile: line ${first.line}, column ${first.column}: ${first.message}`, { path, details: { errors } }),
+    );
+  }
+}

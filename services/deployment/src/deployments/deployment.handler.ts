@@ -1,0 +1,26 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import type { CreateDeploymentRequest, GetDeploymentRequest, ListDeploymentsRequest } from '@af/contracts';
+import { MessageContext } from '@af/messaging';
+import { DeploymentService } from './deployment.service.js';
+
+/** NATS edge of the deployment service: each handler is one call into DeploymentService. */
+@Controller()
+export class DeploymentHandler {
+  constructor(private readonly deployments: DeploymentService) {}
+
+  @MessagePattern<string>('af.v1.deployments.create')
+  create(@Payload() request: CreateDeploymentRequest, @Ctx() ctx: MessageContext) {
+    return this.deployments.create(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.deployments.get')
+  get(@Payload() request: GetDeploymentRequest, @Ctx() ctx: MessageContext) {
+    return this.deployments.get(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.deployments.list')
+  list(@Payload() request: ListDeploymentsRequest, @Ctx() ctx: MessageContext) {
+    return this.deployments.list(ctx.tenantId, request);
+  }
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Msg, Subscription } from '@nats-io/nats-core';
+import { ActiveDeploymentSchema, DeploymentActivatedSchema, Headers, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
+import { ErrorCode } from '@af/errors';
+import { KvBuckets, decode } from '@af/messaging';
+import { testTenant } from '@af/testing';
+import { connectClient, startDeployment } from '../test/harness.js';
+import { answerUpstream, blueprint, type FakeBlueprint } from '../test/upstream-responders.js';
+
+describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', () => {
+  let deployment: Awaited<ReturnType<typeof startDeployment>>;
+  let client: Awaited<ReturnType<typeof connectClient>>;
+  let upstream: ReturnType<typeof answerUpstream>;
+  let events: Subscription;
+  const activated: Msg[] = [];
+  const tenant = parseTenantId(testTenant());
+  const other = parseTenantId(testTenant());
+  const catalog: Record<string, FakeBlueprint[]> = {
+    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false)],
+    [other]: [blueprint('lead-qualifier', 1)],
+  };
+  const caller = { subject: 'user:alice', roles: ['Developer'], permissions: [] };
+  const create = (agent: string, version = 0, as = tenant) => client.bus.request('af.v1.deployments.create', { agent, version, caller }, { tenantId: as });
+  const activeInKv = async (agent: string, as = tenant) => {
+    const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
+    const entry = await kv.get(activeDeploymentKey(as, agent));
+    return entry && entry.operation === 'PUT' ? decode(ActiveDeploymentSchema, entry.value) : null;
+  };
+
+  beforeAll(async () => {
+    deployment = await startDeployment();
+    client = await connectClient();
+    upstream = answerUpstream(client.nc, new Set([tenant, other]), (t) => catalog[t] ?? []);
+    events = client.nc.subscribe('af.v1.deployments.event.activated', {
+      callback: (_err, msg) => {
+        if (msg.headers?.get(Headers.tenantId) === tenant) activated.push(msg);
+      },
+    });
+    await client.nc.flush();
+  });
+
+  afterAll(async () => {
+    events?.unsubscribe();
+    await upstream?.stop();
+    await client?.close();
+    await deployment?.stop();
+  });
+
+  it('deploys the latest valid version: record, KV registry and activated event', async () => {
+    const reply = await create('lead-qualifier');
+    expect(reply.created).toBe(true);
+    expect(reply.deployment).toMatchObject({ agent: 'lead-qualifier', version: 2, artifactHash: 'sha256:art-sha256:lead-qualifier-2', status: 'active', createdBy: 'user:alice', supersededAt: '' });
+    expect(upstream.compiled).toContainEqual({ tenant, contentHash: 'sha256:lead-qualifier-2' });
+    const id = reply.deployment?.deploymentId ?? '';
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+
+    expect(await activeInKv('lead-qualifier')).toMatchObject({ deploymentId: id, agent: 'lead-qualifier', version: 2, artifactHash: 'sha256:art-sha256:lead-qualifier-2' });
+    expect((await activeInKv('lead-qualifier'))?.activatedAtMs).toBe(BigInt(Date.parse(reply.deployment?.createdAt ?? '')));
+
+    const until = Date.now() + 5_000;
+    while (!activated.some((m) => m.headers?.get(Headers.msgId) === `deployment-activated:${id}`) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const event = activated.find((m) => m.headers?.get(Headers.msgId) === `deployment-activated:${id}`);
+    expect(event).toBeDefined();
+    expect(decode(DeploymentActivatedSchema, event?.data ?? new Uint8Array()).deployment).toMatchObject({ deploymentId: id, version: 2, status: 'active' });
+
+    // The other tenant's registry is untouched.
+    expect(await activeInKv('lead-qualifier', other)).toBeNull();
+  });
+
+  it('supersedes the previous active deployment in one step and keeps the history', async () => {
+    const second = await create('lead-qualifier', 2);
+    const first = await create('lead-qualifier', 1);
+    expect(first.created).toBe(true);
+    expect(first.deployment).toMatchObject({ version: 1, status: 'active' });
+
+    const history = await client.bus.request('af.v1.deployments.list', { agent: 'lead-qualifier' }, { tenantId: tenant });
+    expect(history.deployments.map((d) => [d.version, d.status])).toEqual([
+      [1, 'active'],
+      [2, 'superseded'],
+    ]);
+    expect(history.deployments[1]?.deploymentId).toBe(second.deployment?.deploymentId);
+    expect(history.deployments[1]?.supersededAt).not.toBe('');
+
+    const active = await client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier' }, { tenantId: tenant });
+    expect(active.deployment?.deploymentId).toBe(first.deployment?.deploymentId);
+    const byId = await client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier', deploymentId: second.deployment?.deploymentId ?? '' }, { tenantId: tenant });
+    expect(byId.deployment).toMatchObject({ version: 2, status: 'superseded' });
+    expect((await activeInKv('lead-qualifier'))?.deploymentId).toBe(first.deployment?.deploymentId);
+  });
+
+  it('treats re-deploying the active version and artifact as a successful no-op', async () => {
+    const before = await client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier' }, { tenantId: tenant });
+    const again = await create('lead-qualifier', 1);
+    expect(again.created).toBe(false);
+    expect(again.deployment).toMatchObject({ deploymentId: before.deployment?.deploymentId, version: 1, status: 'active' });
+    const history = await client.bus.request('af.v1.deployments.list', { agent: 'lead-qualifier', limit: 10 }, { tenantId: tenant });
+    expect(history.deployments).toHaveLength(2);
+  });
+
+  it('serializes concurrent deployments of one agent: exactly one active, and the registry agrees', async () => {
+    const replies = await Promise.all([create('racer', 1), create('racer', 2), create('racer', 1), create('racer', 2)]);
+    expect(replies.every((r) => r.deployment?.status === 'active')).toBe(true);
+    const history = await client.bus.request('af.v1.deployments.list', { agent: 'racer' }, { tenantId: tenant });
+    const active = history.deployments.filter((d) => d.status === 'active');
+    expect(active).toHaveLength(1);
+    expect((await activeInKv('racer'))?.deploymentId).toBe(active[0]?.deploymentId);
+  });
+
+  it('refuses an invalid blueprint with its validation report, and nothing is recorded', async () => {
+    const error = await create('broken').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.ValidationFailed });
+    expect((error as { details: unknown }).details).toMatchObject({ valid: false, errors: [{ code: 'required', path: '/model' }] });
+    expect((await client.bus.request('af.v1.deployments.list', { agent: 'broken' }, { tenantId: tenant })).deployments).toEqual([]);
+    expect(await activeInKv('broken')).toBeNull();
+  });
+
+  it('answers NOT_FOUND for an unknown blueprint or version, and refuses bad input', async () => {
+    await expect(create('nobody')).rejects.toMatchObject({ code: ErrorCode.NotFound, path: '/agent' });
+    await expect(create('Not A Label')).rejects.toMatchObject({ code: ErrorCode.InvalidArgument, path: '/agent' });
+    await expect(create('lead-qualifier', -1)).rejects.toMatchObject({ code: ErrorCode.InvalidArgument, path: '/version' });
+  });
+
+  it('keeps tenants apart: another tenant sees neither the deployment nor the agent as deployed', async () => {
+    const mine = await client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier' }, { tenantId: tenant });
+    await expect(client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier', deploymentId: mine.deployment?.deploymentId ?? '' }, { tenantId: other })).rejects.toMatchObject({
+      code: ErrorCode.NotFound,
+    });
+    await expect(client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier' }, { tenantId: other })).rejects.toMatchObject({ code: ErrorCode.NotDeployed, path: '/agent' });
+    await expect(client.bus.request('af.v1.deployments.get', { agent: 'lead-qualifier' })).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+  });
+});

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { toJson, type MessageInitShape } from '@bufbuild/protobuf';
+import {
+  ValidationReportSchema,
+  type CreateDeploymentRequest,
+  type DeploymentReplySchema,
+  type DeploymentSchema,
+  type GetDeploymentRequest,
+  type ListDeploymentsReplySchema,
+  type ListDeploymentsRequest,
+  type TenantId,
+} from '@af/contracts';
+import { AppError, ErrorCode, isAppError } from '@af/errors';
+import { MessageBus } from '@af/messaging';
+import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
+import type { Counter } from 'prom-client';
+import type { DeploymentEntity } from '../persistence/deployment.entity.js';
+import { ActiveDeploymentRepository } from './active-deployment.repository.js';
+import { DeploymentRepository } from './deployment.repository.js';
+
+const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DEFAULT_LIST_LIMIT = 20;
+const MAX_LIST_LIMIT = 100;
+
+type DeploymentMessage = MessageInitShape<typeof DeploymentSchema>;
+
+@Injectable()
+export class DeploymentService {
+  private readonly deploys: Counter<'outcome'>;
+
+  constructor(
+    private readonly deployments: DeploymentRepository,
+    private readonly registry: ActiveDeploymentRepository,
+    private readonly bus: MessageBus,
+    metrics: MetricsRegistry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | unchanged | refused)', ['outcome']);
+  }
+
+  /**
+   * Deploys a blueprint version: fetch it, refuse it unless it validated, compile it, then —
+   * serialized per agent — record it as the active deployment (the previous one superseded in
+   * the same transaction), publish it in the KV registry and announce it on AF_EVENTS.
+   *
+   * Re-deploying the version and artifact that are already active is a no-op that succeeds:
+   * the reply carries the existing active deployment with `created: false`. The registry entry
+   * and the activated event are written again (the event de-duplicated by its msgId), which
+   * also repairs a previous attempt that failed after its database commit.
+   */
+  async create(tenantId: TenantId, request: CreateDeploymentRequest): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
+    if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
+    if (!Number.isInteger(request.version) || request.version < 0) throw AppError.invalid('version must be 0 (latest) or a positive integer', '/version');
+
+    const blueprint = await this.fetchBlueprint(tenantId, request.agent, request.version);
+    if (!blueprint.validation?.valid) {
+      this.deploys.inc({ outcome: 'refused' });
+      throw new AppError(ErrorCode.ValidationFailed, `blueprint ${blueprint.name} version ${blueprint.version} is not valid and cannot be deployed`, {
+        path: '/version',
+        details: blueprint.validation ? toJson(ValidationReportSchema, blueprint.validation, { alwaysEmitImplicit: true }) : { valid: false, errors: [], warnings: [], suggestions: [] },
+      });
+    }
+    const compiled = await this.bus.request(
+      'af.v1.compilation.compile',
+      { blueprintName: blueprint.name, blueprintVersion: blueprint.version, contentHash: blueprint.contentHash, documentJson: blueprint.documentJson },
+      { tenantId },
+    );
+    if (!compiled.artifactHash) throw new AppError(ErrorCode.Unavailable, `compilation of ${blueprint.name} version ${blueprint.version} returned no artifact`);
+
+    const createdBy = request.caller?.subject || 'unknown';
+    return this.deployments.withAgentLock(tenantId, request.agent, async () => {
+      const current = await this.deployments.findActive(tenantId, request.agent);
+      const unchanged = current !== null && current.version === blueprint.version && current.artifactHash === compiled.artifactHash;
+      const deployment = unchanged
+        ? current
+        : (
+            await this.deployments.activate(tenantId, {
+              id: randomUUID(),
+              agent: request.agent,
+              version: blueprint.version,
+              contentHash: blueprint.contentHash,
+              artifactHash: compiled.artifactHash,
+              createdBy,
+            })
+          ).activated;
+      await this.registry.put(tenantId, {
+        deploymentId: deployment.id,
+        agent: deployment.agent,
+        version: deployment.version,
+        artifactHash: deployment.artifactHash,
+        activatedAtMs: BigInt(deployment.createdAt.getTime()),
+      });
+      await this.bus.publish('af.v1.deployments.event.activated', { deployment: toDeploymentMessage(deployment) }, { msgId: `deployment-activated:${deployment.id}`, tenantId });
+      this.deploys.inc({ outcome: unchanged ? 'unchanged' : 'activated' });
+      this.logger.info(
+        { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, superseded: unchanged ? undefined : current?.id },
+        unchanged ? 'deployment already active' : 'deployment activated',
+      );
+      return { deployment: toDeploymentMessage(deployment), created: !unchanged };
+    });
+  }
+
+  /** A deployment by id, or (without id) the agent's active one. */
+  async get(tenantId: TenantId, request: GetDeploymentRequest): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
+    if (request.deploymentId) {
+      if (!UUID.test(request.deploymentId)) throw AppError.notFound(`deployment ${request.deploymentId}`, '/deploymentId');
+      const found = await this.deployments.find(tenantId, request.deploymentId);
+      // Another tenant's deployment is indistinguishable from a missing one.
+      if (!found || (request.agent && found.agent !== request.agent)) throw AppError.notFound(`deployment ${request.deploymentId}`, '/deploymentId');
+      return { deployment: toDeploymentMessage(found), created: false };
+    }
+    if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
+    const active = await this.deployments.findActive(tenantId, request.agent);
+    if (!active) throw new AppError(ErrorCode.NotDeployed, `agent "${request.agent}" has no active deployment`, { path: '/agent' });
+    return { deployment: toDeploymentMessage(active), created: false };
+  }
+
+  async list(tenantId: TenantId, request: ListDeploymentsRequest): Promise<MessageInitShape<typeof ListDeploymentsReplySchema>> {
+    if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
+    if (request.limit < 0) throw AppError.invalid('limit must not be negative', '/limit');
+    const limit = Math.min(request.limit || DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+    const rows = await this.deployments.list(tenantId, request.agent, limit);
+    return { deployments: rows.map(toDeploymentMessage) };
+  }
+
+  /** The blueprint's NOT_FOUND is the caller's: it points at the field of *this* request. */
+  private async fetchBlueprint(tenantId: TenantId, agent: string, version: number) {
+    try {
+      const reply = await this.bus.request('af.v1.blueprints.get', { name: agent, version }, { tenantId });
+      if (!reply.blueprint) throw new AppError(ErrorCode.Unavailable, `the blueprints service returned no blueprint for ${agent}`);
+      return reply.blueprint;
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.NotFound) {
+        const path = version > 0 && error.path === '/version' ? '/version' : '/agent';
+        throw new AppError(ErrorCode.NotFound, error.message, { path, cause: error });
+      }
+      throw error;
+    }
+  }
+}
+
+export function toDeploymentMessage(d: DeploymentEntity): DeploymentMessage {
+  return {
+    deploymentId: d.id,
+    agent: d.agent,
+    version: d.version,
+    artifactHash: d.artifactHash,
+    status: d.status,
+    createdAt: d.createdAt.toISOString(),
+    createdBy: d.createdBy,
+    supersededAt: d.supersededAt ? d.supersededAt.toISOString() : '',
+  };
+}

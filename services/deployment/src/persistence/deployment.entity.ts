@@ -1,0 +1,41 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** active | superseded. Room later for canary / rolled_back (ROADMAP): widen the CHECK then. */
+export type DeploymentStatus = 'active' | 'superseded';
+
+@Entity({ name: 'deployments' })
+export class DeploymentEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId!: string;
+
+  @Column('text')
+  agent!: string;
+
+  @Column('int')
+  version!: number;
+
+  /** The blueprint version's content hash (what was compiled). */
+  @Column('text', { name: 'content_hash' })
+  contentHash!: string;
+
+  @Column('text', { name: 'artifact_hash' })
+  artifactHash!: string;
+
+  @Column('text')
+  status!: DeploymentStatus;
+
+  @Column('text', { name: 'created_by' })
+  createdBy!: string;
+
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'superseded_at', nullable: true })
+  supersededAt!: Date | null;
+
+  @Column('uuid', { name: 'superseded_by', nullable: true })
+  supersededBy!: string | null;
+}

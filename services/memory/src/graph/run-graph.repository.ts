@@ -1,0 +1,77 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import neo4j, { routing, type Driver } from 'neo4j-driver';
+import type { TenantId } from '@af/contracts';
+import type { Neo4jOptions } from './neo4j.config.js';
+import { NEO4J_DRIVER, NEO4J_OPTIONS } from './neo4j.module.js';
+
+export interface RunNode {
+  runId: string;
+  agent: string;
+  version: number;
+  outcome: 'succeeded' | 'failed';
+  occurredAt: Date;
+}
+
+/** Constraints of the memory graph: created at boot, idempotent, safe from every instance. */
+const CONSTRAINTS = [
+  'CREATE CONSTRAINT af_agent_tenant_name IF NOT EXISTS FOR (a:Agent) REQUIRE (a.tenant, a.name) IS UNIQUE',
+  'CREATE CONSTRAINT af_run_tenant_id IF NOT EXISTS FOR (r:Run) REQUIRE (r.tenant, r.id) IS UNIQUE',
+];
+
+/**
+ * The graph tier of memory: `(:Agent {tenant, name})-[:RAN]->(:Run {tenant, id})`. Every node
+ * carries the tenant and every query is scoped by it. Writes are MERGE + SET of the episode's
+ * values, so a redelivered event leaves the graph as it was.
+ */
+@Injectable()
+export class RunGraphRepository implements OnModuleInit {
+  constructor(
+    @Inject(NEO4J_DRIVER) private readonly driver: Driver,
+    @Inject(NEO4J_OPTIONS) private readonly options: Neo4jOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const statement of CONSTRAINTS) {
+      try {
+        await this.driver.executeQuery(statement, {}, { database: this.options.database });
+      } catch (error) {
+        // Two instances booting at once: the loser sees the constraint the winner just created.
+        if (!/already exists|EquivalentSchemaRule/i.test((error as Error).message)) throw error;
+      }
+    }
+  }
+
+  async recordRun(tenantId: TenantId, run: RunNode): Promise<void> {
+    const params = { tenant: tenantId, runId: run.runId, agent: run.agent, version: neo4j.int(run.version), outcome: run.outcome, occurredAt: run.occurredAt.toISOString() };
+    const setRun = 'SET r.status = $outcome, r.version = $version, r.agent = $agent, r.occurredAt = datetime($occurredAt)';
+    // An event without agent (older producers) still records the run, just not the edge.
+    const query = run.agent
+      ? `MERGE (a:Agent {tenant: $tenant, name: $agent}) MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun} MERGE (a)-[:RAN]->(r)`
+      : `MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun}`;
+    await this.driver.executeQuery(query, params, { database: this.options.database, routing: routing.WRITE });
+  }
+
+  async findRun(tenantId: TenantId, runId: string): Promise<(RunNode & { ranBy: string[] }) | null> {
+    const result = await this.driver.executeQuery(
+      `MATCH (r:Run {tenant: $tenant, id: $runId}) OPTIONAL MATCH (a:Agent {tenant: $tenant})-[:RAN]->(r)
+       RETURN r.id AS runId, r.agent AS agent, r.version AS version, r.status AS outcome, toString(r.occurredAt) AS occurredAt, collect(a.name) AS ranBy`,
+      { tenant: tenantId, runId },
+      { database: this.options.database, routing: routing.READ },
+    );
+    const record = result.records[0];
+    if (!record) return null;
+    return {
+      runId: record.get('runId') as string,
+      agent: record.get('agent') as string,
+      version: record.get('version') as number,
+      outcome: record.get('outcome') as RunNode['outcome'],
+      occurredAt: new Date(record.get('occurredAt') as string),
+      ranBy: record.get('ranBy') as string[],
+    };
+  }
+
+  /** Removes a tenant's whole graph (tests; later the forget-subject flow). */
+  async deleteTenant(tenantId: TenantId): Promise<void> {
+    await this.driver.executeQuery('MATCH (n:Agent|Run {tenant: $tenant}) DETACH DELETE n', { tenant: tenantId }, { database: this.options.database, routing: routing.WRITE });
+  }
+}

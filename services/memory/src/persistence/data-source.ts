@@ -1,0 +1,9 @@
+import type { ServiceDataSourceOptions } from '@af/persistence';
+import { EpisodeEntity } from './episode.entity.js';
+import { CreateEpisodes1732350000000 } from './migrations/1732350000000-create-episodes.js';
+
+export const MEMORY_SCHEMA = 'memory';
+
+export function memoryDataSource(url: string, schema = MEMORY_SCHEMA, poolSize?: number): ServiceDataSourceOptions {
+  return { url, schema, entities: [EpisodeEntity], migrations: [CreateEpisodes1732350000000], ...(poolSize ? { poolSize } : {}) };
+}

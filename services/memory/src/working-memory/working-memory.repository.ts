@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { TenantId } from '@af/contracts';
+import { REDIS } from '@af/persistence';
+
+export interface WorkingMemoryStart {
+  attempt: number;
+  workerId: string;
+  startedAtMs: number;
+  /** The agent the run belongs to (empty only for events from before RunStarted carried it). */
+  agent: string;
+}
+
+/**
+ * Writes the run's working memory unless the run already finished (a late or redelivered
+ * "started" must not resurrect it) or a later attempt already wrote it. Atomic in Redis.
+ */
+const START_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
+local current = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
+if current > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'workerId', ARGV[2], 'startedAt', ARGV[3], 'agent', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1`;
+
+/** Working memory of running runs in Redis: hash `wm:<tenant>:<runId>`, with a TTL. */
+@Injectable()
+export class WorkingMemoryRepository {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async start(tenantId: TenantId, runId: string, start: WorkingMemoryStart, ttlSeconds: number): Promise<boolean> {
+    const written = await this.redis.eval(
+      START_SCRIPT,
+      2,
+      workingKey(tenantId, runId),
+      finishedKey(tenantId, runId),
+      String(start.attempt),
+      start.workerId,
+      new Date(start.startedAtMs).toISOString(),
+      start.agent,
+      String(ttlSeconds),
+    );
+    return written === 1;
+  }
+
+  /** Deletes the run's working memory and remembers, for the TTL, that the run finished. */
+  async finish(tenantId: TenantId, runId: string, ttlSeconds: number): Promise<void> {
+    await this.redis.multi().set(finishedKey(tenantId, runId), '1', 'EX', ttlSeconds).del(workingKey(tenantId, runId)).exec();
+  }
+
+  async get(tenantId: TenantId, runId: string): Promise<Record<string, string> | null> {
+    const fields = await this.redis.hgetall(workingKey(tenantId, runId));
+    return Object.keys(fields).length === 0 ? null : fields;
+  }
+
+  async ttl(tenantId: TenantId, runId: string): Promise<number> {
+    return this.redis.ttl(workingKey(tenantId, runId));
+  }
+}
+
+const workingKey = (tenantId: TenantId, runId: string) => `wm:${tenantId}:${runId}`;
+const finishedKey = (tenantId: TenantId, runId: string) => `wm-finished:${tenantId}:${runId}`;

@@ -1,0 +1,16 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import type { ValidateBlueprintRequest } from '@af/contracts';
+import { MessageContext } from '@af/messaging';
+import { ValidationService } from './validation.service.js';
+
+/** NATS edge of the validation service. */
+@Controller()
+export class ValidationHandler {
+  constructor(private readonly validation: ValidationService) {}
+
+  @MessagePattern<string>('af.v1.validation.validate')
+  validate(@Payload() request: ValidateBlueprintRequest, @Ctx() ctx: MessageContext) {
+    return this.validation.validate(ctx.tenantId, request);
+  }
+}

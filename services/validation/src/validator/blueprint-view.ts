@@ -1,0 +1,71 @@
+/** Defensive reads of a document that may not match the schema: wrong shapes read as absent. */
+export type Obj = Record<string, unknown>;
+
+export function asObject(value: unknown): Obj | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Obj) : undefined;
+}
+
+export function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export const SCOPES = ['internal', 'external', 'realWorld'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function scopeRank(scope: unknown): number {
+  return SCOPES.indexOf(scope as Scope);
+}
+
+export interface ToolView {
+  index: number;
+  name: string | undefined;
+  scope: Scope | undefined;
+  builtin: string | undefined;
+  code: string | undefined;
+  raw: Obj;
+}
+
+/** The parts of a blueprint the rules look at. */
+export class BlueprintView {
+  readonly root: Obj;
+  readonly spec: Obj;
+  readonly tools: ToolView[];
+
+  constructor(document: unknown) {
+    this.root = asObject(document) ?? {};
+    this.spec = asObject(this.root['spec']) ?? {};
+    this.tools = asArray(this.spec['tools']).flatMap((raw, index) => {
+      const tool = asObject(raw);
+      if (!tool) return [];
+      const scope = SCOPES.includes(tool['scope'] as Scope) ? (tool['scope'] as Scope) : undefined;
+      return [{ index, name: asString(tool['name']), scope, builtin: asString(tool['builtin']), code: asString(tool['code']), raw: tool }];
+    });
+  }
+
+  section(name: string): Obj {
+    return asObject(this.spec[name]) ?? {};
+  }
+
+  get autonomyLevel(): string | undefined {
+    return asString(this.section('governance')['autonomyLevel']);
+  }
+
+  /** Declared maxAllowedScope, or external when absent (documented default). */
+  get maxAllowedScope(): { scope: Scope; declared: boolean } {
+    const declared = this.section('actions')['maxAllowedScope'];
+    return SCOPES.includes(declared as Scope) ? { scope: declared as Scope, declared: true } : { scope: 'external', declared: false };
+  }
+
+  /** requireApproval entries that are strings, with their index. */
+  get approvals(): { index: number; name: string }[] {
+    return asArray(this.section('actions')['requireApproval']).flatMap((v, index) => (typeof v === 'string' ? [{ index, name: v }] : []));
+  }
+
+  requiresApproval(toolName: string | undefined): boolean {
+    return toolName !== undefined && this.approvals.some((a) => a.name === toolName);
+  }
+}

@@ -1,0 +1,99 @@
+/** What the validator reports; mirrors af.v1.ValidationReport as plain JSON. */
+export type Tier = 'schema' | 'semantic' | 'policy';
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  tier: Tier;
+  code: string;
+  /** JSON Pointer into the blueprint. */
+  path: string;
+  message: string;
+  severity: Severity;
+}
+
+export interface Suggestion {
+  path: string;
+  message: string;
+  /** A replacement value as JSON, '' when none is known. */
+  replacementJson: string;
+}
+
+export interface Report {
+  valid: boolean;
+  errors: Finding[];
+  warnings: Finding[];
+  suggestions: Suggestion[];
+}
+
+/** Who asks: the policy tier depends on it. */
+export interface PolicyCaller {
+  subject: string;
+  roles: readonly string[];
+  permissions: readonly string[];
+}
+
+/** Collects findings of all tiers; duplicates (same tier, code, path and message) are kept once. */
+export class Findings {
+  private readonly errors: Finding[] = [];
+  private readonly warnings: Finding[] = [];
+  private readonly suggestions: Suggestion[] = [];
+  private readonly seen = new Set<string>();
+
+  error(tier: Tier, code: string, path: string, message: string): void {
+    this.add({ tier, code, path, message, severity: 'error' });
+  }
+
+  warn(tier: Tier, code: string, path: string, message: string): void {
+    this.add({ tier, code, path, message, severity: 'warning' });
+  }
+
+  suggest(path: string, message: string, replacement?: unknown): void {
+    const key = `s\u0000${path}\u0000${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.suggestions.push({ path, message, replacementJson: replacement === undefined ? '' : JSON.stringify(replacement) });
+  }
+
+  hasErrorAt(path: string): boolean {
+    return this.errors.some((f) => f.path === path);
+  }
+
+  report(): Report {
+    return { valid: this.errors.length === 0, errors: [...this.errors], warnings: [...this.warnings], suggestions: [...this.suggestions] };
+  }
+
+  private add(finding: Finding): void {
+    const key = `${finding.tier}\u0000${finding.code}\u0000${finding.path}\u0000${finding.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    (finding.severity === 'error' ? this.errors : this.warnings).push(finding);
+  }
+}
+
+/** Builds a JSON Pointer (RFC 6901) from segments. */
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export function pointerSegments(path: string): string[] {
+  if (path === '') return [];
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `/spec/tools/0/scope` → `spec.tools[0].scope`: how messages name a field. */
+export function humanPath(path: string): string {
+  const parts = pointerSegments(path);
+  if (parts.length === 0) return 'the document';
+  let out = '';
+  for (const part of parts) {
+    if (/^(0|[1-9][0-9]*)$/.test(part)) out += `[${part}]`;
+    else if (IDENT.test(part)) out += out === '' ? part : `.${part}`;
+    else out += `[${JSON.stringify(part)}]`;
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { JsonSchema, JsonValue } from '../artifacts/artifact.js';
+import { estimateTokens, type ChatMessage, type CompletionRequest, type CompletionResult, type ModelProvider, type ToolCallRequest, type ToolDefinition } from './model-provider.js';
+import { SeededChoice, defaultFor, synthesize } from './output-synthesizer.js';
+
+type Obj = Record<string, JsonValue>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Canonical (sorted keys) JSON, for seeds that do not depend on key order. */
+function stable(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The `offline` provider: deterministic, no network, cost 0. First turn: calls every tool once,
+ * arguments from the input (same name), else prompt variables, else a default of the type.
+ * Second turn: the final output — fields from tool results and input of the same name, the rest
+ * synthesized from the schema, seeded by a hash of the input (same input → same output).
+ */
+@Injectable()
+export class OfflineModelProvider implements ModelProvider {
+  readonly name = 'offline';
+
+  async complete(request: CompletionRequest): Promise<CompletionResult> {
+    const inputTokens = estimateTokens(request.messages.map((m) => m.content).join('\n')) + estimateTokens(JSON.stringify(request.tools));
+    const toolResults = request.messages.filter((m): m is Extract<ChatMessage, { role: 'tool' }> => m.role === 'tool');
+    if (request.tools.length > 0 && toolResults.length === 0) {
+      const toolCalls = request.tools.map((tool, i) => ({ id: `call_${i}`, tool: tool.name, arguments: argumentsFor(tool, request.context) }) satisfies ToolCallRequest);
+      return { kind: 'tool_calls', toolCalls, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(toolCalls)) }, costUsd: 0 };
+    }
+    const results = toolResults.map((m) => parse(m.content));
+    const seed = createHash('sha256').update(stable(request.context.input)).digest('hex');
+    const schema: JsonSchema = request.outputSchema ?? { type: 'object' };
+    const output = synthesize(schema, [...results, request.context.input], new SeededChoice(seed));
+    return { kind: 'final', output, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };
+  }
+}
+
+function parse(json: string): JsonValue {
+  try {
+    return JSON.parse(json) as JsonValue;
+  } catch {
+    return null;
+  }
+}
+
+/** Arguments for a tool from its input schema's properties. */
+export function argumentsFor(tool: ToolDefinition, context: CompletionRequest['context']): JsonValue {
+  const properties = isObject(tool.inputSchema['properties']) ? (tool.inputSchema['properties'] as Obj) : {};
+  const required = new Set(Array.isArray(tool.inputSchema['required']) ? (tool.inputSchema['required'] as string[]) : []);
+  const input = isObject(context.input) ? context.input : {};
+  const args: Obj = {};
+  for (const name of Object.keys(properties)) {
+    if (Object.hasOwn(input, name)) args[name] = input[name] as JsonValue;
+    else if (Object.hasOwn(context.variables, name)) args[name] = context.variables[name] as JsonValue;
+    else if (required.has(name)) args[name] = defaultFor(properties[name]);
+  }
+  return args;
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parseTenantId } from '@af/contracts';
+import { ErrorCode } from '@af/errors';
+import type { RunningService } from '@af/runtime';
+import { testTenant } from '@af/testing';
+import { connectClient, startCompilationProcess, startWorker } from '../test/harness.js';
+
+/** The lead-qualifier blueprint; its tool scores a lead by message length + 1. */
+function blueprint(name: string, code = 'export default function ({ message }: { message: string }): { score: number } {\n  return { score: Math.min(100, message.length + 1) };\n}\n') {
+  return {
+    apiVersion: 'agentfactory.io/v1',
+    kind: 'AgentBlueprint',
+    metadata: { name, description: 'Qualifies inbound leads', labels: { team: 'sales' } },
+    spec: {
+      goal: 'Decide whether an inbound lead is qualified.',
+      governance: { autonomyLevel: 'supervised' },
+      triggers: [{ type: 'api' }],
+      model: { route: ['offline/default'], maxCostUsdPerRun: 0.05 },
+      prompt: { system: 'You qualify leads for {{company}}.', user: 'Lead: {{input.message}}', variables: { company: 'Acme' } },
+      tools: [{ name: 'score_lead', description: 'Score a lead 0-100', scope: 'internal', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }, code }],
+      output: { schema: { type: 'object', properties: { qualified: { type: 'boolean' }, score: { type: 'number' } }, required: ['qualified'] } },
+    },
+  };
+}
+
+describe('worker end to end: real compilation service, real worker, NATS JetStream', () => {
+  let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
+  let worker: RunningService;
+  let client: Awaited<ReturnType<typeof connectClient>>;
+  const tenant = parseTenantId(testTenant());
+
+  const compile = async (doc: ReturnType<typeof blueprint>) =>
+    (await client.bus.request('af.v1.compilation.compile', { blueprintName: doc.metadata.name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
+  const execute = async (agent: string, artifactHash: string, input: unknown, tenantId: string = tenant) => {
+    const runId = randomUUID();
+    await client.bus.publish('af.v1.runs.execute', { runId, agent, version: 1, artifactHash, inputJson: JSON.stringify(input) }, { msgId: `run-execute:${runId}`, tenantId });
+    return runId;
+  };
+
+  beforeAll(async () => {
+    compilation = await startCompilationProcess();
+    client = await connectClient();
+    worker = await startWorker({ timeoutMs: 500, memoryLimitMb: 16 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await worker?.close();
+    await compilation?.stop();
+  });
+
+  it('runs the lead-qualifier: tool in the sandbox, offline model, output valid against the schema', async () => {
+    const artifactHash = await compile(blueprint('lead-qualifier'));
+    const runId = await execute('lead-qualifier', artifactHash, { message: 'We need 40 seats, budget 50k' });
+    const outcome = await client.outcomeOf(runId);
+    expect(outcome.kind).toBe('succeeded');
+    if (outcome.kind !== 'succeeded') return;
+    const output = JSON.parse(outcome.event.outputJson) as { qualified: unknown; score: unknown };
+    expect(output).toEqual({ qualified: expect.any(Boolean), score: 29 });
+    expect(outcome.event).toMatchObject({ agent: 'lead-qualifier', version: 1, attempt: 1, inputJson: '{"message":"We need 40 seats, budget 50k"}' });
+    expect(outcome.event.toolCalls).toMatchObject([{ tool: 'score_lead', argumentsJson: '{"message":"We need 40 seats, budget 50k"}', resultJson: '{"score":29}', error: '' }]);
+    expect(outcome.event.usage).toMatchObject({ provider: 'offline', model: 'default', costUsd: 0 });
+    expect(outcome.event.usage?.inputTokens).toBeGreaterThan(0);
+
+    // Same input, same artifact: the same output (deterministic), now from the artifact cache.
+    const again = await client.outcomeOf(await execute('lead-qualifier', artifactHash, { message: 'We need 40 seats, budget 50k' }));
+    expect(again.kind === 'succeeded' && again.event.outputJson).toBe(outcome.event.outputJson);
+    const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/af_worker_artifact_cache_total\{result="hit",service="worker"\} [1-9]/);
+    expect(metrics).toMatch(/af_worker_runs_total\{outcome="succeeded",service="worker"\} [1-9]/);
+  });
+
+  it('keeps serving other runs while one tool loops forever and another eats memory', async () => {
+    const [good, loop, bomb] = await Promise.all([
+      compile(blueprint('lead-good')),
+      compile(blueprint('lead-loop', 'export default function () { while (true) {} }')),
+      compile(blueprint('lead-bomb', 'export default function () { const hog: string[][] = []; for (;;) hog.push(new Array(100000).fill("xxxxxxxxxxxxxxxx")); }')),
+    ]);
+    const loopRun = await execute('lead-loop', loop, { message: 'loop' });
+    const bombRun = await execute('lead-bomb', bomb, { message: 'bomb' });
+    const goodRuns = await Promise.all(Array.from({ length: 4 }, (_, i) => execute('lead-good', good, { message: `lead ${i}` })));
+
+    for (const runId of goodRuns) expect((await client.outcomeOf(runId)).kind).toBe('succeeded');
+    const looped = await client.outcomeOf(loopRun);
+    expect(looped).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.ToolFailed, path: '/spec/tools/0/code' } } });
+    expect(looped.kind === 'failed' && looped.event.error?.message).toMatch(/time limit/);
+    const bombed = await client.outcomeOf(bombRun);
+    expect(bombed).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.ToolFailed } } });
+
+    // After the kills, the same artifacts get fresh isolates and good runs still pass.
+    expect((await client.outcomeOf(await execute('lead-good', good, { message: 'after' }))).kind).toBe('succeeded');
+    const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/af_worker_sandbox_kills_total\{reason="timeout",service="worker"\} [1-9]/);
+  });
+
+  it('fails (and acks) a run whose artifact this tenant does not have, and one whose output cannot be valid', async () => {
+    const artifactHash = await compile(blueprint('lead-qualifier'));
+    const foreign = await client.outcomeOf(await execute('lead-qualifier', artifactHash, { message: 'x' }, parseTenantId(testTenant())));
+    expect(foreign).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.NotFound } } });
+
+    const bad = blueprint('lead-bad', 'export default function () { return { score: "high" }; }');
+    bad.spec.output.schema.properties.score = { type: 'number' };
+    (bad.spec.output.schema as { required: string[] }).required = ['qualified', 'score'];
+    (bad.spec.output.schema.properties as Record<string, unknown>)['score'] = { type: 'number', minimum: 0, maximum: 100 };
+    // The tool's string score does not fit, so a number is synthesized: still valid. A pattern cannot be synthesized:
+    (bad.spec.output.schema.properties as Record<string, unknown>)['code'] = { type: 'string', pattern: '^[0-9]{3}$' };
+    (bad.spec.output.schema as { required: string[] }).required.push('code');
+    const invalid = await client.outcomeOf(await execute('lead-bad', await compile(bad), { message: 'x' }));
+    expect(invalid).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.OutputInvalid, path: '/spec/output/schema' } } });
+  });
+});

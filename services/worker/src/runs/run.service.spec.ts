@@ -1,0 +1,48 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { create } from '@bufbuild/protobuf';
+import { ExecuteRunSchema, parseTenantId } from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
+import type { MessageBus } from '@af/messaging';
+import { MetricsRegistry, createLogger } from '@af/observability';
+import type { ArtifactRepository } from '../artifacts/artifact.repository.js';
+import { WorkerMetrics } from '../worker.metrics.js';
+import type { AgentExecutor } from './agent-executor.js';
+import { MAX_DELIVER, RunService } from './run.service.js';
+
+function setup() {
+  const published: { subject: string; payload: Record<string, unknown>; msgId: string }[] = [];
+  const bus = { publish: jest.fn(async (subject: string, payload: Record<string, unknown>, opts: { msgId: string }) => {
+    published.push({ subject, payload, msgId: opts.msgId });
+    return { seq: 1, duplicate: false };
+  }) } as unknown as MessageBus;
+  const artifacts = { get: jest.fn(() => Promise.reject(new AppError(ErrorCode.Unavailable, 'the compilation service is not answering'))) } as unknown as ArtifactRepository;
+  const sut = new RunService(artifacts, {} as AgentExecutor, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'));
+  return { sut, published };
+}
+
+const run = create(ExecuteRunSchema, { runId: 'r1', agent: 'a', version: 2, artifactHash: 'sha256:x', inputJson: '{}' });
+const tenant = parseTenantId('t-1');
+
+describe(RunService.name, () => {
+  it('retries a run while the compilation service is unavailable (UNAVAILABLE → nak), after announcing the attempt', async () => {
+    const { sut, published } = setup();
+    await expect(sut.execute(tenant, run, 1)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    expect(published).toEqual([{ subject: 'af.v1.runs.event.started', msgId: 'run-started:r1:1', payload: expect.objectContaining({ attempt: 1, workerId: 'w1' }) }]);
+  });
+
+  it('reports the run as failed on the last delivery instead of retrying', async () => {
+    const { sut, published } = setup();
+    await expect(sut.execute(tenant, run, MAX_DELIVER)).resolves.toBeUndefined();
+    expect(published.map((p) => [p.subject, p.msgId])).toEqual([
+      ['af.v1.runs.event.started', `run-started:r1:${MAX_DELIVER}`],
+      ['af.v1.runs.event.failed', 'run-finished:r1'],
+    ]);
+    expect(published[1]?.payload).toMatchObject({ attempt: MAX_DELIVER, agent: 'a', version: 2, error: { code: ErrorCode.Unavailable } });
+  });
+
+  it('fails a run with unparsable input without retrying', async () => {
+    const { sut, published } = setup();
+    await sut.execute(tenant, { ...run, inputJson: '{nope' }, 1);
+    expect(published[1]?.payload).toMatchObject({ error: { code: ErrorCode.InvalidDocument, path: '/input' } });
+  });
+});

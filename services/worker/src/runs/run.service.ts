@@ -1,0 +1,107 @@
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { consumers, type ExecuteRun, type TenantId } from '@af/contracts';
+import { AppError, ErrorCode, toAppError } from '@af/errors';
+import { MESSAGING_OPTIONS, MessageBus, type MessagingOptions } from '@af/messaging';
+import { LOGGER, type Logger } from '@af/observability';
+import type { JsonValue } from '../artifacts/artifact.js';
+import { ArtifactRepository } from '../artifacts/artifact.repository.js';
+import { WorkerMetrics } from '../worker.metrics.js';
+import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
+
+/** After this many deliveries the transport gives up: the last one reports the run as failed. */
+export const MAX_DELIVER = consumers['worker-runs'].maxDeliver;
+
+/** Errors worth another delivery (the compilation service or NATS is briefly unavailable). */
+const TRANSIENT = new Set<ErrorCode>([ErrorCode.Unavailable, ErrorCode.Timeout]);
+
+@Injectable()
+export class RunService {
+  constructor(
+    private readonly artifacts: ArtifactRepository,
+    private readonly executor: AgentExecutor,
+    private readonly bus: MessageBus,
+    private readonly metrics: WorkerMetrics,
+    @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Executes one delivery of a run. The outcome is published as RunSucceeded/RunFailed (msgId
+   * `run-finished:<runId>`, so a redelivery after a crash is stored once) and the message is then
+   * acked. A transient failure throws UNAVAILABLE so the transport naks with delay — except on the
+   * last delivery, which reports the run as failed instead of leaving it running forever.
+   */
+  async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number): Promise<void> {
+    const started = performance.now();
+    await this.bus.publish(
+      'af.v1.runs.event.started',
+      { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version },
+      { msgId: `run-started:${run.runId}:${deliveryCount}`, tenantId },
+    );
+    let toolCalls: ToolCallRecord[] = [];
+    try {
+      const input = parseInput(run.inputJson);
+      const artifact = await this.artifacts.get(tenantId, run.artifactHash);
+      const execution = await this.executor.execute(artifact, input, { tenantId, runId: run.runId, artifactHash: artifact.hash });
+      toolCalls = execution.toolCalls;
+      await this.bus.publish(
+        'af.v1.runs.event.succeeded',
+        {
+          runId: run.runId,
+          attempt: deliveryCount,
+          outputJson: JSON.stringify(execution.output),
+          toolCalls: execution.toolCalls,
+          usage: { ...execution.usage },
+          atMs: BigInt(Date.now()),
+          agent: run.agent,
+          version: run.version,
+          inputJson: run.inputJson,
+        },
+        { msgId: `run-finished:${run.runId}`, tenantId },
+      );
+      this.finished('succeeded', started);
+      this.logger.info({ runId: run.runId, agent: run.agent, version: run.version, toolCalls: toolCalls.length, ms: performance.now() - started }, 'run succeeded');
+    } catch (error) {
+      if (error instanceof ExecutionError) toolCalls = error.toolCalls;
+      const appError = toAppError(error);
+      if (TRANSIENT.has(appError.code) && deliveryCount < MAX_DELIVER) {
+        this.logger.warn({ runId: run.runId, code: appError.code, deliveryCount }, `run will be retried: ${appError.message}`);
+        throw new AppError(ErrorCode.Unavailable, appError.message, { path: appError.path, cause: error });
+      }
+      if (appError.code === ErrorCode.Internal) this.logger.error({ err: error, runId: run.runId }, 'run failed with an internal error');
+      await this.bus.publish(
+        'af.v1.runs.event.failed',
+        {
+          runId: run.runId,
+          attempt: deliveryCount,
+          error: { code: appError.code, message: appError.message, path: appError.path ?? '', detailsJson: detailsJson(appError.details, toolCalls) },
+          atMs: BigInt(Date.now()),
+          agent: run.agent,
+          version: run.version,
+        },
+        { msgId: `run-finished:${run.runId}`, tenantId },
+      );
+      this.finished(appError.code, started);
+      this.logger.info({ runId: run.runId, agent: run.agent, code: appError.code, path: appError.path, deliveryCount }, `run failed: ${appError.message}`);
+    }
+  }
+
+  private finished(outcome: string, started: number): void {
+    this.metrics.runs.inc({ outcome });
+    this.metrics.runDuration.observe({ outcome }, (performance.now() - started) / 1000);
+  }
+}
+
+function parseInput(json: string): JsonValue {
+  try {
+    return JSON.parse(json || '{}') as JsonValue;
+  } catch {
+    throw new AppError(ErrorCode.InvalidDocument, 'run input is not valid JSON', { path: '/input' });
+  }
+}
+
+function detailsJson(details: unknown, toolCalls: ToolCallRecord[]): string {
+  if (details === undefined && toolCalls.length === 0) return '';
+  return JSON.stringify({ ...(details !== undefined ? { details } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) });
+}

@@ -1,0 +1,45 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ARTIFACT_CACHE_SIZE, ArtifactRepository } from '../artifacts/artifact.repository.js';
+import type { WorkerConfig } from '../config.js';
+import { MODEL_PROVIDERS } from '../models/model-provider.js';
+import { ModelRouter } from '../models/model-router.js';
+import { OfflineModelProvider } from '../models/offline.provider.js';
+import { Sandbox } from '../tools/sandbox.js';
+import { Toolbox } from '../tools/toolbox.js';
+import { WorkerMetrics } from '../worker.metrics.js';
+import { AgentExecutor } from './agent-executor.js';
+import { RunHandler } from './run.handler.js';
+import { RunService } from './run.service.js';
+import { SchemaValidator } from './schema-validator.js';
+
+@Module({})
+export class RunsModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox'>): DynamicModule {
+    return {
+      module: RunsModule,
+      controllers: [RunHandler],
+      providers: [
+        WorkerMetrics,
+        { provide: ARTIFACT_CACHE_SIZE, useValue: config.artifacts.cacheSize },
+        ArtifactRepository,
+        OfflineModelProvider,
+        // Further providers (OpenAI-compatible, Anthropic) are added to this list.
+        { provide: MODEL_PROVIDERS, inject: [OfflineModelProvider], useFactory: (offline: OfflineModelProvider) => [offline] },
+        ModelRouter,
+        {
+          provide: Sandbox,
+          inject: [WorkerMetrics],
+          useFactory: (metrics: WorkerMetrics) =>
+            new Sandbox(config.sandbox, {
+              callFinished: (outcome, seconds) => metrics.sandboxCallDuration.observe({ outcome }, seconds),
+              isolateKilled: (reason) => metrics.sandboxKills.inc({ reason }),
+            }),
+        },
+        Toolbox,
+        SchemaValidator,
+        AgentExecutor,
+        RunService,
+      ],
+    };
+  }
+}

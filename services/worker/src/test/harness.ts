@@ -1,0 +1,119 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { join } from 'node:path';
+import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
+import { RunFailedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
+import { bootstrapService, type RunningService } from '@af/runtime';
+import { connectNats, decode, MessageBus, provisionFor } from '@af/messaging';
+import { uniqueName } from '@af/testing';
+import pg from 'pg';
+import { AppModule } from '../app.module.js';
+import { loadWorkerConfig } from '../config.js';
+
+const root = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** Boots the real worker in this process (HTTP on a free port, real NATS), with tight sandbox limits. */
+export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?: number } = {}): Promise<RunningService> {
+  const config = loadWorkerConfig({ ...process.env, HTTP_PORT: '1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
+  const tuned = { ...config, sandbox: { ...config.sandbox, timeoutMs: sandbox.timeoutMs ?? 500, memoryLimitMb: sandbox.memoryLimitMb ?? 16 } };
+  return bootstrapService({ service: 'worker', ...tuned, http: { ...config.http, port: 0 }, module: (runtime) => AppModule.forRoot(tuned, runtime) });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real compilation service as its own process, from its build output, with its own
+ * schema — the worker talks to it only over NATS, as in the mesh (services never import each other).
+ */
+export async function startCompilationProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'services', 'compilation', 'tsconfig.app.json')], { stdio: 'inherit' });
+  const port = await freePort();
+  const schema = uniqueName('compilation_worker_test');
+  const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'services', 'compilation', 'dist', 'main.js')], {
+    env: { ...process.env, NODE_OPTIONS: '', HTTP_PORT: String(port), COMPILATION_DB_SCHEMA: schema, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`compilation service exited with ${child.exitCode} during boot`);
+    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error('compilation service did not become ready in 20 s');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
+
+export type RunOutcome = { kind: 'succeeded'; event: RunSucceeded } | { kind: 'failed'; event: RunFailed };
+
+/** A client of the mesh: its own NATS connection, a MessageBus, and a watcher of run outcomes on AF_EVENTS. */
+export async function connectClient() {
+  const url = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
+  const nc = await connectNats({ url, service: 'gateway', instanceId: uniqueName('test') });
+  await provisionFor(nc, { service: 'gateway' });
+  const js = jetstream(nc);
+  const bus = new MessageBus(nc, js, { service: 'gateway', url, requestTimeoutMs: 10_000, instanceId: 'test' });
+
+  const outcomes = new Map<string, RunOutcome>();
+  const waiters = new Map<string, (outcome: RunOutcome) => void>();
+  const consumer = await js.consumers.get('AF_EVENTS', { filter_subjects: 'af.v1.runs.event.>', deliver_policy: DeliverPolicy.New });
+  const messages: ConsumerMessages = await consumer.consume();
+  void (async () => {
+    for await (const msg of messages) {
+      let outcome: RunOutcome | undefined;
+      if (msg.subject === 'af.v1.runs.event.succeeded') outcome = { kind: 'succeeded', event: decode(RunSucceededSchema, msg.data) };
+      else if (msg.subject === 'af.v1.runs.event.failed') outcome = { kind: 'failed', event: decode(RunFailedSchema, msg.data) };
+      if (!outcome) continue;
+      outcomes.set(outcome.event.runId, outcome);
+      waiters.get(outcome.event.runId)?.(outcome);
+    }
+  })();
+
+  /** The outcome event of a run (succeeded or failed), waiting for it if needed. */
+  const outcomeOf = (runId: string, timeoutMs = 15_000): Promise<RunOutcome> => {
+    const known = outcomes.get(runId);
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no outcome for run ${runId} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.set(runId, (outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      });
+    });
+  };
+
+  return {
+    nc,
+    bus,
+    outcomeOf,
+    async close() {
+      await messages.close();
+      await nc.drain();
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { JsonValue } from '../artifacts/artifact.js';
+import type { Tool, ToolContext } from './tool.js';
+
+/**
+ * Platform-side tools. For now none of them reaches the network or an external system: each one
+ * is a deterministic local effect that returns `simulated: true` and a description of what it
+ * would have done (`effect`). That keeps runs reproducible and gives governance (policy decision
+ * point, approvals) a single place to intercept them later, before real connectors are added.
+ */
+type Args = Record<string, JsonValue>;
+
+function argsOf(value: JsonValue): Args {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
+}
+
+/** A stable id derived from the run and the call's arguments (same call → same id). */
+function effectId(prefix: string, ctx: ToolContext, args: JsonValue): string {
+  return `${prefix}_${createHash('sha256').update(`${ctx.tenantId}\0${ctx.runId}\0${JSON.stringify(args)}`).digest('hex').slice(0, 16)}`;
+}
+
+const str = (value: JsonValue | undefined, fallback = ''): string => (typeof value === 'string' ? value : value === undefined || value === null ? fallback : JSON.stringify(value));
+
+const handlers: Record<string, (args: Args, ctx: ToolContext, raw: JsonValue) => JsonValue> = {
+  'http.request': (a, ctx, raw) => ({
+    simulated: true,
+    status: 200,
+    effect: { kind: 'http.request', method: str(a['method'], 'GET').toUpperCase(), url: str(a['url']), hasBody: a['body'] !== undefined },
+    requestId: effectId('req', ctx, raw),
+  }),
+  'email.send': (a, ctx, raw) => ({
+    simulated: true,
+    messageId: effectId('msg', ctx, raw),
+    effect: { kind: 'email.send', to: str(a['to']), subject: str(a['subject']) },
+  }),
+  'crm.update': (a, ctx, raw) => ({
+    simulated: true,
+    updated: true,
+    recordId: str(a['recordId'] ?? a['id'], effectId('rec', ctx, raw)),
+    effect: { kind: 'crm.update', fields: Object.keys(argsOf(a['fields'] ?? a)).sort() },
+  }),
+  'payment.process': (a, ctx, raw) => ({
+    simulated: true,
+    status: 'authorized',
+    transactionId: effectId('txn', ctx, raw),
+    effect: { kind: 'payment.process', amount: typeof a['amount'] === 'number' ? a['amount'] : 0, currency: str(a['currency'], 'USD') },
+  }),
+  'contact.delete': (a, ctx, raw) => ({
+    simulated: true,
+    deleted: true,
+    contactId: str(a['contactId'] ?? a['id'], effectId('contact', ctx, raw)),
+    effect: { kind: 'contact.delete' },
+  }),
+};
+
+export const BUILTIN_TOOL_NAMES = Object.keys(handlers);
+
+export class BuiltinTool implements Tool {
+  readonly kind = 'builtin' as const;
+  private readonly handler: (args: Args, ctx: ToolContext, raw: JsonValue) => JsonValue;
+
+  constructor(
+    readonly name: string,
+    readonly builtin: string,
+  ) {
+    const handler = handlers[builtin];
+    if (!handler) throw new TypeError(`unknown builtin tool ${builtin}`);
+    this.handler = handler;
+  }
+
+  async invoke(args: JsonValue, ctx: ToolContext): Promise<JsonValue> {
+    return this.handler(argsOf(args), ctx, args);
+  }
+}

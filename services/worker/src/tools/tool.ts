@@ -1,0 +1,14 @@
+import type { JsonValue } from '../artifacts/artifact.js';
+
+export interface ToolContext {
+  tenantId: string;
+  runId: string;
+  artifactHash: string;
+}
+
+/** Something an agent can call: tool code in the sandbox or a platform-side builtin. */
+export interface Tool {
+  readonly name: string;
+  readonly kind: 'code' | 'builtin';
+  invoke(args: JsonValue, ctx: ToolContext): Promise<JsonValue>;
+}
