@@ -2,3 +2,4 @@ export { serviceSpecs, serviceUrl, tcpReachable, MissingServiceError, type Servi
 export { locateServices, type LocatedService } from './locate.js';
 export { containerRuntimeAvailable } from './containers.js';
 export { testTenant, uniqueName } from './ids.js';
+export { dropSchema, deleteRedisKeys, until } from './cleanup.js';

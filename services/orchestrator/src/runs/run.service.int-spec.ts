@@ -3,17 +3,8 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
 import { KvBuckets } from '@af/messaging';
-import { testTenant } from '@af/testing';
+import { testTenant, until } from '@af/testing';
 import { connectClient, startOrchestrator } from '../test/harness.js';
-
-async function until<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
   let orchestrator: Awaited<ReturnType<typeof startOrchestrator>>;
