@@ -42,7 +42,7 @@ const realServices = {
   'services/gateway': ['nats'],
   'services/blueprints': ['postgres', 'redis', 'nats'],
   'services/validation': ['redis', 'nats'],
-  'services/compilation': ['postgres', 'nats'],
+  'services/compilation': ['postgres', 'redis', 'nats'],
   'services/deployment': ['postgres', 'nats'],
   'services/orchestrator': ['postgres', 'nats'],
   'services/worker': ['postgres', 'nats'],
@@ -55,7 +55,7 @@ function jestOverrides(dir, up) {
   const globalSetup = `${up}libs/testing/dist/global-setup.js`; // built: Jest loads globalSetup outside moduleNameMapper
   if (dir === 'e2e') return { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
   if (dir === 'libs/errors' || dir === 'libs/config' || dir === 'libs/contracts') return {};
-  return { globalSetup: `<rootDir>/${globalSetup}`, globals: { afServices: realServices[dir] ?? [] } };
+  return { globalSetup: `<rootDir>/${globalSetup}`, globalTeardown: `<rootDir>/${up}libs/testing/dist/global-teardown.js`, globals: { afServices: realServices[dir] ?? [] } };
 }
 
 for (const [dir, deps] of Object.entries(projects)) {

@@ -33,6 +33,11 @@ if bash scripts/mesh.sh status >/dev/null 2>&1 || ls .state/pids/*.pid >/dev/nul
   echo "a mesh is running: stopping it so its services do not answer the integration tests' requests"
   bash scripts/mesh.sh down
 fi
+if curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/health/live 2>/dev/null; then
+  echo "a mesh started from another checkout answers on :8080: its services would answer the integration tests' requests." >&2
+  echo "stop it there (npm run mesh:down) and run the tests again." >&2
+  status=1
+fi
 run nx run-many -t test --exclude=e2e --parallel=1 --output-style=static || status=1
 step "end-to-end: the golden path through the gateway against the running mesh"
 run nx run e2e:test --output-style=static || status=1

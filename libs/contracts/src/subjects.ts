@@ -7,7 +7,14 @@ import {
   UpdateBlueprintRequestSchema,
 } from './gen/af/v1/blueprints_pb.js';
 import { HeartbeatSchema } from './gen/af/v1/common_pb.js';
-import { ArtifactReplySchema, CompileReplySchema, CompileRequestSchema, GetArtifactRequestSchema } from './gen/af/v1/compilation_pb.js';
+import {
+  ArtifactMetadataReplySchema,
+  ArtifactReplySchema,
+  CompileBlueprintRequestSchema,
+  CompileReplySchema,
+  CompileRequestSchema,
+  GetArtifactRequestSchema,
+} from './gen/af/v1/compilation_pb.js';
 import {
   CreateDeploymentRequestSchema,
   DeploymentActivatedSchema,
@@ -49,6 +56,8 @@ export const requestSubjects = {
   'af.v1.runs.get': { owner: 'orchestrator', request: GetRunRequestSchema, response: RunReplySchema },
   'af.v1.health.status': { owner: 'health', request: MeshStatusRequestSchema, response: MeshStatusReplySchema },
   'af.v1.memory.episodes.list': { owner: 'memory', request: ListEpisodesRequestSchema, response: ListEpisodesReplySchema },
+  'af.v1.compilation.blueprint.compile': { owner: 'compilation', request: CompileBlueprintRequestSchema, response: CompileReplySchema },
+  'af.v1.compilation.artifact.describe': { owner: 'compilation', request: GetArtifactRequestSchema, response: ArtifactMetadataReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**

@@ -7,3 +7,4 @@ export { MessageBus, type SendOptions, type PublishOptions } from './message-bus
 export { JetStreamServer, type JetStreamServerOptions } from './jetstream.server.js';
 export { NatsModule, KvBuckets, NatsReadinessProbe, HeartbeatPublisher, connectNats, provisionFor } from './nats.module.js';
 export type { MessagingOptions } from './messaging.options.js';
+export { Namespace, processNamespace } from './namespace.js';

@@ -20,6 +20,7 @@ import { RequestContext, SpanKind, extractTraceContext, withSpan, type Logger, t
 import { context as otelContext } from '@opentelemetry/api';
 import { decode, encode } from './codec.js';
 import { MessageContext } from './message-context.js';
+import { processNamespace } from './namespace.js';
 
 export interface JetStreamServerOptions {
   service: ServiceName;
@@ -97,7 +98,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     for (const [pattern, handler] of this.messageHandlers) {
       if (handler.isEventHandler) {
         if (isEventSubject(pattern) && eventSubjects[pattern].stream === null) {
-          const sub = this.opts.connection.subscribe(pattern, {
+          const sub = this.opts.connection.subscribe(processNamespace().subject(pattern), {
             callback: (err, msg) => {
               if (!err) this.track(this.handleCoreEvent(pattern, msg));
             },
@@ -106,7 +107,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         }
         continue;
       }
-      const sub = this.opts.connection.subscribe(pattern, {
+      const sub = this.opts.connection.subscribe(processNamespace().subject(pattern), {
         queue: queueGroupOf(this.opts.service),
         callback: (err, msg) => {
           if (err) {
@@ -122,7 +123,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async consume(def: ConsumerDefinition): Promise<void> {
     const js = jetstream(this.opts.connection);
-    const consumer = await js.consumers.get(def.stream, def.durable);
+    const consumer = await js.consumers.get(processNamespace().streamName(def.stream), def.durable);
     const messages = await consumer.consume({ max_messages: def.concurrency * 2 });
     this.consuming.push(messages);
     const slots = new Semaphore(def.concurrency);
@@ -188,7 +189,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async handleJetStream(msg: JsMsg): Promise<void> {
-    const subject = msg.subject;
+    const subject = processNamespace().strip(msg.subject);
     const stop = this.opts.metrics.messageDuration.startTimer({ subject });
     await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, async (ctx) => {
       try {

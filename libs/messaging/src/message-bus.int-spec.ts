@@ -9,6 +9,7 @@ import { connectNats, provisionFor } from './nats.module.js';
 import { MessageBus } from './message-bus.js';
 import { decode } from './codec.js';
 import { ensureConsumer, ensureStream } from './provision.js';
+import { processNamespace } from './namespace.js';
 
 const url = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
@@ -29,10 +30,11 @@ describe('messaging against real NATS JetStream', () => {
 
   it('provisions streams and consumers idempotently, as every instance does at boot', async () => {
     const jsm = await jetstreamManager(nc);
-    expect(await ensureStream(jsm, streams.AF_EVENTS)).toBe('unchanged');
-    expect(await ensureStream(jsm, streams.AF_RUNS)).toBe('unchanged');
-    expect(await ensureConsumer(jsm, consumers['orchestrator-run-events'])).toBe('updated');
-    const info = await jsm.streams.info('AF_RUNS');
+    const ns = processNamespace();
+    expect(await ensureStream(jsm, ns.stream(streams.AF_EVENTS))).toBe('unchanged');
+    expect(await ensureStream(jsm, ns.stream(streams.AF_RUNS))).toBe('unchanged');
+    expect(await ensureConsumer(jsm, ns.consumer(consumers['orchestrator-run-events']))).toBe('updated');
+    const info = await jsm.streams.info(ns.streamName('AF_RUNS'));
     expect(info.config.retention).toBe('workqueue');
     expect(info.config.storage).toBe('file');
   });
@@ -51,7 +53,7 @@ describe('messaging against real NATS JetStream', () => {
     expect(second).toEqual({ seq: first.seq, duplicate: true });
 
     const jsm = await jetstreamManager(nc);
-    const stored = await jsm.streams.getMessage('AF_EVENTS', { seq: first.seq });
+    const stored = await jsm.streams.getMessage(processNamespace().streamName('AF_EVENTS'), { seq: first.seq });
     if (!stored) throw new Error('stored message not found');
     expect(decode(RunStartedSchema, stored.data).runId).toBe(runId);
     expect(stored.header.get(Headers.tenantId)).toBe('tenant-a');

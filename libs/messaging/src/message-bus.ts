@@ -19,6 +19,7 @@ import { RequestContext, SpanKind, injectTraceContext, withSpan } from '@af/obse
 import { decode, encode } from './codec.js';
 import { JETSTREAM_CLIENT, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
 import type { MessagingOptions } from './messaging.options.js';
+import { processNamespace } from './namespace.js';
 
 export interface SendOptions {
   /** Overrides the tenant of the current request context. */
@@ -54,7 +55,7 @@ export class MessageBus {
       const hdrs = this.headersFor(opts.tenantId);
       let reply;
       try {
-        reply = await this.nc.request(subject, encode(def.request, payload), {
+        reply = await this.nc.request(processNamespace().subject(subject), encode(def.request, payload), {
           timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
           headers: hdrs,
         });
@@ -75,7 +76,7 @@ export class MessageBus {
     return withSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination': subject, 'messaging.message.id': opts.msgId } }, async () => {
       const hdrs = this.headersFor(opts.tenantId);
       try {
-        const ack = await this.js.publish(subject, encode(def.event, payload), { msgID: opts.msgId, headers: hdrs });
+        const ack = await this.js.publish(processNamespace().subject(subject), encode(def.event, payload), { msgID: opts.msgId, headers: hdrs });
         return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
         throw new AppError(ErrorCode.Unavailable, `could not store ${subject} on JetStream`, { cause: error });
@@ -86,7 +87,7 @@ export class MessageBus {
   /** Best-effort core NATS publish for signals whose loss is harmless (heartbeats). */
   emit<S extends EventSubject>(subject: S, payload: MessageInitShape<EventSchema<S>>): void {
     const def = eventSubjects[subject];
-    this.nc.publish(subject, encode(def.event, payload), { headers: this.headersFor(undefined) });
+    this.nc.publish(processNamespace().subject(subject), encode(def.event, payload), { headers: this.headersFor(undefined) });
   }
 
   private headersFor(tenantOverride: string | undefined): MsgHdrs {

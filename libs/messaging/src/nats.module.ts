@@ -9,6 +9,7 @@ import { HealthService, LOGGER, ReadinessProbe, type Logger, type ReadinessCheck
 import { MessageBus } from './message-bus.js';
 import type { MessagingOptions } from './messaging.options.js';
 import { ensureConsumer, ensureKvBucket, ensureStream } from './provision.js';
+import { processNamespace } from './namespace.js';
 import { JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
 
 export async function connectNats(options: Pick<MessagingOptions, 'url' | 'service' | 'instanceId'>): Promise<NatsConnection> {
@@ -28,13 +29,14 @@ export async function connectNats(options: Pick<MessagingOptions, 'url' | 'servi
 /** Provisions every stream and bucket (idempotent) and the consumers this service owns. */
 export async function provisionFor(nc: NatsConnection, options: Pick<MessagingOptions, 'service'>, logger?: Logger): Promise<JetStreamManager> {
   const jsm = await jetstreamManager(nc);
+  const ns = processNamespace();
   for (const def of Object.values(streams)) {
-    const outcome = await ensureStream(jsm, def);
+    const outcome = await ensureStream(jsm, ns.stream(def));
     logger?.debug({ stream: def.name, outcome }, 'stream provisioned');
   }
-  for (const def of Object.values(kvBuckets)) await ensureKvBucket(nc, def);
+  for (const def of Object.values(kvBuckets)) await ensureKvBucket(nc, ns.bucket(def));
   for (const def of consumersOwnedBy(options.service)) {
-    const outcome = await ensureConsumer(jsm, def);
+    const outcome = await ensureConsumer(jsm, ns.consumer(def));
     logger?.debug({ consumer: def.durable, outcome }, 'consumer provisioned');
   }
   return jsm;
@@ -46,7 +48,8 @@ export class KvBuckets {
   private readonly open = new Map<string, Promise<KV>>();
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
-  get(def: KvBucketDefinition): Promise<KV> {
+  get(contract: KvBucketDefinition): Promise<KV> {
+    const def = processNamespace().bucket(contract);
     let kv = this.open.get(def.bucket);
     if (!kv) {
       kv = ensureKvBucket(this.nc, def);

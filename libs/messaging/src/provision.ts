@@ -72,11 +72,12 @@ export async function ensureStream(jsm: JetStreamManager, def: StreamDefinition)
   }
 }
 
-export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDefinition): Promise<'created' | 'updated'> {
+export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDefinition & { streamName?: string }): Promise<'created' | 'updated'> {
   const wanted = consumerConfigOf(def);
+  const stream = def.streamName ?? def.stream;
   try {
-    await jsm.consumers.info(def.stream, def.durable);
-    await jsm.consumers.update(def.stream, def.durable, {
+    await jsm.consumers.info(stream, def.durable);
+    await jsm.consumers.update(stream, def.durable, {
       ack_wait: wanted.ack_wait,
       max_deliver: wanted.max_deliver,
       max_ack_pending: wanted.max_ack_pending,
@@ -84,7 +85,7 @@ export async function ensureConsumer(jsm: JetStreamManager, def: ConsumerDefinit
     return 'updated';
   } catch (error) {
     if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
-    await jsm.consumers.add(def.stream, wanted);
+    await jsm.consumers.add(stream, wanted);
     return 'created';
   }
 }

@@ -1,5 +1,6 @@
 import { locateServices } from './locate.js';
 import type { ServiceKind } from './services.js';
+import { newTestNamespace } from './namespace.js';
 
 /**
  * Jest globalSetup for integration tests. The project's `globals.afServices` lists the real
@@ -10,4 +11,9 @@ export default async function globalSetup(_global: unknown, project: { globals?:
   const fromEnv = process.env['AF_TEST_SERVICES']?.split(',').filter(Boolean);
   const wanted = (fromEnv ?? (project.globals?.['afServices'] as string[] | undefined) ?? ['postgres', 'redis', 'nats', 'neo4j']) as ServiceKind[];
   await locateServices(wanted);
+  // Every subject, stream and bucket of this run lives under its own namespace (unless one is given).
+  if (!process.env['AF_NAMESPACE'] && process.env['AF_TEST_ISOLATION'] === 'namespace') {
+    process.env['AF_NAMESPACE'] = newTestNamespace();
+    process.env['AF_TEST_NAMESPACE_OWNED'] = '1';
+  }
 }

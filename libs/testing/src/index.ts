@@ -3,3 +3,4 @@ export { locateServices, type LocatedService } from './locate.js';
 export { containerRuntimeAvailable } from './containers.js';
 export { testTenant, uniqueName } from './ids.js';
 export { dropSchema, deleteRedisKeys, until } from './cleanup.js';
+export { newTestNamespace, deleteNamespace } from './namespace.js';

@@ -3,7 +3,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { SignJWT } from 'jose';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
 import { Headers, RunReplySchema } from '@af/contracts';
-import { connectNats } from '@af/messaging';
+import { connectNats, processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { startGateway, TEST_SECRET } from './test/harness.js';
 
@@ -52,7 +52,7 @@ describe('gateway over HTTP against real NATS', () => {
 
   it('forwards the tenant, correlation id and trace context in NATS headers and maps the reply', async () => {
     const seen: { tenant?: string; correlation?: string; traceparent?: string } = {};
-    const sub = nc.subscribe('af.v1.runs.get', {
+    const sub = nc.subscribe(processNamespace().subject('af.v1.runs.get'), {
       callback: (_err, msg) => {
         if (msg.headers?.get(Headers.tenantId) !== tenant) return;
         seen.tenant = msg.headers.get(Headers.tenantId);

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/compilation.proto.
  */
 export const file_af_v1_compilation: GenFile = /*@__PURE__*/
-  fileDesc("ChdhZi92MS9jb21waWxhdGlvbi5wcm90bxIFYWYudjEicAoOQ29tcGlsZVJlcXVlc3QSFgoOYmx1ZXByaW50X25hbWUYASABKAkSGQoRYmx1ZXByaW50X3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEhUKDWRvY3VtZW50X2pzb24YBCABKAkiSQoMQ29tcGlsZVJlcGx5EhUKDWFydGlmYWN0X2hhc2gYASABKAkSEgoKY29tcGlsZV9tcxgCIAEoARIOCgZjYWNoZWQYAyABKAgiKwoSR2V0QXJ0aWZhY3RSZXF1ZXN0EhUKDWFydGlmYWN0X2hhc2gYASABKAkihAEKDUFydGlmYWN0UmVwbHkSFQoNYXJ0aWZhY3RfaGFzaBgBIAEoCRIWCg5ibHVlcHJpbnRfbmFtZRgCIAEoCRIZChFibHVlcHJpbnRfdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9qc29uGAQgASgJEhIKCmNyZWF0ZWRfYXQYBSABKAliBnByb3RvMw");
+  fileDesc("ChdhZi92MS9jb21waWxhdGlvbi5wcm90bxIFYWYudjEicAoOQ29tcGlsZVJlcXVlc3QSFgoOYmx1ZXByaW50X25hbWUYASABKAkSGQoRYmx1ZXByaW50X3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEhUKDWRvY3VtZW50X2pzb24YBCABKAkiSQoMQ29tcGlsZVJlcGx5EhUKDWFydGlmYWN0X2hhc2gYASABKAkSEgoKY29tcGlsZV9tcxgCIAEoARIOCgZjYWNoZWQYAyABKAgiKwoSR2V0QXJ0aWZhY3RSZXF1ZXN0EhUKDWFydGlmYWN0X2hhc2gYASABKAkihAEKDUFydGlmYWN0UmVwbHkSFQoNYXJ0aWZhY3RfaGFzaBgBIAEoCRIWCg5ibHVlcHJpbnRfbmFtZRgCIAEoCRIZChFibHVlcHJpbnRfdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9qc29uGAQgASgJEhIKCmNyZWF0ZWRfYXQYBSABKAkiOAoXQ29tcGlsZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFIrEBChVBcnRpZmFjdE1ldGFkYXRhUmVwbHkSFQoNYXJ0aWZhY3RfaGFzaBgBIAEoCRIWCg5ibHVlcHJpbnRfbmFtZRgCIAEoCRIZChFibHVlcHJpbnRfdmVyc2lvbhgDIAEoBRIMCgRzaXplGAQgASgFEhIKCmNyZWF0ZWRfYXQYBSABKAkSGAoQY29tcGlsZXJfdmVyc2lvbhgGIAEoCRISCgp0b29sX25hbWVzGAcgAygJYgZwcm90bzM");
 
 /**
  * af.v1.compilation.compile — request/reply.
@@ -132,4 +132,81 @@ export type ArtifactReply = Message<"af.v1.ArtifactReply"> & {
  */
 export const ArtifactReplySchema: GenMessage<ArtifactReply> = /*@__PURE__*/
   messageDesc(file_af_v1_compilation, 3);
+
+/**
+ * af.v1.compilation.blueprint.compile — request/reply. Compiles a stored blueprint version: the
+ * compilation service fetches it with af.v1.blueprints.get (version 0 = latest).
+ *
+ * @generated from message af.v1.CompileBlueprintRequest
+ */
+export type CompileBlueprintRequest = Message<"af.v1.CompileBlueprintRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+};
+
+/**
+ * Describes the message af.v1.CompileBlueprintRequest.
+ * Use `create(CompileBlueprintRequestSchema)` to create a new message.
+ */
+export const CompileBlueprintRequestSchema: GenMessage<CompileBlueprintRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_compilation, 4);
+
+/**
+ * af.v1.compilation.artifact.describe — request/reply (GetArtifactRequest →
+ * ArtifactMetadataReply). What an artifact is, without its code.
+ *
+ * @generated from message af.v1.ArtifactMetadataReply
+ */
+export type ArtifactMetadataReply = Message<"af.v1.ArtifactMetadataReply"> & {
+  /**
+   * @generated from field: string artifact_hash = 1;
+   */
+  artifactHash: string;
+
+  /**
+   * @generated from field: string blueprint_name = 2;
+   */
+  blueprintName: string;
+
+  /**
+   * @generated from field: int32 blueprint_version = 3;
+   */
+  blueprintVersion: number;
+
+  /**
+   * Uncompressed size of the artifact's canonical JSON, in bytes.
+   *
+   * @generated from field: int32 size = 4;
+   */
+  size: number;
+
+  /**
+   * @generated from field: string created_at = 5;
+   */
+  createdAt: string;
+
+  /**
+   * @generated from field: string compiler_version = 6;
+   */
+  compilerVersion: string;
+
+  /**
+   * @generated from field: repeated string tool_names = 7;
+   */
+  toolNames: string[];
+};
+
+/**
+ * Describes the message af.v1.ArtifactMetadataReply.
+ * Use `create(ArtifactMetadataReplySchema)` to create a new message.
+ */
+export const ArtifactMetadataReplySchema: GenMessage<ArtifactMetadataReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_compilation, 5);
 
