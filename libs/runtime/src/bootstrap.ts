@@ -50,6 +50,16 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
     // A service that installs its own body parsers keeps Nest from registering the default ones.
     bodyParser: options.configureHttp === undefined,
   });
+  try {
+    return await start(app, options, logger, instanceId);
+  } catch (error) {
+    // Release what did start (connections, pools) so a failed boot leaves nothing behind.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function start(app: NestFastifyApplication, options: BootstrapOptions, logger: Logger, instanceId: string): Promise<RunningService> {
   app.useGlobalFilters(new HttpErrorFilter(logger));
   installHttpContext(app, logger);
   await options.configureHttp?.(app);
