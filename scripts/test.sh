@@ -28,19 +28,22 @@ step "generated code and configs are up to date"
 run bash scripts/check-generated.sh || status=1
 step "lint, type-check and build (every project)"
 run nx run-many -t lint typecheck build --output-style=static || status=1
-step "unit and integration tests (every project, one at a time: they share the real broker)"
+step "unit and integration tests (every project; each run in its own NATS namespace, schemas and key prefixes)"
+export AF_TEST_ISOLATION=namespace
+run nx run-many -t test --exclude=e2e --parallel=2 --output-style=static || status=1
+unset AF_TEST_ISOLATION
+step "end-to-end: the golden path through the gateway against the running mesh"
 if bash scripts/mesh.sh status >/dev/null 2>&1 || ls .state/pids/*.pid >/dev/null 2>&1; then
-  echo "a mesh is running: stopping it so its services do not answer the integration tests' requests"
+  echo "a mesh from this checkout is running: stopping it so the end-to-end test runs the code just built"
   bash scripts/mesh.sh down
 fi
 if curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/health/live 2>/dev/null; then
-  echo "a mesh started from another checkout answers on :8080: its services would answer the integration tests' requests." >&2
+  echo "a mesh started from another checkout answers on :8080: the end-to-end test would run against it, not against this code." >&2
   echo "stop it there (npm run mesh:down) and run the tests again." >&2
   status=1
+else
+  run nx run e2e:test --output-style=static || status=1
 fi
-run nx run-many -t test --exclude=e2e --parallel=1 --output-style=static || status=1
-step "end-to-end: the golden path through the gateway against the running mesh"
-run nx run e2e:test --output-style=static || status=1
 
 clean=$(sed 's/\x1b\[[0-9;]*m//g' "$LOG")
 passed=$(grep -E '^Tests: ' <<<"$clean" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
