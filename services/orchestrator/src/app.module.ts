@@ -15,7 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'orchestrator', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize)),
-        RunsModule,
+        RunsModule.forRoot(config.runs),
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { loadConfig } from '@af/config';
+import { env, loadConfig } from '@af/config';
 import { natsConfigSpec } from '@af/messaging';
 import { databaseConfigSpec } from '@af/persistence';
 import { serviceConfigSpec } from '@af/runtime';
@@ -7,6 +7,10 @@ export const orchestratorConfigSpec = {
   ...serviceConfigSpec('orchestrator'),
   nats: natsConfigSpec,
   database: databaseConfigSpec,
+  runs: {
+    outboxIntervalMs: env.int('ORCHESTRATOR_OUTBOX_INTERVAL_MS', { default: 2_000, min: 100, max: 3_600_000 }),
+    outboxGraceMs: env.int('ORCHESTRATOR_OUTBOX_GRACE_MS', { default: 2_000, min: 0, max: 600_000 }),
+  },
 };
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

@@ -47,6 +47,10 @@ export class RunEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /** When the ExecuteRun command was stored on JetStream; null until then (outbox). */
+  @Column('timestamptz', { name: 'queued_at', nullable: true })
+  queuedAt!: Date | null;
+
   @Column('timestamptz', { name: 'started_at', nullable: true })
   startedAt!: Date | null;
 

@@ -24,13 +24,30 @@ export class RunRepository {
   }
 
   async create(tenantId: TenantId, run: NewRun): Promise<RunEntity> {
-    const entity = this.runs.create({ ...run, tenantId, status: 'queued', attempts: 0, output: null, error: null, startedAt: null, finishedAt: null });
+    const entity = this.runs.create({ ...run, tenantId, status: 'queued', attempts: 0, output: null, error: null, queuedAt: null, startedAt: null, finishedAt: null });
     await this.runs.insert(entity);
     return (await this.find(tenantId, run.id)) as RunEntity;
   }
 
   find(tenantId: TenantId, id: string): Promise<RunEntity | null> {
     return this.runs.findOneBy({ tenantId, id });
+  }
+
+  async markQueued(tenantId: TenantId, id: string, at: Date): Promise<void> {
+    await this.runs.update({ tenantId, id }, { queuedAt: at });
+  }
+
+  /**
+   * Outbox relay: runs recorded but never confirmed on the queue (the publish failed or the
+   * process died in between), oldest first, across tenants — the one cross-tenant query here.
+   */
+  findUnqueued(olderThanMs: number, limit: number): Promise<RunEntity[]> {
+    return this.runs
+      .createQueryBuilder('run')
+      .where(`run.status = 'queued' AND run.queued_at IS NULL AND run.created_at < now() - make_interval(secs => :secs)`, { secs: olderThanMs / 1000 })
+      .orderBy('run.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   /** queued|running → running; counts the attempt. A finished run is left alone (redelivery after finish). */

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import { KvBuckets } from '@af/messaging';
+import { KvBuckets, decode, processNamespace } from '@af/messaging';
+import { ExecuteRunSchema } from '@af/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { randomUUID } from 'node:crypto';
+import { RunRepository } from './run.repository.js';
+import { RunOutboxRelay } from './run-outbox.relay.js';
 import { testTenant, until } from '@af/testing';
 import { connectClient, startOrchestrator } from '../test/harness.js';
 
@@ -13,7 +18,8 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
   const other = parseTenantId(testTenant());
 
   beforeAll(async () => {
-    orchestrator = await startOrchestrator();
+    // The relay runs only when a test calls it.
+    orchestrator = await startOrchestrator({ ORCHESTRATOR_OUTBOX_INTERVAL_MS: '3600000', ORCHESTRATOR_OUTBOX_GRACE_MS: '200' });
     client = await connectClient();
     const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
     await kv.put(
@@ -67,5 +73,25 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     const noTenant = client.bus.request('af.v1.runs.get', { runId: 'x' });
     await expect(noTenant).rejects.toBeInstanceOf(AppError);
     await expect(noTenant).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
+  });
+
+  it('queues a run that was recorded but never reached the queue (outbox relay), with its trace', async () => {
+    const runs = orchestrator.service.app.get(RunRepository);
+    const runId = randomUUID();
+    const traceId = 'ab'.repeat(16);
+    // As if the process died between the insert and the publish.
+    await runs.create(tenant, { id: runId, agent: 'lead-qualifier', version: 3, artifactHash: 'sha256:abc', input: { m: 1 }, traceId, correlationId: 'corr-outbox' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await orchestrator.service.app.get(RunOutboxRelay).relay()).toBeGreaterThanOrEqual(1);
+    expect((await runs.find(tenant, runId))?.queuedAt).toBeInstanceOf(Date);
+
+    const jsm = await jetstreamManager(client.nc);
+    const stored = await jsm.streams.getMessage(processNamespace().streamName('AF_RUNS'), { last_by_subj: processNamespace().subject('af.v1.runs.execute') });
+    expect(stored).not.toBeNull();
+    expect(decode(ExecuteRunSchema, stored!.data)).toMatchObject({ runId, agent: 'lead-qualifier', version: 3, inputJson: '{"m":1}' });
+    expect(stored!.header.get('Af-Tenant-Id')).toBe(tenant);
+    expect(stored!.header.get('Af-Correlation-Id')).toBe('corr-outbox');
+    expect(stored!.header.get('traceparent')).toContain(traceId);
+    expect(await orchestrator.service.app.get(RunOutboxRelay).relay()).toBe(0);
   });
 });

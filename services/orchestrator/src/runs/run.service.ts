@@ -46,7 +46,7 @@ export class RunService {
 
     const runId = randomUUID();
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
-    await this.runs.create(tenantId, {
+    const run = await this.runs.create(tenantId, {
       id: runId,
       agent: request.agent,
       version: active.version,
@@ -55,20 +55,27 @@ export class RunService {
       traceId: currentTraceId() ?? '',
       correlationId,
     });
+    // Outbox: the run is recorded; if queueing fails now, the relay queues it later.
+    const queued = await this.enqueue(tenantId, run);
+    this.submitted.inc({ agent: request.agent });
+    this.logger.info({ runId, agent: request.agent, version: active.version, queued }, queued ? 'run queued' : 'run accepted; the outbox relay will queue it');
+    return { runId, status: 'queued', agent: request.agent, version: active.version };
+  }
+
+  /** Publishes the run's ExecuteRun (de-duplicated by run id) and records that it is on the queue. */
+  async enqueue(tenantId: TenantId, run: RunEntity): Promise<boolean> {
     try {
       await this.bus.publish(
         'af.v1.runs.execute',
-        { runId, agent: request.agent, version: active.version, artifactHash: active.artifactHash, inputJson: JSON.stringify(input) },
-        { msgId: `run-execute:${runId}`, tenantId },
+        { runId: run.id, agent: run.agent, version: run.version, artifactHash: run.artifactHash, inputJson: JSON.stringify(run.input) },
+        { msgId: `run-execute:${run.id}`, tenantId },
       );
     } catch (error) {
-      // Not queued means it will never run: say so on the record instead of leaving it "queued".
-      await this.runs.finish(tenantId, runId, { status: 'failed', error: { code: ErrorCode.Unavailable, message: 'could not queue the run' }, attempt: 0 }, new Date());
-      throw error;
+      this.logger.warn({ err: error, runId: run.id }, 'could not queue run');
+      return false;
     }
-    this.submitted.inc({ agent: request.agent });
-    this.logger.info({ runId, agent: request.agent, version: active.version }, 'run queued');
-    return { runId, status: 'queued', agent: request.agent, version: active.version };
+    await this.runs.markQueued(tenantId, run.id, new Date());
+    return true;
   }
 
   async get(tenantId: TenantId, runId: string): Promise<MessageInitShape<typeof RunSchema>> {

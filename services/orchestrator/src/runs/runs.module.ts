@@ -1,11 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ORCHESTRATOR_OPTIONS, type OrchestratorOptions } from './orchestrator.options.js';
+import { RunOutboxRelay } from './run-outbox.relay.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { RunHandler } from './run.handler.js';
 import { RunRepository } from './run.repository.js';
 import { RunService } from './run.service.js';
 
-@Module({
-  controllers: [RunHandler],
-  providers: [RunService, RunRepository, ActiveDeploymentRepository],
-})
-export class RunsModule {}
+@Module({})
+export class RunsModule {
+  static forRoot(options: OrchestratorOptions): DynamicModule {
+    return {
+      module: RunsModule,
+      controllers: [RunHandler],
+      providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunRepository, ActiveDeploymentRepository, RunOutboxRelay],
+    };
+  }
+}

@@ -6,8 +6,8 @@ import { loadOrchestratorConfig } from '../config.js';
 export { connectTestClient as connectClient } from '@af/runtime';
 
 /** Boots the real orchestrator (free port, real NATS and PostgreSQL, its own schema). */
-export async function startOrchestrator(): Promise<{ service: RunningService; schema: string; stop(): Promise<void> }> {
-  const config = loadOrchestratorConfig();
+export async function startOrchestrator(env: Record<string, string> = {}): Promise<{ service: RunningService; schema: string; stop(): Promise<void> }> {
+  const config = loadOrchestratorConfig({ ...process.env, ...env });
   const schema = uniqueName('orchestrator_test');
   const { service } = await startTestService({ service: 'orchestrator', ...config, module: (runtime) => AppModule.forRoot(config, runtime, schema) });
   return {
