@@ -45,7 +45,7 @@ const realServices = {
   'services/compilation': ['postgres', 'redis', 'nats'],
   'services/deployment': ['postgres', 'nats'],
   'services/orchestrator': ['postgres', 'nats'],
-  'services/worker': ['postgres', 'nats'],
+  'services/worker': ['postgres', 'redis', 'nats'],
   'services/health': ['redis', 'nats'],
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
 };

@@ -33,3 +33,4 @@ export {
 export { serviceNames, defaultHttpPorts, type ServiceName } from './services.js';
 export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
 export { Headers } from './headers.js';
+export { ARTIFACT_FORMAT, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';

@@ -1,10 +1,21 @@
 import type { DescMessage } from '@bufbuild/protobuf';
 import {
+  ArchiveBlueprintReplySchema,
+  ArchiveBlueprintRequestSchema,
+  BlueprintDiffReplySchema,
+  BlueprintValidationReplySchema,
   BlueprintVersionedSchema,
   BlueprintVersionReplySchema,
   CreateBlueprintRequestSchema,
+  DiffBlueprintRequestSchema,
   GetBlueprintRequestSchema,
+  ListBlueprintsReplySchema,
+  ListBlueprintsRequestSchema,
+  ListBlueprintVersionsReplySchema,
+  ListBlueprintVersionsRequestSchema,
   UpdateBlueprintRequestSchema,
+  ValidateBlueprintSourceRequestSchema,
+  ValidateStoredBlueprintRequestSchema,
 } from './gen/af/v1/blueprints_pb.js';
 import { HeartbeatSchema } from './gen/af/v1/common_pb.js';
 import {
@@ -35,7 +46,7 @@ import {
   SubmitRunReplySchema,
   SubmitRunRequestSchema,
 } from './gen/af/v1/runs_pb.js';
-import { ValidateBlueprintReplySchema, ValidateBlueprintRequestSchema } from './gen/af/v1/validation_pb.js';
+import { GetSchemaRequestSchema, SchemaReplySchema, ValidateBlueprintReplySchema, ValidateBlueprintRequestSchema } from './gen/af/v1/validation_pb.js';
 import type { ServiceName } from './services.js';
 
 /**
@@ -58,6 +69,13 @@ export const requestSubjects = {
   'af.v1.memory.episodes.list': { owner: 'memory', request: ListEpisodesRequestSchema, response: ListEpisodesReplySchema },
   'af.v1.compilation.blueprint.compile': { owner: 'compilation', request: CompileBlueprintRequestSchema, response: CompileReplySchema },
   'af.v1.compilation.artifact.describe': { owner: 'compilation', request: GetArtifactRequestSchema, response: ArtifactMetadataReplySchema },
+  'af.v1.blueprints.list': { owner: 'blueprints', request: ListBlueprintsRequestSchema, response: ListBlueprintsReplySchema },
+  'af.v1.blueprints.versions.list': { owner: 'blueprints', request: ListBlueprintVersionsRequestSchema, response: ListBlueprintVersionsReplySchema },
+  'af.v1.blueprints.diff': { owner: 'blueprints', request: DiffBlueprintRequestSchema, response: BlueprintDiffReplySchema },
+  'af.v1.blueprints.archive': { owner: 'blueprints', request: ArchiveBlueprintRequestSchema, response: ArchiveBlueprintReplySchema },
+  'af.v1.blueprints.validate': { owner: 'blueprints', request: ValidateStoredBlueprintRequestSchema, response: BlueprintValidationReplySchema },
+  'af.v1.blueprints.source.validate': { owner: 'blueprints', request: ValidateBlueprintSourceRequestSchema, response: BlueprintValidationReplySchema },
+  'af.v1.validation.schema.get': { owner: 'validation', request: GetSchemaRequestSchema, response: SchemaReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**

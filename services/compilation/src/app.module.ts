@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
-import { PersistenceModule } from '@af/persistence';
+import { PersistenceModule, RedisModule } from '@af/persistence';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import type { CompilationConfig } from './config.js';
 import { compilationDataSource } from './persistence/data-source.js';
@@ -15,7 +15,8 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'compilation', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'compilation', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(compilationDataSource(config.database.url, schema ?? config.database.schema, config.database.poolSize)),
-        ArtifactsModule,
+        RedisModule.forRoot(config.redis),
+        ArtifactsModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds }),
       ],
     };
   }

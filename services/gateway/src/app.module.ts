@@ -3,12 +3,16 @@ import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
 import { AgentsApi } from './agents/agents.api.js';
 import { AgentsController } from './agents/agents.controller.js';
+import { ArtifactsApi } from './artifacts/artifacts.api.js';
+import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BlueprintsApi } from './blueprints/blueprints.api.js';
 import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
+import { ValidationApi } from './validation/validation.api.js';
+import { SchemasController, ValidationController } from './validation/validation.controller.js';
 
 @Module({})
 export class AppModule {
@@ -20,8 +24,8 @@ export class AppModule {
         NatsModule.forRoot({ service: 'gateway', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         AuthModule.forRoot(config.auth),
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, MeshApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, MeshApi, ValidationApi, ArtifactsApi],
     };
   }
 }

@@ -10,9 +10,17 @@ export const workerConfigSpec = {
   },
   sandbox: {
     memoryLimitMb: env.int('WORKER_SANDBOX_MEMORY_MB', { default: 64, min: 8, max: 4_096, description: 'Heap limit of each tool isolate' }),
-    timeoutMs: env.int('WORKER_SANDBOX_TIMEOUT_MS', { default: 2_000, min: 10, max: 300_000, description: 'CPU and wall-clock limit of one tool call' }),
+    timeoutMs: env.int('WORKER_SANDBOX_TIMEOUT_MS', { default: 2_000, min: 10, max: 300_000, description: 'Wall-clock limit of one tool call (bridge calls included)' }),
+    cpuTimeMs: env.int('WORKER_SANDBOX_CPU_MS', { default: 1_000, min: 10, max: 300_000, description: 'CPU time limit of one tool call' }),
     maxIsolates: env.int('WORKER_SANDBOX_MAX_ISOLATES', { default: 32, min: 1, max: 1_000, description: 'Isolates kept warm (one per artifact, LRU)' }),
     maxResultBytes: env.int('WORKER_SANDBOX_MAX_RESULT_BYTES', { default: 1_048_576, min: 1_024, max: 64 * 1_048_576, description: 'Largest JSON a tool may return' }),
+  },
+  /** The sandbox's `fetch` bridge (hosts come from each blueprint's spec.network.allowHosts). */
+  fetch: {
+    timeoutMs: env.int('WORKER_FETCH_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, description: 'Time limit of one fetch from tool code, redirects included' }),
+    maxResponseBytes: env.int('WORKER_FETCH_MAX_RESPONSE_BYTES', { default: 1_048_576, min: 1_024, max: 16 * 1_048_576, description: 'Largest response body a tool may fetch' }),
+    maxRequestBytes: env.int('WORKER_FETCH_MAX_REQUEST_BYTES', { default: 262_144, min: 1_024, max: 16 * 1_048_576, description: 'Largest request body a tool may send' }),
+    maxRedirects: env.int('WORKER_FETCH_MAX_REDIRECTS', { default: 3, min: 0, max: 10, description: 'Redirects followed (each one checked like the first request)' }),
   },
 };
 

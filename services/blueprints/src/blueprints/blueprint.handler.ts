@@ -1,6 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import type { CreateBlueprintRequest, GetBlueprintRequest, UpdateBlueprintRequest } from '@af/contracts';
+import type {
+  ArchiveBlueprintRequest,
+  CreateBlueprintRequest,
+  DiffBlueprintRequest,
+  GetBlueprintRequest,
+  ListBlueprintsRequest,
+  ListBlueprintVersionsRequest,
+  UpdateBlueprintRequest,
+  ValidateBlueprintSourceRequest,
+  ValidateStoredBlueprintRequest,
+} from '@af/contracts';
 import { MessageContext } from '@af/messaging';
 import { BlueprintService } from './blueprint.service.js';
 
@@ -22,5 +32,35 @@ export class BlueprintHandler {
   @MessagePattern<string>('af.v1.blueprints.get')
   get(@Payload() request: GetBlueprintRequest, @Ctx() ctx: MessageContext) {
     return this.blueprints.get(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.list')
+  list(@Payload() request: ListBlueprintsRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.list(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.versions.list')
+  versions(@Payload() request: ListBlueprintVersionsRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.listVersions(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.diff')
+  diff(@Payload() request: DiffBlueprintRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.diff(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.archive')
+  archive(@Payload() request: ArchiveBlueprintRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.archive(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.validate')
+  validate(@Payload() request: ValidateStoredBlueprintRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.validateStored(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.blueprints.source.validate')
+  validateSource(@Payload() request: ValidateBlueprintSourceRequest, @Ctx() ctx: MessageContext) {
+    return this.blueprints.validateSource(ctx.tenantId, request);
   }
 }

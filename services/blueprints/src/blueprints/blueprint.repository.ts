@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { DATA_SOURCE } from '@af/persistence';
 import type { JsonValue, SourceFormat, StoredReport } from '../persistence/blueprint-version.entity.js';
+import { containsPattern, type LabelRequirement } from './blueprint-query.js';
 
 export interface NewVersion {
   name: string;
@@ -24,7 +25,44 @@ export interface StoredVersion {
   createdAt: Date;
   validation: StoredReport;
   publishedAt: Date | null;
+  /** When the blueprint (all its versions) was archived; null while live. */
+  archivedAt: Date | null;
 }
+
+export interface BlueprintFilter {
+  labels: LabelRequirement[];
+  text: string | undefined;
+  includeArchived: boolean;
+  /** Names strictly after this one (the page cursor). */
+  after: string | undefined;
+  limit: number;
+}
+
+export interface BlueprintRow {
+  name: string;
+  latestVersion: number;
+  description: string;
+  labels: Record<string, string>;
+  contentHash: string;
+  author: string;
+  createdAt: Date;
+  updatedAt: Date;
+  archivedAt: Date | null;
+  valid: boolean;
+}
+
+export interface VersionRow {
+  version: number;
+  contentHash: string;
+  author: string;
+  createdAt: Date;
+  valid: boolean;
+}
+
+export type ArchiveOutcome =
+  | { kind: 'archived'; latestVersion: number; archivedAt: Date; changed: boolean }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; latestVersion: number };
 
 export type AppendOutcome =
   | { kind: 'created'; version: StoredVersion }
@@ -39,28 +77,36 @@ const VERSION_COLUMNS = `tenant_id, name, version, content_hash, document, autho
 export class BlueprintRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** Version 1 of a new blueprint, or 'exists' when the tenant already has one by that name. */
-  createFirst(tenantId: TenantId, version: NewVersion): Promise<StoredVersion | 'exists'> {
+  /** Version 1 of a new blueprint, or 'exists' / 'archived' when the tenant already has one by that name. */
+  createFirst(tenantId: TenantId, version: NewVersion): Promise<StoredVersion | 'exists' | 'archived'> {
     return this.dataSource.transaction(async (m) => {
       const inserted: unknown[] = await m.query(
         `INSERT INTO blueprints (tenant_id, name, latest_version) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING name`,
         [tenantId, version.name],
       );
-      if (inserted.length === 0) return 'exists';
+      if (inserted.length === 0) {
+        const existing: { archived: boolean }[] = await m.query(`SELECT archived_at IS NOT NULL AS archived FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, version.name]);
+        return existing[0]?.archived ? 'archived' : 'exists';
+      }
       return insertVersion(m, tenantId, 1, version);
     });
   }
 
   /**
    * Appends a version under a row lock on the blueprint, so concurrent updates serialize: no two
-   * get the same number, and an update identical to the latest content creates nothing.
+   * get the same number, and an update identical to the latest content creates nothing. Writing
+   * to an archived blueprint restores it (archived_at cleared), with or without a new version.
    */
   appendVersion(tenantId: TenantId, version: NewVersion, expectedVersion: number): Promise<AppendOutcome> {
     return this.dataSource.transaction(async (m) => {
-      const rows: { latest_version: number }[] = await m.query(`SELECT latest_version FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`, [tenantId, version.name]);
+      const rows: { latest_version: number; archived: boolean }[] = await m.query(
+        `SELECT latest_version, archived_at IS NOT NULL AS archived FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
+        [tenantId, version.name],
+      );
       const latest = rows[0]?.latest_version;
       if (latest === undefined) return { kind: 'not_found' };
       if (expectedVersion > 0 && expectedVersion !== latest) return { kind: 'conflict', latestVersion: latest };
+      if (rows[0]!.archived) await m.query(`UPDATE blueprints SET archived_at = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, version.name]);
       const current = await findVersion(m, tenantId, version.name, latest);
       if (current && current.contentHash === version.contentHash) return { kind: 'unchanged', version: current };
       const created = await insertVersion(m, tenantId, latest + 1, version);
@@ -69,19 +115,107 @@ export class BlueprintRepository {
     });
   }
 
+  /** Archives (idempotently) under the same row lock as appends; If-Match compares the latest version. */
+  archive(tenantId: TenantId, name: string, expectedVersion: number): Promise<ArchiveOutcome> {
+    return this.dataSource.transaction(async (m) => {
+      const rows: { latest_version: number; archived_at: Date | null }[] = await m.query(
+        `SELECT latest_version, archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
+        [tenantId, name],
+      );
+      const row = rows[0];
+      if (!row) return { kind: 'not_found' };
+      if (expectedVersion > 0 && expectedVersion !== row.latest_version) return { kind: 'conflict', latestVersion: row.latest_version };
+      if (row.archived_at) return { kind: 'archived', latestVersion: row.latest_version, archivedAt: row.archived_at, changed: false };
+      await m.query(`UPDATE blueprints SET archived_at = now(), updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+      // now() is the transaction's start time: the value just written.
+      const now: { now: Date }[] = await m.query(`SELECT now() AS now`);
+      return { kind: 'archived', latestVersion: row.latest_version, archivedAt: now[0]!.now, changed: true };
+    });
+  }
+
+  /**
+   * A page of blueprints with their latest version, ordered by name (unique per tenant, so the
+   * order is stable and the name is the cursor). Label terms test the latest version's labels;
+   * `!=` also matches blueprints without the label (Kubernetes semantics).
+   */
+  async list(tenantId: TenantId, filter: BlueprintFilter): Promise<BlueprintRow[]> {
+    const params: unknown[] = [tenantId];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['b.tenant_id = $1'];
+    if (!filter.includeArchived) where.push('b.archived_at IS NULL');
+    if (filter.after !== undefined) where.push(`b.name COLLATE "C" > ${param(filter.after)}`);
+    if (filter.text !== undefined) {
+      const p = param(containsPattern(filter.text));
+      where.push(`(b.name ILIKE ${p} OR coalesce(v.document #>> '{metadata,description}', '') ILIKE ${p} OR coalesce(v.document #>> '{spec,goal}', '') ILIKE ${p})`);
+    }
+    const labels = `coalesce(v.document #> '{metadata,labels}', '{}'::jsonb)`;
+    for (const term of filter.labels) {
+      switch (term.op) {
+        case 'equals':
+          where.push(`${labels} @> ${param(JSON.stringify({ [term.key]: term.value }))}::jsonb`);
+          break;
+        case 'notEquals':
+          where.push(`NOT (${labels} @> ${param(JSON.stringify({ [term.key]: term.value }))}::jsonb)`);
+          break;
+        case 'exists':
+          where.push(`jsonb_exists(${labels}, ${param(term.key)})`);
+          break;
+        case 'notExists':
+          where.push(`NOT jsonb_exists(${labels}, ${param(term.key)})`);
+          break;
+      }
+    }
+    const rows: RawSummary[] = await this.dataSource.query(
+      `SELECT b.name, b.latest_version, b.created_at, b.updated_at, b.archived_at, v.content_hash, v.author,
+              coalesce(v.document #>> '{metadata,description}', '') AS description, ${labels} AS labels,
+              coalesce((v.validation ->> 'valid')::boolean, false) AS valid
+         FROM blueprints b JOIN blueprint_versions v ON v.tenant_id = b.tenant_id AND v.name = b.name AND v.version = b.latest_version
+        WHERE ${where.join(' AND ')}
+        ORDER BY b.name COLLATE "C"
+        LIMIT ${param(filter.limit)}`,
+      params,
+    );
+    return rows.map((r) => ({
+      name: r.name,
+      latestVersion: r.latest_version,
+      description: r.description,
+      labels: stringLabels(r.labels),
+      contentHash: r.content_hash,
+      author: r.author,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      archivedAt: r.archived_at,
+      valid: r.valid,
+    }));
+  }
+
+  /** Every version of a blueprint, oldest first; null when the blueprint does not exist. */
+  async listVersions(tenantId: TenantId, name: string): Promise<{ archivedAt: Date | null; versions: VersionRow[] } | null> {
+    const blueprint: { archived_at: Date | null }[] = await this.dataSource.query(`SELECT archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+    if (!blueprint[0]) return null;
+    const rows: { version: number; content_hash: string; author: string; created_at: Date; valid: boolean }[] = await this.dataSource.query(
+      `SELECT version, content_hash, author, created_at, coalesce((validation ->> 'valid')::boolean, false) AS valid
+         FROM blueprint_versions WHERE tenant_id = $1 AND name = $2 ORDER BY version`,
+      [tenantId, name],
+    );
+    return { archivedAt: blueprint[0].archived_at, versions: rows.map((r) => ({ version: r.version, contentHash: r.content_hash, author: r.author, createdAt: r.created_at, valid: r.valid })) };
+  }
+
   async latestVersion(tenantId: TenantId, name: string): Promise<number | null> {
     const rows: { latest_version: number }[] = await this.dataSource.query(`SELECT latest_version FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
     return rows[0]?.latest_version ?? null;
   }
 
-  /** A given version, or the latest when version is 0. */
+  /** A given version, or the latest when version is 0, with the blueprint's archive mark. */
   async find(tenantId: TenantId, name: string, version: number): Promise<StoredVersion | null> {
-    if (version > 0) return findVersion(this.dataSource.manager, tenantId, name, version);
     const rows: RawVersion[] = await this.dataSource.query(
-      `SELECT ${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}
-         FROM blueprints b JOIN blueprint_versions v ON v.tenant_id = b.tenant_id AND v.name = b.name AND v.version = b.latest_version
-        WHERE b.tenant_id = $1 AND b.name = $2`,
-      [tenantId, name],
+      `SELECT ${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, b.archived_at
+         FROM blueprints b JOIN blueprint_versions v ON v.tenant_id = b.tenant_id AND v.name = b.name
+        WHERE b.tenant_id = $1 AND b.name = $2 AND v.version = (CASE WHEN $3::int > 0 THEN $3::int ELSE b.latest_version END)`,
+      [tenantId, name, version],
     );
     return rows[0] ? fromRow(rows[0]) : null;
   }
@@ -113,6 +247,25 @@ interface RawVersion {
   created_at: Date;
   validation: StoredReport;
   published_at: Date | null;
+  archived_at?: Date | null;
+}
+
+interface RawSummary {
+  name: string;
+  latest_version: number;
+  created_at: Date;
+  updated_at: Date;
+  archived_at: Date | null;
+  content_hash: string;
+  author: string;
+  description: string;
+  labels: unknown;
+  valid: boolean;
+}
+
+function stringLabels(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 async function insertVersion(m: EntityManager, tenantId: TenantId, number: number, v: NewVersion): Promise<StoredVersion> {
@@ -140,5 +293,6 @@ function fromRow(row: RawVersion): StoredVersion {
     createdAt: row.created_at,
     validation: row.validation,
     publishedAt: row.published_at,
+    archivedAt: row.archived_at ?? null,
   };
 }

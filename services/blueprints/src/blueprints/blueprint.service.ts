@@ -1,18 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Counter } from 'prom-client';
-import type { BlueprintVersionReplySchema, Caller, CreateBlueprintRequest, GetBlueprintRequest, TenantId, UpdateBlueprintRequest } from '@af/contracts';
+import type {
+  ArchiveBlueprintReplySchema,
+  ArchiveBlueprintRequest,
+  BlueprintDiffReplySchema,
+  BlueprintValidationReplySchema,
+  BlueprintVersionReplySchema,
+  Caller,
+  CreateBlueprintRequest,
+  DiffBlueprintRequest,
+  GetBlueprintRequest,
+  ListBlueprintsReplySchema,
+  ListBlueprintsRequest,
+  ListBlueprintVersionsReplySchema,
+  ListBlueprintVersionsRequest,
+  TenantId,
+  UpdateBlueprintRequest,
+  ValidateBlueprintSourceRequest,
+  ValidateStoredBlueprintRequest,
+} from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { parseBlueprintSource, parseFormat, type SourceFormat } from '../documents/blueprint-source.js';
 import { canonicalJson, contentHashOf } from '../documents/canonical-json.js';
 import { normalizeBlueprint } from '../documents/normalize.js';
+import { structuralDiff } from '../documents/structural-diff.js';
+import { decodeCursor, encodeCursor, freeText, pageSize, parseLabelSelector } from './blueprint-query.js';
 import { BlueprintRepository, type NewVersion, type StoredVersion } from './blueprint.repository.js';
 import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
 import { ValidationClient } from './validation.client.js';
 
 type Reply = MessageInitShape<typeof BlueprintVersionReplySchema>;
+type ValidationReply = MessageInitShape<typeof BlueprintValidationReplySchema>;
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -39,6 +60,9 @@ export class BlueprintService {
       const stored = await this.blueprints.createFirst(tenantId, prepared);
       if (stored === 'exists') {
         throw new AppError(ErrorCode.Conflict, `blueprint "${prepared.name}" already exists; update it to add a version`, { path: '/metadata/name' });
+      }
+      if (stored === 'archived') {
+        throw new AppError(ErrorCode.Conflict, `blueprint "${prepared.name}" exists but is archived; update it (PUT) to restore it with a new version`, { path: '/metadata/name' });
       }
       await this.publishVersioned(stored);
       return { blueprint: toMessage(stored), created: true };
@@ -73,15 +97,110 @@ export class BlueprintService {
   }
 
   async get(tenantId: TenantId, request: GetBlueprintRequest): Promise<Reply> {
-    if (!NAME.test(request.name)) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
     if (request.version < 0) throw AppError.invalid('version must be ≥ 0 (0 = latest)', '/version');
-    const found = await this.blueprints.find(tenantId, request.name, request.version);
-    if (!found) {
-      throw request.version > 0 && (await this.blueprints.latestVersion(tenantId, request.name)) !== null
-        ? AppError.notFound(`version ${request.version} of blueprint "${request.name}"`, '/version')
-        : AppError.notFound(`blueprint "${request.name}"`, '/name');
+    return { blueprint: toMessage(await this.findOrFail(tenantId, request.name, request.version, '/version')), created: false };
+  }
+
+  /** A page of the tenant's blueprints (latest versions), filtered by labels and text, by name. */
+  async list(tenantId: TenantId, request: ListBlueprintsRequest): Promise<MessageInitShape<typeof ListBlueprintsReplySchema>> {
+    const limit = pageSize(request.limit);
+    const rows = await this.blueprints.list(tenantId, {
+      labels: parseLabelSelector(request.labelSelector),
+      text: freeText(request.query),
+      includeArchived: request.includeArchived,
+      after: decodeCursor(request.cursor),
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((r) => ({
+        name: r.name,
+        latestVersion: r.latestVersion,
+        description: r.description,
+        labels: r.labels,
+        contentHash: r.contentHash,
+        author: r.author,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+        archivedAt: r.archivedAt?.toISOString() ?? '',
+        valid: r.valid,
+      })),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.name) : '',
+    };
+  }
+
+  async listVersions(tenantId: TenantId, request: ListBlueprintVersionsRequest): Promise<MessageInitShape<typeof ListBlueprintVersionsReplySchema>> {
+    const found = NAME.test(request.name) ? await this.blueprints.listVersions(tenantId, request.name) : null;
+    if (!found) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+    return {
+      name: request.name,
+      archivedAt: found.archivedAt?.toISOString() ?? '',
+      versions: found.versions.map((v) => ({ version: v.version, contentHash: v.contentHash, author: v.author, createdAt: v.createdAt.toISOString(), valid: v.valid })),
+    };
+  }
+
+  /** Structural diff from one version to another (to 0 = latest). */
+  async diff(tenantId: TenantId, request: DiffBlueprintRequest): Promise<MessageInitShape<typeof BlueprintDiffReplySchema>> {
+    if (!Number.isInteger(request.fromVersion) || request.fromVersion < 1) throw AppError.invalid('from_version must be a positive version number', '/from_version');
+    if (request.toVersion < 0) throw AppError.invalid('to_version must be ≥ 0 (0 = latest)', '/to_version');
+    const to = await this.findOrFail(tenantId, request.name, request.toVersion, '/to_version');
+    const from = await this.findOrFail(tenantId, request.name, request.fromVersion, '/from_version');
+    return {
+      name: request.name,
+      fromVersion: from.version,
+      toVersion: to.version,
+      operations: structuralDiff(from.document, to.document).map((op) => ({
+        op: op.op,
+        path: op.path,
+        fromJson: op.op === 'add' ? '' : canonicalJson(op.from),
+        toJson: op.op === 'remove' ? '' : canonicalJson(op.to),
+      })),
+    };
+  }
+
+  /** Delete = archive: versions stay (runs and deployments keep their history); idempotent. */
+  async archive(tenantId: TenantId, request: ArchiveBlueprintRequest): Promise<MessageInitShape<typeof ArchiveBlueprintReplySchema>> {
+    if (!NAME.test(request.name)) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+    if (request.expectedVersion < 0) throw AppError.invalid('expected_version must be ≥ 0', '/expected_version');
+    const outcome = await this.blueprints.archive(tenantId, request.name, request.expectedVersion);
+    switch (outcome.kind) {
+      case 'not_found':
+        throw AppError.notFound(`blueprint "${request.name}"`, '/name');
+      case 'conflict':
+        throw versionConflict(request.name, request.expectedVersion, outcome.latestVersion);
+      case 'archived':
+        if (outcome.changed) this.logger.info({ name: request.name, by: request.caller?.subject }, 'blueprint archived');
+        return { name: request.name, latestVersion: outcome.latestVersion, archivedAt: outcome.archivedAt.toISOString(), changed: outcome.changed };
     }
-    return { blueprint: toMessage(found), created: false };
+  }
+
+  /** Validates a stored version (0 = latest) for the calling principal: policy depends on who asks. */
+  async validateStored(tenantId: TenantId, request: ValidateStoredBlueprintRequest): Promise<ValidationReply> {
+    if (request.version < 0) throw AppError.invalid('version must be ≥ 0 (0 = latest)', '/version');
+    const stored = await this.findOrFail(tenantId, request.name, request.version, '/version');
+    const { report, cached } = await this.validation.check(tenantId, stored.document, request.caller);
+    return { name: stored.name, version: stored.version, contentHash: stored.contentHash, report, cached };
+  }
+
+  /** Validates an unsaved source exactly as saving would see it (same parsing and defaults); stores nothing. */
+  async validateSource(tenantId: TenantId, request: ValidateBlueprintSourceRequest): Promise<ValidationReply> {
+    const document = this.documentOf(request.source, request.format);
+    const { report, cached } = await this.validation.check(tenantId, document, request.caller);
+    const name = declaredNameOf(document);
+    return { name: typeof name === 'string' ? name : '', version: 0, contentHash: contentHashOf(document), report, cached };
+  }
+
+  private async findOrFail(tenantId: TenantId, name: string, version: number, versionPath: string): Promise<StoredVersion> {
+    if (!NAME.test(name)) throw AppError.notFound(`blueprint "${name}"`, '/name');
+    const found = await this.blueprints.find(tenantId, name, version);
+    if (found) return found;
+    throw version > 0 && (await this.blueprints.latestVersion(tenantId, name)) !== null
+      ? AppError.notFound(`version ${version} of blueprint "${name}"`, versionPath)
+      : AppError.notFound(`blueprint "${name}"`, '/name');
+  }
+
+  private documentOf(source: string, formatText: string): Record<string, unknown> {
+    return normalizeBlueprint(parseBlueprintSource(source, parseFormat(formatText), this.options.documents));
   }
 
   /** Publishes the versioned event and marks the outbox row; a failure is left to the relay. */
@@ -104,10 +223,8 @@ export class BlueprintService {
   /** Parse → normalize → (name check) → validate as the caller → hash. */
   private async prepare(tenantId: TenantId, source: string, formatText: string, caller: Caller | undefined, expectedName?: string): Promise<NewVersion> {
     const format: SourceFormat = parseFormat(formatText);
-    const parsed = parseBlueprintSource(source, format, this.options.documents);
-    const document = normalizeBlueprint(parsed);
-    const metadata = document['metadata'];
-    const declaredName = typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['name'] : undefined;
+    const document = this.documentOf(source, format);
+    const declaredName = declaredNameOf(document);
     if (expectedName !== undefined && typeof declaredName === 'string' && declaredName !== expectedName) {
       throw AppError.invalid(`metadata.name "${declaredName}" does not match the blueprint "${expectedName}" being updated`, '/metadata/name');
     }
@@ -133,6 +250,11 @@ export class BlueprintService {
   }
 }
 
+function declaredNameOf(document: Record<string, unknown>): unknown {
+  const metadata = document['metadata'];
+  return typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>)['name'] : undefined;
+}
+
 function versionConflict(name: string, expected: number, latest: number): AppError {
   return new AppError(ErrorCode.Conflict, `blueprint "${name}" is at version ${latest}, not ${expected}; fetch it and retry`, { path: '/expected_version', details: { latestVersion: latest } });
 }
@@ -146,5 +268,6 @@ function toMessage(version: StoredVersion): NonNullable<Reply['blueprint']> {
     author: version.author,
     createdAt: version.createdAt.toISOString(),
     validation: version.validation,
+    archivedAt: version.archivedAt?.toISOString() ?? '',
   };
 }

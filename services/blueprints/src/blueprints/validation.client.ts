@@ -10,12 +10,17 @@ export class ValidationClient {
   constructor(private readonly bus: MessageBus) {}
 
   async validate(tenantId: TenantId, document: unknown, caller: Caller | undefined): Promise<StoredReport> {
+    return (await this.check(tenantId, document, caller)).report;
+  }
+
+  /** The report and whether the validation service answered it from its cache. */
+  async check(tenantId: TenantId, document: unknown, caller: Caller | undefined): Promise<{ report: StoredReport; cached: boolean }> {
     const reply = await this.bus.request(
       'af.v1.validation.validate',
       { documentJson: canonicalJson(document), ...(caller ? { caller: { subject: caller.subject, roles: caller.roles, permissions: caller.permissions } } : {}) },
       { tenantId },
     );
-    return toPlainReport(reply.report);
+    return { report: toPlainReport(reply.report), cached: reply.cached };
   }
 }
 

@@ -49,7 +49,8 @@ describe(parseBlueprintSource.name, () => {
     for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     const error = failure(() => parse(bomb.join('\n')));
     expect(error.code).toBe(ErrorCode.InvalidDocument);
-    expect(error.message).toMatch(/aliases/);
+    expect(error.message).toMatch(/aliases too much .*\(the last alias is at line 9, column \d+\)/);
+    expect(error.path).toBe('/i/8');
   });
 
   it('allows a few aliases', () => {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { AppError, ErrorCode } from '@af/errors';
 
 export type SourceFormat = 'yaml' | 'json';
@@ -92,7 +92,9 @@ function parseYaml(source: string, limits: SourceLimits): Record<string, unknown
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (error) {
     if (error instanceof ReferenceError || /alias/i.test((error as Error).message)) {
-      throw invalid(`the blueprint uses YAML aliases too much (at most ${limits.maxAliasCount} alias expansions): ${(error as Error).message}`, '');
+      const last = lastAlias(doc);
+      const place = last ? ` (the last alias is at line ${lines.linePos(last.offset).line}, column ${lines.linePos(last.offset).col})` : '';
+      throw invalid(`the blueprint uses YAML aliases too much (at most ${limits.maxAliasCount} alias expansions)${place}: ${(error as Error).message}`, last?.path ?? '');
     }
     throw error;
   }
@@ -206,6 +208,25 @@ function findUnsafeNode(doc: Document): { message: string; offset: number; path:
     }
   }
   return undefined;
+}
+
+/** The alias written last in the source (the outermost expansion of a bomb), with its path. */
+function lastAlias(doc: Document): { offset: number; path: string } | undefined {
+  let last: { offset: number; path: string } | undefined;
+  const stack: { node: unknown; path: string[] }[] = [{ node: doc.contents, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (node === null || node === undefined || path.length > 256) continue;
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? 0;
+      if (!last || offset > last.offset) last = { offset, path: pointer(path) };
+    } else if (isMap(node)) {
+      for (const pair of node.items) if (isScalar(pair.key)) stack.push({ node: pair.value, path: [...path, String(pair.key.value)] });
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item, path: [...path, String(i)] }));
+    }
+  }
+  return last;
 }
 
 function where(source: string, offset: number): string {

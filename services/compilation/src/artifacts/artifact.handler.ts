@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import type { CompileRequest, GetArtifactRequest } from '@af/contracts';
+import type { CompileBlueprintRequest, CompileRequest, GetArtifactRequest } from '@af/contracts';
 import { MessageContext } from '@af/messaging';
 import { ArtifactService } from './artifact.service.js';
 
@@ -14,8 +14,18 @@ export class ArtifactHandler {
     return this.artifacts.compile(ctx.tenantId, request);
   }
 
+  @MessagePattern<string>('af.v1.compilation.blueprint.compile')
+  compileStored(@Payload() request: CompileBlueprintRequest, @Ctx() ctx: MessageContext) {
+    return this.artifacts.compileStored(ctx.tenantId, request);
+  }
+
   @MessagePattern<string>('af.v1.compilation.artifact.get')
   get(@Payload() request: GetArtifactRequest, @Ctx() ctx: MessageContext) {
     return this.artifacts.get(ctx.tenantId, request.artifactHash);
+  }
+
+  @MessagePattern<string>('af.v1.compilation.artifact.describe')
+  describe(@Payload() request: GetArtifactRequest, @Ctx() ctx: MessageContext) {
+    return this.artifacts.describe(ctx.tenantId, request.artifactHash);
   }
 }

@@ -11,6 +11,9 @@ export interface StoredArtifact {
   blueprintVersion: number;
   /** The canonical JSON the hash covers. */
   json: string;
+  /** Bytes of `json` (UTF-8). */
+  size: number;
+  compilerVersion: string;
   createdAt: Date;
 }
 
@@ -41,13 +44,21 @@ export class ArtifactRepository {
   async find(tenantId: TenantId, hash: string): Promise<StoredArtifact | null> {
     const row = await this.artifacts.findOneBy({ tenantId, hash });
     if (!row) return null;
-    return { hash: row.hash, blueprintName: row.blueprintName, blueprintVersion: row.blueprintVersion, json: gunzipSync(row.artifact).toString('utf8'), createdAt: row.createdAt };
+    return {
+      hash: row.hash,
+      blueprintName: row.blueprintName,
+      blueprintVersion: row.blueprintVersion,
+      json: gunzipSync(row.artifact).toString('utf8'),
+      size: row.size,
+      compilerVersion: row.compilerVersion,
+      createdAt: row.createdAt,
+    };
   }
 
-  /** Stores the artifact unless this tenant already has it (same hash = same bytes). */
-  async insert(tenantId: TenantId, artifact: NewArtifact): Promise<void> {
+  /** Stores the artifact unless this tenant already has it (same hash = same bytes); returns the stored row. */
+  async insert(tenantId: TenantId, artifact: NewArtifact): Promise<StoredArtifact> {
     const bytes = Buffer.from(artifact.json, 'utf8');
-    await this.artifacts
+    const inserted = await this.artifacts
       .createQueryBuilder()
       .insert()
       .into(ArtifactEntity)
@@ -62,6 +73,9 @@ export class ArtifactRepository {
         compilerVersion: artifact.compilerVersion,
       })
       .orIgnore()
+      .returning(['created_at'])
       .execute();
+    const createdAt = (inserted.raw as { created_at?: Date }[])[0]?.created_at ?? (await this.artifacts.findOne({ select: { createdAt: true }, where: { tenantId, hash: artifact.hash } }))?.createdAt ?? new Date();
+    return { hash: artifact.hash, blueprintName: artifact.blueprintName, blueprintVersion: artifact.blueprintVersion, json: artifact.json, size: bytes.length, compilerVersion: artifact.compilerVersion, createdAt };
   }
 }

@@ -66,6 +66,44 @@ describe(compileBlueprint.name, () => {
     expect(error.details).toMatchObject({ errors: [{ line: 2, lineText: '  return x +;' }] });
   });
 
+  it('type-checks tool code against its inputSchema, with the position inside the author\'s code', async () => {
+    const onString = await compileError(leadQualifier({ toolCode: 'export default function ({ message }) {\n  const n = 1;\n  return { score: message.foo() + n };\n}' }));
+    expect(onString).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/spec/tools/0/code', details: { errors: [{ line: 3, column: 27, message: "Property 'foo' does not exist on type 'string'.", lineText: '  return { score: message.foo() + n };' }] } });
+    expect(onString.message).toMatch(/^tool "score_lead" does not type-check against its inputSchema: line 3, column 27: /);
+
+    // A parameter the schema does not guarantee (required `seats` is not in the schema).
+    const missing = await compileError(leadQualifier({ toolCode: 'export default function score({ message, seats }: { message: string; seats: number }) {\n  return { score: seats + message.length };\n}' }));
+    expect(missing).toMatchObject({ path: '/spec/tools/0/code', details: { errors: [{ line: 1, column: 25, message: expect.stringContaining("Property 'seats' is missing") }] } });
+    // An arrow function, a typo'd property (unknown → error when used), and optional properties.
+    expect(await compileError(leadQualifier({ toolCode: 'export default ({ mesage }) => ({ score: mesage.length })' }))).toMatchObject({ details: { errors: [{ line: 1, column: 42 }] } });
+    const doc = leadQualifier({ toolCode: 'export default async ({ message, seats }) => ({ score: message.length + seats })' });
+    doc.spec.tools[0]!.inputSchema = { type: 'object', properties: { message: { type: 'string' }, seats: { type: 'integer' } }, required: ['message'] } as never;
+    expect(await compileError(doc)).toMatchObject({ details: { errors: [{ message: "'seats' is possibly 'undefined'." }] } });
+    // No default export; the sandbox has no timers.
+    expect(await compileError(leadQualifier({ toolCode: 'export const score = 1;' }))).toMatchObject({ details: { errors: [{ line: 1, column: 1, message: expect.stringContaining('must export a default function') }] } });
+    expect(await compileError(leadQualifier({ toolCode: 'export default () => {\n  setTimeout(() => 1, 1);\n}' }))).toMatchObject({ details: { errors: [{ line: 2, column: 3, message: "Cannot find name 'setTimeout'." }] } });
+  });
+
+  it('accepts untyped JavaScript, typed TypeScript and the sandbox bridges', async () => {
+    for (const toolCode of [
+      'export default function ({ message }) { return { score: Math.min(100, message.length) }; }',
+      'export default function score({ message }) { return { score: helper(message) }; }\nfunction helper(x) { return x.length; }',
+      'const f = (input: { message: string }) => ({ score: input.message.length });\nexport { f as default };',
+      'export default async ({ message }) => {\n  const r = await fetch("https://api.example.com/" + message, { method: "POST", body: "{}" });\n  const past = await memory.recall({ query: message, limit: 3 });\n  return { score: r.status + past.length, seen: past.map((e) => e.summary) };\n}',
+    ]) {
+      await expect(compileBlueprint(leadQualifier({ toolCode }), identity)).resolves.toMatchObject({ tools: [{ kind: 'code' }] });
+    }
+  });
+
+  it('compiles schemas to validators and refuses one that does not compile, and keeps the network allowlist', async () => {
+    const doc = leadQualifier();
+    const badOutput = { ...doc, spec: { ...doc.spec, output: { schema: { type: 'object', properties: { a: { type: 'strng' } } } } } };
+    expect(await compileError(badOutput)).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/spec/output/schema' });
+    const withNetwork = { ...doc, spec: { ...doc.spec, network: { allowHosts: ['API.example.com', '*.crm.io', 'api.example.com'] } } };
+    expect((await compileBlueprint(withNetwork, identity)).network).toEqual({ allowHosts: ['*.crm.io', 'api.example.com'] });
+    expect(await compileError({ ...doc, spec: { ...doc.spec, network: { allowHosts: ['http://x.io/'] } } })).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/network/allowHosts/0' });
+  });
+
   it('refuses imports in tool code, unknown builtins and prompt references to nothing', async () => {
     expect(await compileError(leadQualifier({ toolCode: "import fs from 'node:fs';\nexport default () => fs.readFileSync('/etc/passwd', 'utf8');" }))).toMatchObject({
       code: ErrorCode.ValidationFailed,

@@ -1,17 +1,22 @@
 import { transform, version as esbuildVersion, type Message } from 'esbuild';
+import ts from 'typescript';
 import { AppError, ErrorCode } from '@af/errors';
 import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
 import type { JsonValue } from './canonical-json.js';
 import { TemplateError, parseTemplate } from './prompt-template.js';
+import { schemaProblem } from './schema-check.js';
+import { typeCheckTools, type ToolSource } from './tool-typecheck.js';
 
 export const COMPILER_NAME = 'af-compiler';
 /** Bump when the artifact a blueprint compiles to changes (the compile cache keys on it). */
-export const COMPILER_RELEASE = '1.0.0';
-export const COMPILER_VERSION = `${COMPILER_NAME}@${COMPILER_RELEASE}+esbuild@${esbuildVersion}`;
+export const COMPILER_RELEASE = '1.1.0';
+export const COMPILER_VERSION = `${COMPILER_NAME}@${COMPILER_RELEASE}+esbuild@${esbuildVersion}+typescript@${ts.version}`;
 
 export const BUILTIN_TOOLS = ['http.request', 'email.send', 'crm.update', 'payment.process', 'contact.delete'] as const;
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const TOOL_GLOBAL = '__af_tool';
+/** A host name, or `*.` + a host name (any subdomain of it, not the name itself). */
+const ALLOWED_HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface BlueprintIdentity {
   name: string;
@@ -89,12 +94,31 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
   const requireApproval = [...new Set(arrayAt(actions, 'requireApproval', '/spec/actions/requireApproval').map(String))].sort();
   const maxAllowedScope = actions?.['maxAllowedScope'];
 
-  const tools: ArtifactTool[] = [];
   const seen = new Set<string>();
   const toolSpecs = arrayAt(spec, 'tools', '/spec/tools');
-  for (let i = 0; i < toolSpecs.length; i++) {
-    tools.push(await compileTool(toolSpecs[i], i, requireApproval, seen));
-  }
+  const sources: ToolSource[] = [];
+  // esbuild transforms run concurrently; the first failing tool (by index) is the one reported.
+  const settled = await Promise.allSettled(toolSpecs.map((raw, i) => compileTool(raw, i, requireApproval, seen, sources)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const tools = settled.map((r) => (r as PromiseFulfilledResult<ArtifactTool>).value);
+  checkToolTypes(sources);
+
+  const input = objectAt(spec, 'input', '/spec/input', false);
+  const output = objectAt(spec, 'output', '/spec/output', false);
+  checkSchema(input?.['schema'], '/spec/input/schema');
+  checkSchema(output?.['schema'], '/spec/output/schema');
+  tools.forEach((tool, i) => checkSchema(tool.inputSchema, `/spec/tools/${i}/inputSchema`));
+  const network = objectAt(spec, 'network', '/spec/network', false);
+  const allowHosts = [
+    ...new Set(
+      arrayAt(network, 'allowHosts', '/spec/network/allowHosts').map((entry, i) => {
+        const host = typeof entry === 'string' ? entry.trim().toLowerCase().replace(/\.$/, '') : '';
+        if (!ALLOWED_HOST.test(host)) throw invalid(`/spec/network/allowHosts/${i} must be a host name like "api.example.com" or "*.example.com"`, `/spec/network/allowHosts/${i}`);
+        return host;
+      }),
+    ),
+  ].sort();
 
   const model = objectAt(spec, 'model', '/spec/model', false);
   const route = arrayAt(model, 'route', '/spec/model/route').map((entry, i) => {
@@ -102,13 +126,11 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
     return entry;
   });
   const maxCost = model?.['maxCostUsdPerRun'];
-  const output = objectAt(spec, 'output', '/spec/output', false);
   const minConfidence = output?.['minConfidence'];
-  const input = objectAt(spec, 'input', '/spec/input', false);
 
   return {
     format: ARTIFACT_FORMAT,
-    compiler: { name: COMPILER_NAME, version: COMPILER_RELEASE, esbuild: esbuildVersion },
+    compiler: { name: COMPILER_NAME, version: COMPILER_RELEASE, esbuild: esbuildVersion, typescript: ts.version },
     blueprint: {
       name: identity.name,
       version: identity.version,
@@ -127,12 +149,33 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
       requireApproval,
     },
     model: { route: route.length > 0 ? route : ['offline/default'], maxCostUsdPerRun: typeof maxCost === 'number' ? maxCost : null },
+    network: { allowHosts },
     triggers: arrayAt(spec, 'triggers', '/spec/triggers') as JsonValue[],
     evals: arrayAt(spec, 'evals', '/spec/evals') as JsonValue[],
   };
 }
 
-async function compileTool(raw: unknown, index: number, requireApproval: string[], seen: Set<string>): Promise<ArtifactTool> {
+/** A tool that does not type-check against its inputSchema: the first one, with its positions. */
+function checkToolTypes(sources: ToolSource[]): void {
+  const problems = typeCheckTools(sources);
+  for (const source of [...sources].sort((a, b) => a.index - b.index)) {
+    const errors = problems.get(source.index);
+    const first = errors?.[0];
+    if (!errors || !first) continue;
+    throw new AppError(ErrorCode.ValidationFailed, `tool "${source.name}" does not type-check against its inputSchema: line ${first.line}, column ${first.column}: ${first.message}`, {
+      path: `/spec/tools/${source.index}/code`,
+      details: { errors },
+    });
+  }
+}
+
+function checkSchema(schema: unknown, path: string): void {
+  if (schema === undefined || schema === null) return;
+  const problem = schemaProblem(schema);
+  if (problem) throw new AppError(ErrorCode.ValidationFailed, `${path} does not compile to a validator: ${problem}`, { path });
+}
+
+async function compileTool(raw: unknown, index: number, requireApproval: string[], seen: Set<string>, sources: ToolSource[]): Promise<ArtifactTool> {
   const path = `/spec/tools/${index}`;
   if (!isObject(raw)) throw invalid(`${path} must be an object`, path);
   const name = stringAt(raw, 'name', `${path}/name`);
@@ -157,6 +200,7 @@ async function compileTool(raw: unknown, index: number, requireApproval: string[
     return { ...base, requiresApproval: requireApproval.includes(name) || requireApproval.includes(builtin), kind: 'builtin', builtin };
   }
   if (typeof code !== 'string' || code.trim() === '') throw invalid(`${path}: a tool needs "builtin" or "code"`, path);
+  sources.push({ index, name, code, inputSchema });
   return { ...base, requiresApproval: requireApproval.includes(name), kind: 'code', code: await transpile(code, `${path}/code`, name), globalName: TOOL_GLOBAL };
 }
 

@@ -1,13 +1,15 @@
 import { bootstrapService, type RunningService } from '@af/runtime';
 import { connectNats, MessageBus, provisionFor } from '@af/messaging';
+import { openRedis } from '@af/persistence';
 import { uniqueName } from '@af/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { loadCompilationConfig } from '../config.js';
 
-/** Boots the real compilation service (HTTP on a free port, real NATS and PostgreSQL, its own schema). */
-export async function startCompilation(): Promise<{ service: RunningService; schema: string; dataSource(): Promise<DataSource>; stop(): Promise<void> }> {
-  const config = loadCompilationConfig({ ...process.env, HTTP_PORT: '1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
+/** Boots the real compilation service (HTTP on a free port, real NATS, PostgreSQL and Redis, its own schema and key prefix). */
+export async function startCompilation(): Promise<{ service: RunningService; schema: string; keyPrefix: string; config: ReturnType<typeof loadCompilationConfig>; dataSource(): Promise<DataSource>; stop(): Promise<void> }> {
+  const keyPrefix = `${uniqueName('aftest')}:`;
+  const config = loadCompilationConfig({ ...process.env, HTTP_PORT: '1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', REDIS_KEY_PREFIX: keyPrefix });
   const schema = uniqueName('compilation_test');
   const service = await bootstrapService({
     service: 'compilation',
@@ -23,12 +25,18 @@ export async function startCompilation(): Promise<{ service: RunningService; sch
   return {
     service,
     schema,
+    keyPrefix,
+    config,
     dataSource: open,
     async stop() {
       await service.close();
       const ds = await open();
       await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await ds.destroy();
+      const redis = await openRedis(config.redis.url, '');
+      const keys = await redis.keys(`${keyPrefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Msg, Subscription } from '@nats-io/nats-core';
 import { ActiveDeploymentSchema, DeploymentActivatedSchema, Headers, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
-import { KvBuckets, decode } from '@af/messaging';
+import { KvBuckets, decode, processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { connectClient, startDeployment } from '../test/harness.js';
 import { answerUpstream, blueprint, type FakeBlueprint } from '../test/upstream-responders.js';
@@ -16,7 +16,7 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
   const tenant = parseTenantId(testTenant());
   const other = parseTenantId(testTenant());
   const catalog: Record<string, FakeBlueprint[]> = {
-    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false)],
+    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false), blueprint('admin-only', 1, true, { adminOnly: true }), blueprint('retired', 1, true, { archivedAt: '2026-01-01T00:00:00.000Z' })],
     [other]: [blueprint('lead-qualifier', 1)],
   };
   const caller = { subject: 'user:alice', roles: ['Developer'], permissions: [] };
@@ -31,7 +31,7 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
     deployment = await startDeployment();
     client = await connectClient();
     upstream = answerUpstream(client.nc, new Set([tenant, other]), (t) => catalog[t] ?? []);
-    events = client.nc.subscribe('af.v1.deployments.event.activated', {
+    events = client.nc.subscribe(processNamespace().subject('af.v1.deployments.event.activated'), {
       callback: (_err, msg) => {
         if (msg.headers?.get(Headers.tenantId) === tenant) activated.push(msg);
       },
@@ -109,9 +109,22 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
   it('refuses an invalid blueprint with its validation report, and nothing is recorded', async () => {
     const error = await create('broken').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.ValidationFailed });
-    expect((error as { details: unknown }).details).toMatchObject({ valid: false, errors: [{ code: 'required', path: '/model' }] });
+    expect((error as { details: unknown }).details).toMatchObject({ valid: false, errors: [{ code: 'SCHEMA_REQUIRED', path: '/spec/model' }] });
     expect((await client.bus.request('af.v1.deployments.list', { agent: 'broken' }, { tenantId: tenant })).deployments).toEqual([]);
     expect(await activeInKv('broken')).toBeNull();
+  });
+
+  it('re-validates for the deploying caller: valid when an Administrator saved it is not valid for a Developer', async () => {
+    const error = await create('admin-only').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/version' });
+    expect((error as { details: unknown }).details).toMatchObject({ valid: false, errors: [{ tier: 'policy', code: 'REAL_WORLD_REQUIRES_ADMINISTRATOR' }] });
+    expect(upstream.validated).toContainEqual({ tenant, caller: 'user:alice' });
+    const admin = await client.bus.request('af.v1.deployments.create', { agent: 'admin-only', version: 0, caller: { subject: 'root', roles: ['Administrator'], permissions: [] } }, { tenantId: tenant });
+    expect(admin.deployment).toMatchObject({ agent: 'admin-only', status: 'active' });
+  });
+
+  it('refuses to deploy an archived blueprint (409)', async () => {
+    await expect(create('retired')).rejects.toMatchObject({ code: ErrorCode.Conflict, path: '/agent' });
   });
 
   it('answers NOT_FOUND for an unknown blueprint or version, and refuses bad input', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { create } from '@bufbuild/protobuf';
-import { BlueprintVersionReplySchema, CreateDeploymentRequestSchema, parseTenantId } from '@af/contracts';
+import { BlueprintVersionReplySchema, CreateDeploymentRequestSchema, ValidateBlueprintReplySchema, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
 import type { MessageBus } from '@af/messaging';
 import { MetricsRegistry, createLogger } from '@af/observability';
@@ -28,14 +28,15 @@ function active(overrides: Partial<DeploymentEntity> = {}): DeploymentEntity {
   };
 }
 
-function setup(opts: { valid?: boolean; current?: DeploymentEntity | null; blueprintError?: AppError; artifactHash?: string } = {}) {
+function setup(opts: { valid?: boolean; archivedAt?: string; current?: DeploymentEntity | null; blueprintError?: AppError; artifactHash?: string } = {}) {
   const request = jest.fn(async (subject: string) => {
     if (subject === 'af.v1.blueprints.get') {
       if (opts.blueprintError) throw opts.blueprintError;
       return create(BlueprintVersionReplySchema, {
-        blueprint: { name: 'lead-qualifier', version: 2, contentHash: 'sha256:c2', documentJson: '{}', validation: { valid: opts.valid ?? true } },
+        blueprint: { name: 'lead-qualifier', version: 2, contentHash: 'sha256:c2', documentJson: '{}', validation: { valid: true }, archivedAt: opts.archivedAt ?? '' },
       });
     }
+    if (subject === 'af.v1.validation.validate') return create(ValidateBlueprintReplySchema, { report: { valid: opts.valid ?? true }, cached: true });
     return { artifactHash: opts.artifactHash ?? 'sha256:a2' };
   });
   const publish = jest.fn(async (_subject: string, _payload: unknown, _opts: unknown) => ({ seq: 1, duplicate: false }));
@@ -79,9 +80,16 @@ describe(DeploymentService.name, () => {
     expect(activate).toHaveBeenCalled();
   });
 
-  it('refuses an invalid blueprint before compiling it', async () => {
+  it('re-validates for the deploying caller and refuses an invalid blueprint before compiling it', async () => {
     const { sut, request: upstream } = setup({ valid: false });
     await expect(sut.create(tenant, request)).rejects.toMatchObject({ code: ErrorCode.ValidationFailed, details: { valid: false } });
+    expect(upstream.mock.calls.map((c) => c[0])).toEqual(['af.v1.blueprints.get', 'af.v1.validation.validate']);
+    expect((upstream.mock.calls[1] as unknown[])[1]).toMatchObject({ documentJson: '{}', caller: { subject: 'user:alice' } });
+  });
+
+  it('refuses an archived blueprint with CONFLICT', async () => {
+    const { sut, request: upstream } = setup({ archivedAt: '2026-01-01T00:00:00.000Z' });
+    await expect(sut.create(tenant, request)).rejects.toMatchObject({ code: ErrorCode.Conflict, path: '/agent' });
     expect(upstream).toHaveBeenCalledTimes(1);
   });
 

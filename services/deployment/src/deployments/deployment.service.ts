@@ -55,11 +55,17 @@ export class DeploymentService {
     if (!Number.isInteger(request.version) || request.version < 0) throw AppError.invalid('version must be 0 (latest) or a positive integer', '/version');
 
     const blueprint = await this.fetchBlueprint(tenantId, request.agent, request.version);
-    if (!blueprint.validation?.valid) {
+    if (blueprint.archivedAt) {
       this.deploys.inc({ outcome: 'refused' });
-      throw new AppError(ErrorCode.ValidationFailed, `blueprint ${blueprint.name} version ${blueprint.version} is not valid and cannot be deployed`, {
+      throw new AppError(ErrorCode.Conflict, `blueprint ${blueprint.name} is archived (since ${blueprint.archivedAt}); restore it with a new version before deploying`, { path: '/agent' });
+    }
+    // Valid when saved is not enough: the policy tier depends on who deploys (cached by content + caller).
+    const { report } = await this.bus.request('af.v1.validation.validate', { documentJson: blueprint.documentJson, ...(request.caller ? { caller: request.caller } : {}) }, { tenantId });
+    if (!report?.valid) {
+      this.deploys.inc({ outcome: 'refused' });
+      throw new AppError(ErrorCode.ValidationFailed, `blueprint ${blueprint.name} version ${blueprint.version} is not valid for this caller and cannot be deployed`, {
         path: '/version',
-        details: blueprint.validation ? toJson(ValidationReportSchema, blueprint.validation, { alwaysEmitImplicit: true }) : { valid: false, errors: [], warnings: [], suggestions: [] },
+        details: report ? toJson(ValidationReportSchema, report, { alwaysEmitImplicit: true }) : { valid: false, errors: [], warnings: [], suggestions: [] },
       });
     }
     const compiled = await this.bus.request(

@@ -7,9 +7,11 @@ import {
   ErrorReplySchema,
   GetBlueprintRequestSchema,
   Headers,
+  ValidateBlueprintReplySchema,
+  ValidateBlueprintRequestSchema,
   type BlueprintVersionSchema,
 } from '@af/contracts';
-import { decode, encode } from '@af/messaging';
+import { decode, encode, processNamespace } from '@af/messaging';
 
 export type FakeBlueprint = MessageInitShape<typeof BlueprintVersionSchema>;
 
@@ -20,6 +22,7 @@ export type FakeBlueprint = MessageInitShape<typeof BlueprintVersionSchema>;
  */
 export function answerUpstream(nc: NatsConnection, tenants: Set<string>, blueprints: (tenant: string) => FakeBlueprint[]) {
   const compiled: { tenant: string; contentHash: string }[] = [];
+  const validated: { tenant: string; caller: string }[] = [];
   const ok = () => {
     const h = natsHeaders();
     h.set(Headers.status, 'ok');
@@ -31,7 +34,7 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
     return h;
   };
   const subs: Subscription[] = [
-    nc.subscribe('af.v1.blueprints.get', {
+    nc.subscribe(processNamespace().subject('af.v1.blueprints.get'), {
       callback: (_err, msg) => {
         const tenant = msg.headers?.get(Headers.tenantId) ?? '';
         if (!tenants.has(tenant)) return;
@@ -45,7 +48,29 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         msg.respond(encode(BlueprintVersionReplySchema, { blueprint: found, created: false }), { headers: ok() });
       },
     }),
-    nc.subscribe('af.v1.compilation.compile', {
+    // The fake validator reads the verdict the fake document carries: `valid`, or valid only for an Administrator.
+    nc.subscribe(processNamespace().subject('af.v1.validation.validate'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant)) return;
+        const request = decode(ValidateBlueprintRequestSchema, msg.data);
+        validated.push({ tenant, caller: request.caller?.subject ?? '' });
+        const doc = JSON.parse(request.documentJson) as { valid?: boolean; adminOnly?: boolean };
+        const valid = doc.valid !== false && (!doc.adminOnly || (request.caller?.roles ?? []).includes('Administrator'));
+        const report = valid
+          ? { valid: true, errors: [], warnings: [], suggestions: [] }
+          : {
+              valid: false,
+              errors: doc.adminOnly
+                ? [{ tier: 'policy', code: 'REAL_WORLD_REQUIRES_ADMINISTRATOR', path: '/spec/actions/maxAllowedScope', message: 'only the Administrator role may deploy', severity: 'error' }]
+                : [{ tier: 'schema', code: 'SCHEMA_REQUIRED', path: '/spec/model', message: 'spec.model is required', severity: 'error' }],
+              warnings: [],
+              suggestions: [],
+            };
+        msg.respond(encode(ValidateBlueprintReplySchema, { report, cached: false }), { headers: ok() });
+      },
+    }),
+    nc.subscribe(processNamespace().subject('af.v1.compilation.compile'), {
       callback: (_err, msg) => {
         const tenant = msg.headers?.get(Headers.tenantId) ?? '';
         if (!tenants.has(tenant)) return;
@@ -57,6 +82,7 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
   ];
   return {
     compiled,
+    validated,
     async stop() {
       for (const sub of subs) sub.unsubscribe();
       await nc.flush();
@@ -64,12 +90,14 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
   };
 }
 
-export function blueprint(name: string, version: number, valid = true): FakeBlueprint {
+/** A stored version; `adminOnly`: valid when saved by an Administrator, invalid for anyone else (policy tier). */
+export function blueprint(name: string, version: number, valid = true, extra: { adminOnly?: boolean; archivedAt?: string } = {}): FakeBlueprint {
   return {
     name,
     version,
     contentHash: `sha256:${name}-${version}`,
-    documentJson: JSON.stringify({ name, version }),
+    documentJson: JSON.stringify({ name, version, valid, ...(extra.adminOnly ? { adminOnly: true } : {}) }),
+    archivedAt: extra.archivedAt ?? '',
     author: 'alice',
     createdAt: new Date().toISOString(),
     validation: valid

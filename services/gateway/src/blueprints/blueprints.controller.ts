@@ -1,9 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards, Headers } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res, UseGuards, Headers } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { BlueprintBody, type BlueprintSource } from './blueprint-source.decorator.js';
-import { BlueprintsApi } from './blueprints.api.js';
+import { BlueprintsApi, type ListQuery } from './blueprints.api.js';
 
 interface Reply {
   code(status: number): Reply;
@@ -22,6 +22,12 @@ export class BlueprintsController {
     return this.blueprints.create(principal, body);
   }
 
+  /** ?labels=team=sales,tier!=gold &q=text &includeArchived=true &limit=20 &cursor=… */
+  @Get()
+  list(@Query() query: ListQuery) {
+    return this.blueprints.list(query);
+  }
+
   /** 201 when a new version was stored, 200 when the content was identical to the latest. */
   @Put(':name')
   async update(
@@ -38,5 +44,33 @@ export class BlueprintsController {
   @Get(':name')
   get(@Param('name') name: string, @Query('version') version?: string) {
     return this.blueprints.get(name, version);
+  }
+
+  /** Delete = archive: the versions (and runs) keep their history; If-Match guards against a concurrent change. */
+  @Delete(':name')
+  archive(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Headers('if-match') ifMatch: string | undefined) {
+    return this.blueprints.archive(principal, name, ifMatch);
+  }
+
+  @Get(':name/versions')
+  versions(@Param('name') name: string) {
+    return this.blueprints.versions(name);
+  }
+
+  @Get(':name/versions/:version')
+  version(@Param('name') name: string, @Param('version') version: string) {
+    return this.blueprints.get(name, version, '/version');
+  }
+
+  @Get(':name/diff')
+  diff(@Param('name') name: string, @Query('from') from?: string, @Query('to') to?: string) {
+    return this.blueprints.diff(name, from, to);
+  }
+
+  /** 200 with the report, valid or not: asking is not saving. */
+  @Post(':name/validate')
+  @HttpCode(200)
+  validate(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Query('version') version: string | undefined, @Body() body: unknown) {
+    return this.blueprints.validate(principal, name, version, body);
   }
 }

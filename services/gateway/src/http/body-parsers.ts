@@ -19,19 +19,31 @@ function decodeUtf8(body: Buffer): string {
   }
 }
 
-/** JSON.parse that refuses keys able to pollute prototypes, naming where they are. */
+/** Deepest JSON body accepted; the blueprint service applies its own, lower limit to documents. */
+const MAX_JSON_DEPTH = 512;
+
+/**
+ * JSON.parse (iterative in V8: deep input cannot overflow the stack) followed by an iterative
+ * walk that refuses keys able to pollute prototypes and absurd nesting, naming where they are.
+ */
 export function parseJsonStrict(text: string): unknown {
-  let forbidden: string | undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text, function (this: unknown, key: string, v: unknown) {
-      if (FORBIDDEN_KEYS.has(key)) forbidden ??= key;
-      return v;
-    });
+    value = JSON.parse(text);
   } catch (error) {
     throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${(error as Error).message}`, { path: '' });
   }
-  if (forbidden) throw new AppError(ErrorCode.InvalidDocument, `key "${forbidden}" is not allowed anywhere in a document`, { path: '' });
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value: current, path, depth } = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= MAX_JSON_DEPTH) throw new AppError(ErrorCode.InvalidDocument, `request body is nested deeper than ${MAX_JSON_DEPTH} levels`, { path });
+    for (const key of Object.keys(current)) {
+      const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (FORBIDDEN_KEYS.has(key)) throw new AppError(ErrorCode.InvalidDocument, `key "${key}" is not allowed anywhere in a document`, { path: at });
+      stack.push({ value: (current as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+    }
+  }
   return value;
 }
 

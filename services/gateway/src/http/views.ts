@@ -25,6 +25,7 @@ export function blueprintView(b: BlueprintVersion | undefined, withDocument: boo
     author: b.author,
     createdAt: b.createdAt,
     validation: validationView(b.validation),
+    archivedAt: b.archivedAt || null,
     ...(withDocument ? { document: parseOr(b.documentJson, null) } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
-import type { ValidateBlueprintRequest } from '@af/contracts';
+import type { GetSchemaRequest, ValidateBlueprintRequest } from '@af/contracts';
 import { MessageContext } from '@af/messaging';
 import { ValidationService } from './validation.service.js';
 
@@ -12,5 +12,10 @@ export class ValidationHandler {
   @MessagePattern<string>('af.v1.validation.validate')
   validate(@Payload() request: ValidateBlueprintRequest, @Ctx() ctx: MessageContext) {
     return this.validation.validate(ctx.tenantId, request);
+  }
+
+  @MessagePattern<string>('af.v1.validation.schema.get')
+  schema(@Payload() request: GetSchemaRequest) {
+    return this.validation.schema(request);
   }
 }

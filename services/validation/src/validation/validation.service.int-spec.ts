@@ -94,6 +94,19 @@ describe('validation over real NATS with a Redis cache', () => {
     expect((await validate([1, 2])).report?.errors.map((f) => f.code)).toEqual(['DOCUMENT_NOT_OBJECT']);
   });
 
+  it('publishes the blueprint JSON Schema (the file in the repository) with its content hash', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { createHash } = await import('node:crypto');
+    const file = readFileSync(new URL('../schema/blueprint.schema.json', import.meta.url), 'utf8');
+    const reply = await client.bus.request('af.v1.validation.schema.get', { name: 'blueprint' }, { tenantId: tenant });
+    expect(reply.name).toBe('blueprint');
+    expect(reply.schemaJson).toBe(file);
+    expect(reply.contentHash).toBe(`sha256:${createHash('sha256').update(file).digest('hex')}`);
+    expect(JSON.parse(reply.schemaJson)).toMatchObject({ properties: { apiVersion: expect.anything(), spec: expect.anything() } });
+    expect((await client.bus.request('af.v1.validation.schema.get', { name: '' }, { tenantId: tenant })).name).toBe('blueprint');
+    await expect(client.bus.request('af.v1.validation.schema.get', { name: 'nope' }, { tenantId: tenant })).rejects.toMatchObject({ code: ErrorCode.NotFound, path: '/name' });
+  });
+
   it('refuses a request without tenant', async () => {
     const request = client.bus.request('af.v1.validation.validate', { documentJson: '{}' });
     await expect(request).rejects.toBeInstanceOf(AppError);

@@ -2,18 +2,24 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Counter, Histogram } from 'prom-client';
-import type { TenantId, ValidateBlueprintReplySchema, ValidateBlueprintRequest } from '@af/contracts';
+import type { GetSchemaRequest, SchemaReplySchema, TenantId, ValidateBlueprintReplySchema, ValidateBlueprintRequest } from '@af/contracts';
+import { AppError } from '@af/errors';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { BlueprintValidator, MAX_DEPTH, MAX_NODES, measure } from '../validator/blueprint-validator.js';
 import { canonicalJson } from '../validator/canonical-json.js';
 import { Findings, type PolicyCaller, type Report } from '../validator/findings.js';
-import { blueprintSchema } from '../validator/schema-tier.js';
+import { blueprintSchema, blueprintSchemaText } from '../validator/schema-tier.js';
 import { ValidationCacheRepository } from './validation-cache.repository.js';
 import { VALIDATION_OPTIONS, type ValidationOptions } from './validation.options.js';
 
 /** Bump when a rule changes meaning: cached reports of older rules are then never read. */
 const RULES_REVISION = 'rules-1';
 const RULES_VERSION = createHash('sha256').update(RULES_REVISION).update(JSON.stringify(blueprintSchema)).digest('hex').slice(0, 16);
+
+/** The JSON Schemas this service publishes, by name, as the file holds them. */
+const PUBLISHED_SCHEMAS: Readonly<Record<string, { json: string; contentHash: string }>> = {
+  blueprint: { json: blueprintSchemaText, contentHash: `sha256:${createHash('sha256').update(blueprintSchemaText).digest('hex')}` },
+};
 
 @Injectable()
 export class ValidationService {
@@ -54,6 +60,14 @@ export class ValidationService {
     }
     this.finish(report, false, started);
     return { report, cached: false };
+  }
+
+  /** A published JSON Schema ('' = blueprint). */
+  schema(request: GetSchemaRequest): MessageInitShape<typeof SchemaReplySchema> {
+    const name = request.name || 'blueprint';
+    const schema = Object.hasOwn(PUBLISHED_SCHEMAS, name) ? PUBLISHED_SCHEMAS[name] : undefined;
+    if (!schema) throw AppError.notFound(`schema "${name}" (published: ${Object.keys(PUBLISHED_SCHEMAS).join(', ')})`, '/name');
+    return { name, schemaJson: schema.json, contentHash: schema.contentHash };
   }
 
   private async lookup(tenantId: TenantId, key: string): Promise<Report | null> {

@@ -1,27 +1,63 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { canonicalJson } from './canonical-json.js';
 
 const DRAFT_07 = /^https?:\/\/json-schema\.org\/draft-07\/schema#?$/;
+const DRAFT_2020 = /^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/;
 
 export type CompiledUserSchema = { ok: true; validate: ValidateFunction } | { ok: false; problems: { path: string; message: string }[] };
 
+/** Compiled schemas kept (least recently used dropped first), and the largest schema text cached. */
+const CACHE_ENTRIES = 1_000;
+const CACHE_MAX_KEY_CHARS = 32_768;
+
 /**
  * Compiles JSON Schemas written by users (tool input, output): draft 2020-12 by default,
- * draft-07 when `$schema` says so. Nothing is kept between calls (no remote refs, no cache growth).
+ * draft-07 when `$schema` says so. No remote refs; ajv's own registry is emptied after each
+ * compile. Compiling is the costly part of validation (code generation), so the outcome — a
+ * validator or the problems found — is kept in a bounded LRU keyed by the schema's canonical
+ * JSON: an edited blueprint usually keeps most of its tool schemas.
  */
 export class UserSchemaCompiler {
-  private readonly draft2020 = withFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true }));
-  private readonly draft07 = withFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true }));
+  // validateSchema: false — the meta-schema check runs once, explicitly, below (not again in compile).
+  private readonly draft2020 = withFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false }));
+  private readonly draft07 = withFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true, validateSchema: false }));
+  private readonly cache = new Map<string, CompiledUserSchema>();
+
+  constructor(private readonly maxEntries = CACHE_ENTRIES) {}
 
   compile(schema: unknown): CompiledUserSchema {
+    const key = cacheKey(schema);
+    if (key !== undefined) {
+      const hit = this.cache.get(key);
+      if (hit) {
+        this.cache.delete(key);
+        this.cache.set(key, hit);
+        return hit;
+      }
+    }
+    const compiled = this.compileUncached(schema);
+    if (key !== undefined) {
+      this.cache.set(key, compiled);
+      if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return compiled;
+  }
+
+  /** How many compiled schemas are kept (tests, metrics). */
+  get cached(): number {
+    return this.cache.size;
+  }
+
+  private compileUncached(schema: unknown): CompiledUserSchema {
     if (typeof schema === 'boolean') return { ok: true, validate: this.draft2020.compile(schema) };
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       return { ok: false, problems: [{ path: '', message: 'must be a JSON Schema object (or true/false)' }] };
     }
     const declared = (schema as { $schema?: unknown }).$schema;
     const ajv = typeof declared === 'string' && DRAFT_07.test(declared) ? this.draft07 : this.draft2020;
-    if (typeof declared === 'string' && ajv === this.draft2020 && !/^https?:\/\/json-schema\.org\/draft\/2020-12\/schema#?$/.test(declared)) {
+    if (typeof declared === 'string' && ajv === this.draft2020 && !DRAFT_2020.test(declared)) {
       return { ok: false, problems: [{ path: '/$schema', message: `uses unsupported dialect "${declared}" (use draft 2020-12 or draft-07)` }] };
     }
     const metaValid = ajv.validateSchema(schema);
@@ -42,6 +78,15 @@ export class UserSchemaCompiler {
         // nothing registered
       }
     }
+  }
+}
+
+function cacheKey(schema: unknown): string | undefined {
+  try {
+    const text = canonicalJson(schema);
+    return text.length <= CACHE_MAX_KEY_CHARS ? text : undefined;
+  } catch {
+    return undefined;
   }
 }
 

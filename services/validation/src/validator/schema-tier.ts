@@ -1,14 +1,21 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { humanPath, pointer, type Findings } from './findings.js';
 import { nearest } from './near-miss.js';
 
 /**
- * The published schema file (src/schema/blueprint.schema.json), read from the package's src in
- * both layouts: src/validator/*.ts under Jest and dist/validator/*.js at run time.
+ * The published schema file (src/schema/blueprint.schema.json). The build copies it to
+ * dist/schema, so `../schema/` next to this module finds it in both layouts (src/validator/*.ts
+ * under Jest, dist/validator/*.js at run time); a dist built by bare `tsc -b` falls back to src.
  */
-export const blueprintSchema = JSON.parse(readFileSync(new URL('../../src/schema/blueprint.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+export const blueprintSchemaText = readFileSync(schemaFile(), 'utf8');
+export const blueprintSchema = JSON.parse(blueprintSchemaText) as Record<string, unknown>;
+
+function schemaFile(): URL {
+  const beside = new URL('../schema/blueprint.schema.json', import.meta.url);
+  return existsSync(beside) ? beside : new URL('../../src/schema/blueprint.schema.json', import.meta.url);
+}
 
 const EXACTLY_ONE = 'x-exactlyOne';
 

@@ -29,10 +29,10 @@ export class ArtifactRepository {
     const key = `${tenantId}/${hash}`;
     const cached = this.cache.get(key);
     if (cached) {
-      this.metrics.artifactCache.inc({ result: 'hit' });
+      this.metrics.artifactCache.inc({ layer: 'lru', result: 'hit' });
       return cached;
     }
-    this.metrics.artifactCache.inc({ result: 'miss' });
+    this.metrics.artifactCache.inc({ layer: 'lru', result: 'miss' });
     const reply = await this.bus.request('af.v1.compilation.artifact.get', { artifactHash: hash }, { tenantId });
     const artifact = parseArtifact(reply.artifactHash, reply.artifactJson);
     this.cache.set(key, artifact);

@@ -1,40 +1,27 @@
 import { AppError, ErrorCode } from '@af/errors';
 
+import { ARTIFACT_FORMAT, type ArtifactDocument, type ArtifactTool as WireTool, type JsonSchema, type JsonValue } from '@af/contracts';
+
+export { ARTIFACT_FORMAT, type JsonSchema, type JsonValue, type PromptSegment } from '@af/contracts';
+
+export type ArtifactTool = Omit<WireTool, 'inputSchema'> & { inputSchema: JsonSchema };
+
 /**
- * The worker's view of a compiled artifact (format `af.artifact/v1`, produced by the compilation
- * service; see services/compilation/src/artifacts/artifact.format.ts). Services share no code, so
- * this is the reader's copy of the wire format, checked on load.
+ * A loaded artifact: the wire format (@af/contracts), its content hash, and every JSON Schema as
+ * an object (`true` → `{}`, `false` → `{not: {}}`), which is what ajv and the provider take.
  */
-export const ARTIFACT_FORMAT = 'af.artifact/v1';
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonSchema = Record<string, unknown>;
-export type PromptSegment = { text: string } | { ref: string[] };
-
-export interface ArtifactTool {
-  name: string;
-  description: string;
-  scope: string;
-  inputSchema: JsonSchema;
-  requiresApproval: boolean;
-  kind: 'code' | 'builtin';
-  builtin?: string;
-  code?: string;
-  globalName?: string;
-}
-
-export interface Artifact {
-  /** Content hash (id) of the artifact. */
+export type Artifact = Omit<ArtifactDocument, 'tools' | 'input' | 'output'> & {
   hash: string;
-  format: typeof ARTIFACT_FORMAT;
-  blueprint: { name: string; version: number; contentHash: string };
-  goal: string;
-  prompt: { system: PromptSegment[]; user: PromptSegment[]; variables: Record<string, JsonValue> };
+  tools: ArtifactTool[];
   input: { schema: JsonSchema | null };
   output: { schema: JsonSchema | null; minConfidence: number | null };
-  tools: ArtifactTool[];
-  policy: { autonomyLevel: string; maxAllowedScope: string | null; requireApproval: string[] };
-  model: { route: string[]; maxCostUsdPerRun: number | null };
+};
+
+function asSchema(value: JsonValue | null | undefined): JsonSchema | null {
+  if (value === null || value === undefined) return null;
+  if (value === true) return {};
+  if (value === false) return { not: {} };
+  return typeof value === 'object' && !Array.isArray(value) ? value : { not: {} };
 }
 
 /** Parses an artifact's JSON; anything but the format this worker understands is refused. */
@@ -52,5 +39,14 @@ export function parseArtifact(hash: string, json: string): Artifact {
   if (!Array.isArray(artifact.tools) || !artifact.prompt || !artifact.model || !artifact.blueprint) {
     throw new AppError(ErrorCode.InvalidDocument, `artifact ${hash} is incomplete`, { path: '/artifactHash' });
   }
-  return { ...(artifact as Artifact), hash };
+  const wire = artifact as ArtifactDocument;
+  const allowHosts = wire.network?.allowHosts;
+  return {
+    ...wire,
+    hash,
+    tools: wire.tools.map((tool) => ({ ...tool, inputSchema: asSchema(tool.inputSchema) ?? {} })),
+    input: { schema: asSchema(wire.input?.schema) },
+    output: { schema: asSchema(wire.output?.schema), minConfidence: wire.output?.minConfidence ?? null },
+    network: { allowHosts: Array.isArray(allowHosts) ? allowHosts.filter((h): h is string => typeof h === 'string') : [] },
+  };
 }

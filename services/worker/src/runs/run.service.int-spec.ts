@@ -67,7 +67,7 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
     const again = await client.outcomeOf(await execute('lead-qualifier', artifactHash, { message: 'We need 40 seats, budget 50k' }));
     expect(again.kind === 'succeeded' && again.event.outputJson).toBe(outcome.event.outputJson);
     const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/af_worker_artifact_cache_total\{result="hit",service="worker"\} [1-9]/);
+    expect(metrics).toMatch(/af_worker_artifact_cache_total\{layer="lru",result="hit",service="worker"\} [1-9]/);
     expect(metrics).toMatch(/af_worker_runs_total\{outcome="succeeded",service="worker"\} [1-9]/);
   });
 
@@ -84,14 +84,56 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
     for (const runId of goodRuns) expect((await client.outcomeOf(runId)).kind).toBe('succeeded');
     const looped = await client.outcomeOf(loopRun);
     expect(looped).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.ToolFailed, path: '/spec/tools/0/code' } } });
-    expect(looped.kind === 'failed' && looped.event.error?.message).toMatch(/time limit/);
+    expect(looped.kind === 'failed' && looped.event.error?.message).toMatch(/CPU time limit/);
     const bombed = await client.outcomeOf(bombRun);
     expect(bombed).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.ToolFailed } } });
 
     // After the kills, the same artifacts get fresh isolates and good runs still pass.
     expect((await client.outcomeOf(await execute('lead-good', good, { message: 'after' }))).kind).toBe('succeeded');
     const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
-    expect(metrics).toMatch(/af_worker_sandbox_kills_total\{reason="timeout",service="worker"\} [1-9]/);
+    expect(metrics).toMatch(/af_worker_sandbox_kills_total\{reason="cpu",service="worker"\} [1-9]/);
+  });
+
+  it('contains hostile tool code — each run fails with TOOL_FAILED within its limit while other runs succeed', async () => {
+    const hostile: Record<string, string> = {
+      'escape-ctor': 'export default function (this: any) { return { score: this.constructor.constructor("return process")().pid }; }',
+      'escape-global': 'export default () => { const g = globalThis as any; return { score: g.process.pid + g.require("fs") + g.Buffer }; }',
+      'fork-bomb': 'export default () => { const f = (): void => { Promise.resolve().then(f); Promise.resolve().then(f); }; f(); return new Promise(() => {}); }',
+      'promise-flood': 'export default async () => { const all: Promise<unknown>[] = []; for (;;) all.push(new Promise((r) => r(all.length))); }',
+      'ssrf-metadata': 'export default async () => { const r = await fetch("http://169.254.169.254/latest/meta-data/"); return { score: r.status }; }',
+      'ssrf-nats': 'export default async () => { const r = await fetch("http://127.0.0.1:4222"); return { score: r.status }; }',
+    };
+    const good = await compile(blueprint('lead-fine'));
+    const runs: [string, string][] = [];
+    for (const [name, code] of Object.entries(hostile)) {
+      const doc = blueprint(`lead-${name}`, code);
+      (doc.spec as Record<string, unknown>)['network'] = { allowHosts: ['169.254.169.254', '127.0.0.1'] };
+      runs.push([name, await execute(`lead-${name}`, await compile(doc), { message: name })]);
+    }
+    const goodRuns = await Promise.all(Array.from({ length: 3 }, (_, i) => execute('lead-fine', good, { message: `fine ${i}` })));
+    for (const runId of goodRuns) expect((await client.outcomeOf(runId)).kind).toBe('succeeded');
+    const messages: Record<string, string> = {};
+    for (const [name, runId] of runs) {
+      const outcome = await client.outcomeOf(runId);
+      expect([name, outcome]).toMatchObject([name, { kind: 'failed', event: { error: { code: ErrorCode.ToolFailed, path: '/spec/tools/0/code' } } }]);
+      messages[name] = outcome.kind === 'failed' ? (outcome.event.error?.message ?? '') : '';
+    }
+    expect(messages['escape-ctor']).toContain('process is not defined');
+    expect(messages['escape-global']).toMatch(/Cannot read properties of undefined/);
+    expect(messages['ssrf-metadata']).toContain('fetch refused: 169.254.169.254 refused');
+    expect(messages['ssrf-nats']).toContain('fetch refused: 127.0.0.1 refused');
+    expect(messages['fork-bomb']).toMatch(/limit/);
+    expect(messages['promise-flood']).toMatch(/limit/);
+
+    // Prototype pollution stays in its call: the second run of the same artifact starts clean.
+    const proto = await compile(blueprint('lead-proto', 'export default function () { const before = ({} as any).polluted; (Object.prototype as any).polluted = 1; return { score: before === undefined ? 1 : 99 }; }'));
+    for (const i of [1, 2]) {
+      const outcome = await client.outcomeOf(await execute('lead-proto', proto, { message: `proto ${i}` }));
+      expect(outcome.kind === 'succeeded' && JSON.parse(outcome.event.outputJson)).toMatchObject({ score: 1 });
+    }
+    expect((await client.outcomeOf(await execute('lead-fine', good, { message: 'after' }))).kind).toBe('succeeded');
+    const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/af_worker_sandbox_bridge_calls_total\{bridge="fetch",outcome="refused",service="worker"\} [2-9]/);
   });
 
   it('fails (and acks) a run whose artifact this tenant does not have, and one whose output cannot be valid', async () => {

@@ -43,7 +43,7 @@ export class RunService {
     try {
       const input = parseInput(run.inputJson);
       const artifact = await this.artifacts.get(tenantId, run.artifactHash);
-      const execution = await this.executor.execute(artifact, input, { tenantId, runId: run.runId, artifactHash: artifact.hash });
+      const execution = await this.executor.execute(artifact, input, { tenantId, runId: run.runId, agent: run.agent || artifact.blueprint.name, artifactHash: artifact.hash });
       toolCalls = execution.toolCalls;
       await this.bus.publish(
         'af.v1.runs.event.succeeded',

@@ -4,6 +4,8 @@ import type { WorkerConfig } from '../config.js';
 import { MODEL_PROVIDERS } from '../models/model-provider.js';
 import { ModelRouter } from '../models/model-router.js';
 import { OfflineModelProvider } from '../models/offline.provider.js';
+import { ToolBridges } from '../tools/bridges.js';
+import { SafeFetch } from '../tools/safe-fetch.js';
 import { Sandbox } from '../tools/sandbox.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
@@ -14,7 +16,7 @@ import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox'>): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
@@ -35,6 +37,9 @@ export class RunsModule {
               isolateKilled: (reason) => metrics.sandboxKills.inc({ reason }),
             }),
         },
+        // Tests may pass their own SafeFetch (e.g. one allowed to reach a loopback test server).
+        { provide: SafeFetch, useValue: overrides.fetch ?? new SafeFetch(config.fetch) },
+        ToolBridges,
         Toolbox,
         SchemaValidator,
         AgentExecutor,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import { RunFailedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { connectNats, decode, MessageBus, provisionFor } from '@af/messaging';
+import { connectNats, decode, MessageBus, processNamespace, provisionFor } from '@af/messaging';
 import { uniqueName } from '@af/testing';
 import pg from 'pg';
 import { AppModule } from '../app.module.js';
@@ -15,7 +15,8 @@ const root = join(import.meta.dirname, '..', '..', '..', '..');
 /** Boots the real worker in this process (HTTP on a free port, real NATS), with tight sandbox limits. */
 export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?: number } = {}): Promise<RunningService> {
   const config = loadWorkerConfig({ ...process.env, HTTP_PORT: '1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
-  const tuned = { ...config, sandbox: { ...config.sandbox, timeoutMs: sandbox.timeoutMs ?? 500, memoryLimitMb: sandbox.memoryLimitMb ?? 16 } };
+  const timeoutMs = sandbox.timeoutMs ?? 500;
+  const tuned = { ...config, sandbox: { ...config.sandbox, timeoutMs, cpuTimeMs: Math.round(timeoutMs * 0.6), memoryLimitMb: sandbox.memoryLimitMb ?? 16 } };
   return bootstrapService({ service: 'worker', ...tuned, http: { ...config.http, port: 0 }, module: (runtime) => AppModule.forRoot(tuned, runtime) });
 }
 
@@ -40,7 +41,8 @@ export async function startCompilationProcess(): Promise<{ url: string; stop(): 
   const schema = uniqueName('compilation_worker_test');
   const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const child: ChildProcess = spawn(process.execPath, [join(root, 'services', 'compilation', 'dist', 'main.js')], {
-    env: { ...process.env, NODE_OPTIONS: '', HTTP_PORT: String(port), COMPILATION_DB_SCHEMA: schema, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    // Its own Redis key prefix too (entries expire with the compilation cache TTL).
+    env: { ...process.env, NODE_OPTIONS: '', HTTP_PORT: String(port), COMPILATION_DB_SCHEMA: schema, REDIS_KEY_PREFIX: `${schema}:`, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -81,13 +83,14 @@ export async function connectClient() {
 
   const outcomes = new Map<string, RunOutcome>();
   const waiters = new Map<string, (outcome: RunOutcome) => void>();
-  const consumer = await js.consumers.get('AF_EVENTS', { filter_subjects: 'af.v1.runs.event.>', deliver_policy: DeliverPolicy.New });
+  const ns = processNamespace();
+  const consumer = await js.consumers.get(ns.streamName('AF_EVENTS'), { filter_subjects: ns.subject('af.v1.runs.event.>'), deliver_policy: DeliverPolicy.New });
   const messages: ConsumerMessages = await consumer.consume();
   void (async () => {
     for await (const msg of messages) {
       let outcome: RunOutcome | undefined;
-      if (msg.subject === 'af.v1.runs.event.succeeded') outcome = { kind: 'succeeded', event: decode(RunSucceededSchema, msg.data) };
-      else if (msg.subject === 'af.v1.runs.event.failed') outcome = { kind: 'failed', event: decode(RunFailedSchema, msg.data) };
+      if (ns.strip(msg.subject) === 'af.v1.runs.event.succeeded') outcome = { kind: 'succeeded', event: decode(RunSucceededSchema, msg.data) };
+      else if (ns.strip(msg.subject) === 'af.v1.runs.event.failed') outcome = { kind: 'failed', event: decode(RunFailedSchema, msg.data) };
       if (!outcome) continue;
       outcomes.set(outcome.event.runId, outcome);
       waiters.get(outcome.event.runId)?.(outcome);

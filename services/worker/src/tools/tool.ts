@@ -3,6 +3,8 @@ import type { JsonValue } from '../artifacts/artifact.js';
 export interface ToolContext {
   tenantId: string;
   runId: string;
+  /** The agent (blueprint name) the run belongs to: the scope of its memory. */
+  agent: string;
   artifactHash: string;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { AppError, ErrorCode } from '@af/errors';
 import type { Artifact } from '../artifacts/artifact.js';
+import { ToolBridges } from './bridges.js';
 import { BuiltinTool } from './builtin.tools.js';
 import { CodeTool } from './code.tool.js';
 import { Sandbox } from './sandbox.js';
@@ -9,13 +10,16 @@ import type { Tool } from './tool.js';
 /** Builds the tools of an artifact (sandboxed code or builtins) and owns the sandbox. */
 @Injectable()
 export class Toolbox implements OnApplicationShutdown {
-  constructor(readonly sandbox: Sandbox) {}
+  constructor(
+    readonly sandbox: Sandbox,
+    private readonly bridges: ToolBridges,
+  ) {}
 
   toolsOf(artifact: Artifact): Map<string, Tool> {
     const tools = new Map<string, Tool>();
     artifact.tools.forEach((spec, i) => {
       if (spec.kind === 'builtin' && spec.builtin) tools.set(spec.name, new BuiltinTool(spec.name, spec.builtin));
-      else if (spec.kind === 'code' && spec.code && spec.globalName) tools.set(spec.name, new CodeTool({ ...spec, code: spec.code, globalName: spec.globalName }, this.sandbox));
+      else if (spec.kind === 'code' && spec.code && spec.globalName) tools.set(spec.name, new CodeTool({ ...spec, code: spec.code, globalName: spec.globalName }, this.sandbox, this.bridges, artifact.network.allowHosts));
       else throw new AppError(ErrorCode.InvalidDocument, `artifact ${artifact.hash}: tool "${spec.name}" has neither code nor a known builtin`, { path: `/spec/tools/${i}` });
     });
     return tools;

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/blueprints.proto.
  */
 export const file_af_v1_blueprints: GenFile = /*@__PURE__*/
-  fileDesc("ChZhZi92MS9ibHVlcHJpbnRzLnByb3RvEgVhZi52MSJXChZDcmVhdGVCbHVlcHJpbnRSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIn8KFlVwZGF0ZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZzb3VyY2UYAiABKAkSDgoGZm9ybWF0GAMgASgJEh0KBmNhbGxlchgEIAEoCzINLmFmLnYxLkNhbGxlchIYChBleHBlY3RlZF92ZXJzaW9uGAUgASgFIjQKE0dldEJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFIq8BChBCbHVlcHJpbnRWZXJzaW9uEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIUCgxjb250ZW50X2hhc2gYAyABKAkSFQoNZG9jdW1lbnRfanNvbhgEIAEoCRIOCgZhdXRob3IYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRIrCgp2YWxpZGF0aW9uGAcgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydCJUChVCbHVlcHJpbnRWZXJzaW9uUmVwbHkSKgoJYmx1ZXByaW50GAEgASgLMhcuYWYudjEuQmx1ZXByaW50VmVyc2lvbhIPCgdjcmVhdGVkGAIgASgIIlkKEkJsdWVwcmludFZlcnNpb25lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEg4KBmF1dGhvchgEIAEoCWIGcHJvdG8z", [file_af_v1_common]);
+  fileDesc("ChZhZi92MS9ibHVlcHJpbnRzLnByb3RvEgVhZi52MSJXChZDcmVhdGVCbHVlcHJpbnRSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIn8KFlVwZGF0ZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZzb3VyY2UYAiABKAkSDgoGZm9ybWF0GAMgASgJEh0KBmNhbGxlchgEIAEoCzINLmFmLnYxLkNhbGxlchIYChBleHBlY3RlZF92ZXJzaW9uGAUgASgFIjQKE0dldEJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFIsQBChBCbHVlcHJpbnRWZXJzaW9uEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIUCgxjb250ZW50X2hhc2gYAyABKAkSFQoNZG9jdW1lbnRfanNvbhgEIAEoCRIOCgZhdXRob3IYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRIrCgp2YWxpZGF0aW9uGAcgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydBITCgthcmNoaXZlZF9hdBgIIAEoCSJUChVCbHVlcHJpbnRWZXJzaW9uUmVwbHkSKgoJYmx1ZXByaW50GAEgASgLMhcuYWYudjEuQmx1ZXByaW50VmVyc2lvbhIPCgdjcmVhdGVkGAIgASgIIlkKEkJsdWVwcmludFZlcnNpb25lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEg4KBmF1dGhvchgEIAEoCSJ3ChVMaXN0Qmx1ZXByaW50c1JlcXVlc3QSFgoObGFiZWxfc2VsZWN0b3IYASABKAkSDQoFcXVlcnkYAiABKAkSGAoQaW5jbHVkZV9hcmNoaXZlZBgDIAEoCBINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkiowIKEEJsdWVwcmludFN1bW1hcnkSDAoEbmFtZRgBIAEoCRIWCg5sYXRlc3RfdmVyc2lvbhgCIAEoBRITCgtkZXNjcmlwdGlvbhgDIAEoCRIzCgZsYWJlbHMYBCADKAsyIy5hZi52MS5CbHVlcHJpbnRTdW1tYXJ5LkxhYmVsc0VudHJ5EhQKDGNvbnRlbnRfaGFzaBgFIAEoCRIOCgZhdXRob3IYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgp1cGRhdGVkX2F0GAggASgJEhMKC2FyY2hpdmVkX2F0GAkgASgJEg0KBXZhbGlkGAogASgIGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUgoTTGlzdEJsdWVwcmludHNSZXBseRImCgVpdGVtcxgBIAMoCzIXLmFmLnYxLkJsdWVwcmludFN1bW1hcnkSEwoLbmV4dF9jdXJzb3IYAiABKAkiLAocTGlzdEJsdWVwcmludFZlcnNpb25zUmVxdWVzdBIMCgRuYW1lGAEgASgJInMKF0JsdWVwcmludFZlcnNpb25TdW1tYXJ5Eg8KB3ZlcnNpb24YASABKAUSFAoMY29udGVudF9oYXNoGAIgASgJEg4KBmF1dGhvchgDIAEoCRISCgpjcmVhdGVkX2F0GAQgASgJEg0KBXZhbGlkGAUgASgIInEKGkxpc3RCbHVlcHJpbnRWZXJzaW9uc1JlcGx5EgwKBG5hbWUYASABKAkSMAoIdmVyc2lvbnMYAiADKAsyHi5hZi52MS5CbHVlcHJpbnRWZXJzaW9uU3VtbWFyeRITCgthcmNoaXZlZF9hdBgDIAEoCSJOChREaWZmQmx1ZXByaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJEhQKDGZyb21fdmVyc2lvbhgCIAEoBRISCgp0b192ZXJzaW9uGAMgASgFIk0KDURpZmZPcGVyYXRpb24SCgoCb3AYASABKAkSDAoEcGF0aBgCIAEoCRIRCglmcm9tX2pzb24YAyABKAkSDwoHdG9fanNvbhgEIAEoCSJ2ChJCbHVlcHJpbnREaWZmUmVwbHkSDAoEbmFtZRgBIAEoCRIUCgxmcm9tX3ZlcnNpb24YAiABKAUSEgoKdG9fdmVyc2lvbhgDIAEoBRIoCgpvcGVyYXRpb25zGAQgAygLMhQuYWYudjEuRGlmZk9wZXJhdGlvbiJgChdBcmNoaXZlQmx1ZXByaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJEhgKEGV4cGVjdGVkX3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyImMKFUFyY2hpdmVCbHVlcHJpbnRSZXBseRIMCgRuYW1lGAEgASgJEhYKDmxhdGVzdF92ZXJzaW9uGAIgASgFEhMKC2FyY2hpdmVkX2F0GAMgASgJEg8KB2NoYW5nZWQYBCABKAgiXgoeVmFsaWRhdGVTdG9yZWRCbHVlcHJpbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiXwoeVmFsaWRhdGVCbHVlcHJpbnRTb3VyY2VSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIogBChhCbHVlcHJpbnRWYWxpZGF0aW9uUmVwbHkSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhQKDGNvbnRlbnRfaGFzaBgDIAEoCRInCgZyZXBvcnQYBCABKAsyFy5hZi52MS5WYWxpZGF0aW9uUmVwb3J0Eg4KBmNhY2hlZBgFIAEoCGIGcHJvdG8z", [file_af_v1_common]);
 
 /**
  * af.v1.blueprints.create — request/reply.
@@ -154,6 +154,13 @@ export type BlueprintVersion = Message<"af.v1.BlueprintVersion"> & {
    * @generated from field: af.v1.ValidationReport validation = 7;
    */
   validation?: ValidationReport | undefined;
+
+  /**
+   * When the blueprint was archived (RFC 3339), '' while it is live.
+   *
+   * @generated from field: string archived_at = 8;
+   */
+  archivedAt: string;
 };
 
 /**
@@ -222,4 +229,500 @@ export type BlueprintVersioned = Message<"af.v1.BlueprintVersioned"> & {
  */
 export const BlueprintVersionedSchema: GenMessage<BlueprintVersioned> = /*@__PURE__*/
   messageDesc(file_af_v1_blueprints, 5);
+
+/**
+ * af.v1.blueprints.list — request/reply. A page of the tenant's blueprints, ordered by name.
+ *
+ * @generated from message af.v1.ListBlueprintsRequest
+ */
+export type ListBlueprintsRequest = Message<"af.v1.ListBlueprintsRequest"> & {
+  /**
+   * Kubernetes-style label selector: `k=v`, `k!=v`, `k` (exists), `!k` (absent), comma = and.
+   *
+   * @generated from field: string label_selector = 1;
+   */
+  labelSelector: string;
+
+  /**
+   * Free text matched against name, description and goal (case-insensitive).
+   *
+   * @generated from field: string query = 2;
+   */
+  query: string;
+
+  /**
+   * @generated from field: bool include_archived = 3;
+   */
+  includeArchived: boolean;
+
+  /**
+   * 1..100; 0 = the default page size (20).
+   *
+   * @generated from field: int32 limit = 4;
+   */
+  limit: number;
+
+  /**
+   * Opaque: the next_cursor of the previous page, '' for the first.
+   *
+   * @generated from field: string cursor = 5;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message af.v1.ListBlueprintsRequest.
+ * Use `create(ListBlueprintsRequestSchema)` to create a new message.
+ */
+export const ListBlueprintsRequestSchema: GenMessage<ListBlueprintsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 6);
+
+/**
+ * @generated from message af.v1.BlueprintSummary
+ */
+export type BlueprintSummary = Message<"af.v1.BlueprintSummary"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 latest_version = 2;
+   */
+  latestVersion: number;
+
+  /**
+   * @generated from field: string description = 3;
+   */
+  description: string;
+
+  /**
+   * @generated from field: map<string, string> labels = 4;
+   */
+  labels: { [key: string]: string };
+
+  /**
+   * @generated from field: string content_hash = 5;
+   */
+  contentHash: string;
+
+  /**
+   * Author of the latest version.
+   *
+   * @generated from field: string author = 6;
+   */
+  author: string;
+
+  /**
+   * @generated from field: string created_at = 7;
+   */
+  createdAt: string;
+
+  /**
+   * @generated from field: string updated_at = 8;
+   */
+  updatedAt: string;
+
+  /**
+   * '' while live.
+   *
+   * @generated from field: string archived_at = 9;
+   */
+  archivedAt: string;
+
+  /**
+   * Validity of the latest version as stored (for its author).
+   *
+   * @generated from field: bool valid = 10;
+   */
+  valid: boolean;
+};
+
+/**
+ * Describes the message af.v1.BlueprintSummary.
+ * Use `create(BlueprintSummarySchema)` to create a new message.
+ */
+export const BlueprintSummarySchema: GenMessage<BlueprintSummary> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 7);
+
+/**
+ * @generated from message af.v1.ListBlueprintsReply
+ */
+export type ListBlueprintsReply = Message<"af.v1.ListBlueprintsReply"> & {
+  /**
+   * @generated from field: repeated af.v1.BlueprintSummary items = 1;
+   */
+  items: BlueprintSummary[];
+
+  /**
+   * '' on the last page.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message af.v1.ListBlueprintsReply.
+ * Use `create(ListBlueprintsReplySchema)` to create a new message.
+ */
+export const ListBlueprintsReplySchema: GenMessage<ListBlueprintsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 8);
+
+/**
+ * af.v1.blueprints.versions.list — request/reply. Every version of a blueprint, oldest first.
+ *
+ * @generated from message af.v1.ListBlueprintVersionsRequest
+ */
+export type ListBlueprintVersionsRequest = Message<"af.v1.ListBlueprintVersionsRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message af.v1.ListBlueprintVersionsRequest.
+ * Use `create(ListBlueprintVersionsRequestSchema)` to create a new message.
+ */
+export const ListBlueprintVersionsRequestSchema: GenMessage<ListBlueprintVersionsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 9);
+
+/**
+ * @generated from message af.v1.BlueprintVersionSummary
+ */
+export type BlueprintVersionSummary = Message<"af.v1.BlueprintVersionSummary"> & {
+  /**
+   * @generated from field: int32 version = 1;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string content_hash = 2;
+   */
+  contentHash: string;
+
+  /**
+   * @generated from field: string author = 3;
+   */
+  author: string;
+
+  /**
+   * @generated from field: string created_at = 4;
+   */
+  createdAt: string;
+
+  /**
+   * @generated from field: bool valid = 5;
+   */
+  valid: boolean;
+};
+
+/**
+ * Describes the message af.v1.BlueprintVersionSummary.
+ * Use `create(BlueprintVersionSummarySchema)` to create a new message.
+ */
+export const BlueprintVersionSummarySchema: GenMessage<BlueprintVersionSummary> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 10);
+
+/**
+ * @generated from message af.v1.ListBlueprintVersionsReply
+ */
+export type ListBlueprintVersionsReply = Message<"af.v1.ListBlueprintVersionsReply"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: repeated af.v1.BlueprintVersionSummary versions = 2;
+   */
+  versions: BlueprintVersionSummary[];
+
+  /**
+   * @generated from field: string archived_at = 3;
+   */
+  archivedAt: string;
+};
+
+/**
+ * Describes the message af.v1.ListBlueprintVersionsReply.
+ * Use `create(ListBlueprintVersionsReplySchema)` to create a new message.
+ */
+export const ListBlueprintVersionsReplySchema: GenMessage<ListBlueprintVersionsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 11);
+
+/**
+ * af.v1.blueprints.diff — request/reply. Structural diff between two versions.
+ *
+ * @generated from message af.v1.DiffBlueprintRequest
+ */
+export type DiffBlueprintRequest = Message<"af.v1.DiffBlueprintRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 from_version = 2;
+   */
+  fromVersion: number;
+
+  /**
+   * 0 = latest.
+   *
+   * @generated from field: int32 to_version = 3;
+   */
+  toVersion: number;
+};
+
+/**
+ * Describes the message af.v1.DiffBlueprintRequest.
+ * Use `create(DiffBlueprintRequestSchema)` to create a new message.
+ */
+export const DiffBlueprintRequestSchema: GenMessage<DiffBlueprintRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 12);
+
+/**
+ * @generated from message af.v1.DiffOperation
+ */
+export type DiffOperation = Message<"af.v1.DiffOperation"> & {
+  /**
+   * add | remove | replace
+   *
+   * @generated from field: string op = 1;
+   */
+  op: string;
+
+  /**
+   * JSON Pointer into the document; arrays of named items use the item's index in the version it comes from.
+   *
+   * @generated from field: string path = 2;
+   */
+  path: string;
+
+  /**
+   * The old value as JSON ('' for add).
+   *
+   * @generated from field: string from_json = 3;
+   */
+  fromJson: string;
+
+  /**
+   * The new value as JSON ('' for remove).
+   *
+   * @generated from field: string to_json = 4;
+   */
+  toJson: string;
+};
+
+/**
+ * Describes the message af.v1.DiffOperation.
+ * Use `create(DiffOperationSchema)` to create a new message.
+ */
+export const DiffOperationSchema: GenMessage<DiffOperation> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 13);
+
+/**
+ * @generated from message af.v1.BlueprintDiffReply
+ */
+export type BlueprintDiffReply = Message<"af.v1.BlueprintDiffReply"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 from_version = 2;
+   */
+  fromVersion: number;
+
+  /**
+   * @generated from field: int32 to_version = 3;
+   */
+  toVersion: number;
+
+  /**
+   * @generated from field: repeated af.v1.DiffOperation operations = 4;
+   */
+  operations: DiffOperation[];
+};
+
+/**
+ * Describes the message af.v1.BlueprintDiffReply.
+ * Use `create(BlueprintDiffReplySchema)` to create a new message.
+ */
+export const BlueprintDiffReplySchema: GenMessage<BlueprintDiffReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 14);
+
+/**
+ * af.v1.blueprints.archive — request/reply. Delete = archive: versions and runs keep their history.
+ *
+ * @generated from message af.v1.ArchiveBlueprintRequest
+ */
+export type ArchiveBlueprintRequest = Message<"af.v1.ArchiveBlueprintRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * If-Match: the latest version the caller saw (0 = unconditional).
+   *
+   * @generated from field: int32 expected_version = 2;
+   */
+  expectedVersion: number;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.ArchiveBlueprintRequest.
+ * Use `create(ArchiveBlueprintRequestSchema)` to create a new message.
+ */
+export const ArchiveBlueprintRequestSchema: GenMessage<ArchiveBlueprintRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 15);
+
+/**
+ * @generated from message af.v1.ArchiveBlueprintReply
+ */
+export type ArchiveBlueprintReply = Message<"af.v1.ArchiveBlueprintReply"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: int32 latest_version = 2;
+   */
+  latestVersion: number;
+
+  /**
+   * @generated from field: string archived_at = 3;
+   */
+  archivedAt: string;
+
+  /**
+   * false when it was archived already.
+   *
+   * @generated from field: bool changed = 4;
+   */
+  changed: boolean;
+};
+
+/**
+ * Describes the message af.v1.ArchiveBlueprintReply.
+ * Use `create(ArchiveBlueprintReplySchema)` to create a new message.
+ */
+export const ArchiveBlueprintReplySchema: GenMessage<ArchiveBlueprintReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 16);
+
+/**
+ * af.v1.blueprints.validate — request/reply. Validates a stored version for the calling principal.
+ *
+ * @generated from message af.v1.ValidateStoredBlueprintRequest
+ */
+export type ValidateStoredBlueprintRequest = Message<"af.v1.ValidateStoredBlueprintRequest"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * 0 = latest.
+   *
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.ValidateStoredBlueprintRequest.
+ * Use `create(ValidateStoredBlueprintRequestSchema)` to create a new message.
+ */
+export const ValidateStoredBlueprintRequestSchema: GenMessage<ValidateStoredBlueprintRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 17);
+
+/**
+ * af.v1.blueprints.source.validate — request/reply. Validates an unsaved source exactly as a save would
+ * (same safe parsing and normalization), without storing anything.
+ *
+ * @generated from message af.v1.ValidateBlueprintSourceRequest
+ */
+export type ValidateBlueprintSourceRequest = Message<"af.v1.ValidateBlueprintSourceRequest"> & {
+  /**
+   * @generated from field: string source = 1;
+   */
+  source: string;
+
+  /**
+   * yaml | json
+   *
+   * @generated from field: string format = 2;
+   */
+  format: string;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.ValidateBlueprintSourceRequest.
+ * Use `create(ValidateBlueprintSourceRequestSchema)` to create a new message.
+ */
+export const ValidateBlueprintSourceRequestSchema: GenMessage<ValidateBlueprintSourceRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 18);
+
+/**
+ * Reply to af.v1.blueprints.validate and af.v1.blueprints.source.validate.
+ *
+ * @generated from message af.v1.BlueprintValidationReply
+ */
+export type BlueprintValidationReply = Message<"af.v1.BlueprintValidationReply"> & {
+  /**
+   * The blueprint name as declared ('' when the document has none).
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The stored version validated; 0 for an unsaved source.
+   *
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string content_hash = 3;
+   */
+  contentHash: string;
+
+  /**
+   * @generated from field: af.v1.ValidationReport report = 4;
+   */
+  report?: ValidationReport | undefined;
+
+  /**
+   * @generated from field: bool cached = 5;
+   */
+  cached: boolean;
+};
+
+/**
+ * Describes the message af.v1.BlueprintValidationReply.
+ * Use `create(BlueprintValidationReplySchema)` to create a new message.
+ */
+export const BlueprintValidationReplySchema: GenMessage<BlueprintValidationReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 19);
 

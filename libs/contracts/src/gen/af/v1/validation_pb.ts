@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/validation.proto.
  */
 export const file_af_v1_validation: GenFile = /*@__PURE__*/
-  fileDesc("ChZhZi92MS92YWxpZGF0aW9uLnByb3RvEgVhZi52MSJQChhWYWxpZGF0ZUJsdWVwcmludFJlcXVlc3QSFQoNZG9jdW1lbnRfanNvbhgBIAEoCRIdCgZjYWxsZXIYAiABKAsyDS5hZi52MS5DYWxsZXIiUQoWVmFsaWRhdGVCbHVlcHJpbnRSZXBseRInCgZyZXBvcnQYASABKAsyFy5hZi52MS5WYWxpZGF0aW9uUmVwb3J0Eg4KBmNhY2hlZBgCIAEoCGIGcHJvdG8z", [file_af_v1_common]);
+  fileDesc("ChZhZi92MS92YWxpZGF0aW9uLnByb3RvEgVhZi52MSJQChhWYWxpZGF0ZUJsdWVwcmludFJlcXVlc3QSFQoNZG9jdW1lbnRfanNvbhgBIAEoCRIdCgZjYWxsZXIYAiABKAsyDS5hZi52MS5DYWxsZXIiUQoWVmFsaWRhdGVCbHVlcHJpbnRSZXBseRInCgZyZXBvcnQYASABKAsyFy5hZi52MS5WYWxpZGF0aW9uUmVwb3J0Eg4KBmNhY2hlZBgCIAEoCCIgChBHZXRTY2hlbWFSZXF1ZXN0EgwKBG5hbWUYASABKAkiRgoLU2NoZW1hUmVwbHkSDAoEbmFtZRgBIAEoCRITCgtzY2hlbWFfanNvbhgCIAEoCRIUCgxjb250ZW50X2hhc2gYAyABKAliBnByb3RvMw", [file_af_v1_common]);
 
 /**
  * af.v1.validation.validate — request/reply.
@@ -63,4 +63,56 @@ export type ValidateBlueprintReply = Message<"af.v1.ValidateBlueprintReply"> & {
  */
 export const ValidateBlueprintReplySchema: GenMessage<ValidateBlueprintReply> = /*@__PURE__*/
   messageDesc(file_af_v1_validation, 1);
+
+/**
+ * af.v1.validation.schema.get — request/reply. A published JSON Schema of the platform.
+ *
+ * @generated from message af.v1.GetSchemaRequest
+ */
+export type GetSchemaRequest = Message<"af.v1.GetSchemaRequest"> & {
+  /**
+   * blueprint
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+};
+
+/**
+ * Describes the message af.v1.GetSchemaRequest.
+ * Use `create(GetSchemaRequestSchema)` to create a new message.
+ */
+export const GetSchemaRequestSchema: GenMessage<GetSchemaRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_validation, 2);
+
+/**
+ * @generated from message af.v1.SchemaReply
+ */
+export type SchemaReply = Message<"af.v1.SchemaReply"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * The JSON Schema document.
+   *
+   * @generated from field: string schema_json = 2;
+   */
+  schemaJson: string;
+
+  /**
+   * sha256:<hex> of schema_json (an ETag).
+   *
+   * @generated from field: string content_hash = 3;
+   */
+  contentHash: string;
+};
+
+/**
+ * Describes the message af.v1.SchemaReply.
+ * Use `create(SchemaReplySchema)` to create a new message.
+ */
+export const SchemaReplySchema: GenMessage<SchemaReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_validation, 3);
 

@@ -1,0 +1,45 @@
+/**
+ * The compiled artifact (wire format `af.artifact/v1`), written by the compilation service and
+ * read by workers: what a worker needs to run one blueprint version, and nothing it would have to
+ * re-derive. It travels as canonical JSON in `af.v1.ArtifactReply.artifact_json`; its id is the
+ * SHA-256 of that JSON. A breaking change of this shape is a new format version, never an edit.
+ */
+export const ARTIFACT_FORMAT = 'af.artifact/v1';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonSchema = Record<string, unknown>;
+
+/** A prompt template pre-parsed into literal text and `{{ a.b }}` variable references. */
+export type PromptSegment = { text: string } | { ref: string[] };
+
+export interface ArtifactTool {
+  name: string;
+  description: string;
+  scope: string;
+  inputSchema: JsonValue;
+  /** Whether the resolved policy asks a human before this tool runs (enforced by governance later). */
+  requiresApproval: boolean;
+  /** `code`: JavaScript for the sandbox; `builtin`: a platform-side handler. */
+  kind: 'code' | 'builtin';
+  builtin?: string;
+  /** ES2022 script (IIFE) that assigns the module namespace to `globalName`; its `default` is the tool. */
+  code?: string;
+  globalName?: string;
+}
+
+export interface ArtifactDocument {
+  format: typeof ARTIFACT_FORMAT;
+  compiler: { name: string; version: string; esbuild: string; typescript: string };
+  blueprint: { name: string; version: number; contentHash: string; description: string; labels: Record<string, string> };
+  goal: string;
+  prompt: { system: PromptSegment[]; user: PromptSegment[]; variables: Record<string, JsonValue> };
+  input: { schema: JsonValue | null };
+  output: { schema: JsonValue | null; minConfidence: number | null };
+  tools: ArtifactTool[];
+  policy: { autonomyLevel: string; maxAllowedScope: string | null; requireApproval: string[] };
+  model: { route: string[]; maxCostUsdPerRun: number | null };
+  /** Hosts the tool code's `fetch` bridge may reach (exact names, or `*.example.com` for subdomains). */
+  network: { allowHosts: string[] };
+  triggers: JsonValue[];
+  evals: JsonValue[];
+}

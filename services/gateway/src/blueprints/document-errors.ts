@@ -1,0 +1,17 @@
+import { AppError, ErrorCode, isAppError } from '@af/errors';
+
+/**
+ * An INVALID_DOCUMENT error is always about the document sent; when no narrower place is named
+ * (an error about the whole document travels over NATS without a path), the path is the
+ * document root, `""`. Callers then always get `code`, `message` and `path`.
+ */
+export async function withDocumentPath<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isAppError(error) && error.code === ErrorCode.InvalidDocument && error.path === undefined) {
+      throw new AppError(error.code, error.message, { path: '', details: error.details, cause: error });
+    }
+    throw error;
+  }
+}

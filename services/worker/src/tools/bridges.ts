@@ -1,0 +1,88 @@
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import { MessageBus } from '@af/messaging';
+import { LOGGER, type Logger } from '@af/observability';
+import { WorkerMetrics } from '../worker.metrics.js';
+import { NetworkRefused, SafeFetch, type FetchRequest } from './safe-fetch.js';
+import type { SandboxBridge } from './sandbox.js';
+import type { ToolContext } from './tool.js';
+
+const MAX_RECALL = 20;
+const DEFAULT_RECALL = 5;
+const RECALL_TIMEOUT_MS = 2_000;
+
+type Outcome = 'ok' | 'refused' | 'error';
+
+/**
+ * The capabilities tool code gets, and nothing else: `fetch` (through SafeFetch, limited to the
+ * blueprint's `spec.network.allowHosts`) and `memory.recall` (the episodes of the run's own
+ * tenant and agent, read only). Every call is audited: one log line with run, tool, bridge,
+ * target and outcome, and `af_worker_sandbox_bridge_calls_total{bridge, outcome}`.
+ */
+@Injectable()
+export class ToolBridges {
+  constructor(
+    private readonly network: SafeFetch,
+    private readonly bus: MessageBus,
+    private readonly metrics: WorkerMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** The host side of the bridges for one tool call. */
+  forCall(ctx: ToolContext & { tool: string }, allowHosts: readonly string[]): SandboxBridge {
+    return async (bridge, payloadJson, signal) => {
+      const payload = JSON.parse(payloadJson) as Record<string, unknown>;
+      switch (bridge) {
+        case 'fetch':
+          return this.audited(ctx, bridge, targetOf(payload), () => this.fetch(payload, allowHosts, signal));
+        case 'memory.recall':
+          return this.audited(ctx, bridge, ctx.agent, () => this.recall(ctx, payload));
+        default:
+          return this.audited(ctx, bridge, '', () => Promise.reject(new NetworkRefused(`unknown bridge ${bridge}`)));
+      }
+    };
+  }
+
+  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal): Promise<string> {
+    const init = (payload['init'] ?? {}) as Record<string, unknown>;
+    const headers = init['headers'];
+    const request: FetchRequest = {
+      url: String(payload['url'] ?? ''),
+      ...(typeof init['method'] === 'string' ? { method: init['method'] } : {}),
+      ...(headers !== null && typeof headers === 'object' && !Array.isArray(headers) ? { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) } : {}),
+      ...(typeof init['body'] === 'string' ? { body: init['body'] } : {}),
+    };
+    return JSON.stringify(await this.network.fetch(request, allowHosts, signal));
+  }
+
+  private async recall(ctx: ToolContext, payload: Record<string, unknown>): Promise<string> {
+    const limit = typeof payload['limit'] === 'number' && Number.isInteger(payload['limit']) ? Math.min(Math.max(payload['limit'], 1), MAX_RECALL) : DEFAULT_RECALL;
+    const query = typeof payload['query'] === 'string' ? payload['query'].slice(0, 200) : '';
+    const reply = await this.bus.request('af.v1.memory.episodes.list', { agent: ctx.agent, limit, query }, { tenantId: ctx.tenantId, timeoutMs: RECALL_TIMEOUT_MS });
+    return JSON.stringify(reply.episodes.map((e) => ({ runId: e.runId, summary: e.summary, outcome: e.outcome, occurredAt: e.occurredAt, version: e.version })));
+  }
+
+  private async audited(ctx: ToolContext & { tool: string }, bridge: string, target: string, run: () => Promise<string>): Promise<string> {
+    const started = performance.now();
+    let outcome: Outcome = 'ok';
+    try {
+      return await run();
+    } catch (error) {
+      outcome = error instanceof NetworkRefused ? 'refused' : 'error';
+      throw new Error(`${bridge} ${outcome === 'refused' ? 'refused' : 'failed'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      this.metrics.bridgeCalls.inc({ bridge, outcome });
+      this.logger.info({ audit: 'sandbox.bridge', runId: ctx.runId, agent: ctx.agent, tool: ctx.tool, bridge, target, outcome, ms: performance.now() - started }, `sandbox bridge ${bridge} ${outcome}`);
+    }
+  }
+}
+
+/** What a fetch is aimed at, for the audit log (scheme, host and path; no query string). */
+function targetOf(payload: Record<string, unknown>): string {
+  try {
+    const url = new URL(String(payload['url']));
+    return `${url.protocol}//${url.host}${url.pathname}`;
+  } catch {
+    return String(payload['url']).slice(0, 200);
+  }
+}
