@@ -179,4 +179,6 @@ SourceFiles are shared by every program; one program checks all tools of a bluep
 `;
 writeFileSync(join(root, 'bench', 'reports', 'compilation.md'), report);
 console.log(report);
+const { deleteNamespace } = await import('@af/testing');
+await deleteNamespace(process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', process.env['AF_NAMESPACE']);
 process.exit(0);

@@ -11,7 +11,8 @@ export function newTestNamespace(): string {
 
 /** Deletes the streams and KV buckets a test run created under its namespace. */
 export async function deleteNamespace(natsUrl: string, namespace: string): Promise<number> {
-  if (!/^t[0-9a-f]{8}$/.test(namespace)) throw new Error(`refusing to delete namespace "${namespace}"`);
+  // Never the production namespace (''), and only names a namespace can have.
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/.test(namespace)) throw new Error(`refusing to delete namespace "${namespace}"`);
   const { connect } = await import('@nats-io/transport-node');
   const { jetstreamManager } = await import('@nats-io/jetstream');
   const nc = await connect({ servers: natsUrl, name: 'af-test-teardown' });
