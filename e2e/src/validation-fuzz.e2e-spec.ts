@@ -7,13 +7,35 @@ import { mutatedBlueprint } from './blueprint.arbitraries.js';
 const TOTAL = Number(process.env['AF_FUZZ_COUNT'] ?? 10_000);
 const CONCURRENCY = 16;
 
-/** YAML for even indices, JSON for odd: both parsers and the whole chain get exercised. */
+/**
+ * YAML for even indices, JSON for odd: both parsers and the whole chain get exercised. One
+ * source in ten is also damaged as text (cut short, a line repeated, stray characters), which
+ * the parsers must refuse with a coded 4xx.
+ */
 function encode(doc: unknown, index: number): { raw: string; type: string } {
-  if (index % 2 === 1) return { raw: JSON.stringify(doc), type: 'application/json' };
+  let encoded: { raw: string; type: string };
   try {
-    return { raw: stringify(doc, { aliasDuplicateObjects: false }), type: 'application/yaml' };
+    encoded = index % 2 === 1 ? { raw: JSON.stringify(doc), type: 'application/json' } : { raw: stringify(doc, { aliasDuplicateObjects: false }), type: 'application/yaml' };
   } catch {
-    return { raw: JSON.stringify(doc), type: 'application/json' };
+    encoded = { raw: JSON.stringify(doc), type: 'application/json' };
+  }
+  return index % 10 === 9 ? { ...encoded, raw: damage(encoded.raw, index) } : encoded;
+}
+
+function damage(raw: string, index: number): string {
+  const at = (index * 7919) % Math.max(1, raw.length);
+  switch ((index / 10) % 4 | 0) {
+    case 0:
+      return raw.slice(0, at);
+    case 1: {
+      const lines = raw.split('\n');
+      const line = at % lines.length;
+      return [...lines.slice(0, line + 1), lines[line], ...lines.slice(line + 1)].join('\n');
+    }
+    case 2:
+      return `${raw.slice(0, at)}{[&*!%@\u0000${raw.slice(at)}`;
+    default:
+      return `${raw.slice(0, at)}\t: :\n  - ${raw.slice(at)}`;
   }
 }
 
@@ -61,6 +83,7 @@ describe('fuzz: generated and mutated blueprints through the gateway (POST /v1/v
     // The corpus exercises both verdicts.
     expect(valid).toBeGreaterThan(0);
     expect(statuses.get(200)).toBeGreaterThan(TOTAL / 2);
+    expect([...statuses.keys()].some((s) => s >= 400 && s < 500)).toBe(true);
 
     // Still up.
     const after = await api('GET', '/v1/schemas/blueprint', { token: tokens[0]! });

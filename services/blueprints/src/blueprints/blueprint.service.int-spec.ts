@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { fromBinary } from '@bufbuild/protobuf';
 import { BlueprintVersionedSchema, Headers, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
+import { processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { DataSource } from 'typeorm';
 import { blueprintYaml } from '../test/blueprint.builder.js';
@@ -58,7 +59,8 @@ describe('blueprints against real PostgreSQL, NATS and the real validation servi
     expect(bp.validation?.warnings.map((w) => w.code)).toEqual(['SENSITIVE_TOOL_WITHOUT_APPROVAL']);
     expect(new Date(bp.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
-    const stored = await client.jsm.streams.getMessage('AF_EVENTS', { last_by_subj: 'af.v1.blueprints.event.versioned' });
+    const ns = processNamespace();
+    const stored = await client.jsm.streams.getMessage(ns.streamName('AF_EVENTS'), { last_by_subj: ns.subject('af.v1.blueprints.event.versioned') });
     expect(stored?.header.get('Nats-Msg-Id')).toBe(`blueprint-versioned:${tenant}:lead-qualifier:1`);
     expect(stored?.header.get(Headers.tenantId)).toBe(tenant);
     expect(fromBinary(BlueprintVersionedSchema, stored!.data)).toMatchObject({ name: 'lead-qualifier', version: 1, contentHash: bp.contentHash, author: 'dev@acme.example' });

@@ -21,8 +21,9 @@ const CACHE_MAX_KEY_CHARS = 32_768;
  */
 export class UserSchemaCompiler {
   // validateSchema: false — the meta-schema check runs once, explicitly, below (not again in compile).
-  private readonly draft2020 = withFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false }));
-  private readonly draft07 = withFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true, validateSchema: false }));
+  // code.optimize: false — ajv's code optimizer costs a third of a compile and gains little on small user schemas.
+  private readonly draft2020 = withFormats(new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false, code: { optimize: false } }));
+  private readonly draft07 = withFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true, validateSchema: false, code: { optimize: false } }));
   private readonly cache = new Map<string, CompiledUserSchema>();
 
   constructor(private readonly maxEntries = CACHE_ENTRIES) {}
