@@ -29,9 +29,7 @@ run bash scripts/check-generated.sh || status=1
 step "lint, type-check and build (every project)"
 run nx run-many -t lint typecheck build --output-style=static || status=1
 step "unit and integration tests (every project; each run in its own NATS namespace, schemas and key prefixes)"
-export AF_TEST_ISOLATION=namespace
 run nx run-many -t test --exclude=e2e --parallel=2 --output-style=static || status=1
-unset AF_TEST_ISOLATION
 step "end-to-end: the golden path through the gateway against the running mesh"
 if bash scripts/mesh.sh status >/dev/null 2>&1 || ls .state/pids/*.pid >/dev/null 2>&1; then
   echo "a mesh from this checkout is running: stopping it so the end-to-end test runs the code just built"

@@ -11,8 +11,10 @@ export default async function globalSetup(_global: unknown, project: { globals?:
   const fromEnv = process.env['AF_TEST_SERVICES']?.split(',').filter(Boolean);
   const wanted = (fromEnv ?? (project.globals?.['afServices'] as string[] | undefined) ?? ['postgres', 'redis', 'nats', 'neo4j']) as ServiceKind[];
   await locateServices(wanted);
-  // Every subject, stream and bucket of this run lives under its own namespace (unless one is given).
-  if (!process.env['AF_NAMESPACE'] && process.env['AF_TEST_ISOLATION'] === 'namespace') {
+  // Every subject, stream and bucket of this run lives under its own namespace, so a running mesh
+  // or another test run never answers its requests or takes its messages. AF_NAMESPACE picks
+  // one; AF_TEST_ISOLATION=shared runs on the production names (to debug against a mesh).
+  if (!process.env['AF_NAMESPACE'] && process.env['AF_TEST_ISOLATION'] !== 'shared') {
     process.env['AF_NAMESPACE'] = newTestNamespace();
     process.env['AF_TEST_NAMESPACE_OWNED'] = '1';
   }
