@@ -46,13 +46,39 @@ export class UserSchemaCompiler {
     return compiled;
   }
 
+  /**
+   * Whether a schema is a valid JSON Schema, without keeping a validator: the meta-schema check,
+   * plus a full compile only when the schema has references or patterns (which only compiling checks).
+   * Tool input schemas need no validator here, so this halves the cold cost of checking them.
+   */
+  check(schema: unknown): CompiledUserSchema | { ok: true } {
+    const key = cacheKey(schema);
+    const checkKey = key === undefined ? undefined : `check:${key}`;
+    const hit = (key !== undefined && this.cache.get(key)) || (checkKey !== undefined && this.cache.get(checkKey));
+    if (hit) return hit;
+    // References resolve and regular expressions compile only in ajv.compile; the rest the meta-schema decides.
+    const needsCompile = key === undefined || /"(\$ref|\$dynamicRef|\$recursiveRef|pattern|patternProperties)"/.test(key);
+    const result: CompiledUserSchema | { ok: true } = needsCompile ? this.compileUncached(schema) : this.metaCheck(schema);
+    if (checkKey !== undefined) {
+      this.cache.set(checkKey, result as CompiledUserSchema);
+      if (this.cache.size > this.maxEntries) this.cache.delete(this.cache.keys().next().value!);
+    }
+    return result;
+  }
+
   /** How many compiled schemas are kept (tests, metrics). */
   get cached(): number {
     return this.cache.size;
   }
 
-  private compileUncached(schema: unknown): CompiledUserSchema {
-    if (typeof schema === 'boolean') return { ok: true, validate: this.draft2020.compile(schema) };
+  private metaCheck(schema: unknown): CompiledUserSchema | { ok: true } {
+    if (typeof schema === 'boolean') return { ok: true };
+    const chosen = this.dialect(schema);
+    if ('problems' in chosen) return chosen;
+    return this.metaProblems(chosen.ajv, schema) ?? { ok: true };
+  }
+
+  private dialect(schema: unknown): { ajv: Ajv | Ajv2020 } | { ok: false; problems: { path: string; message: string }[] } {
     if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
       return { ok: false, problems: [{ path: '', message: 'must be a JSON Schema object (or true/false)' }] };
     }
@@ -61,20 +87,31 @@ export class UserSchemaCompiler {
     if (typeof declared === 'string' && ajv === this.draft2020 && !DRAFT_2020.test(declared)) {
       return { ok: false, problems: [{ path: '/$schema', message: `uses unsupported dialect "${declared}" (use draft 2020-12 or draft-07)` }] };
     }
-    const metaValid = ajv.validateSchema(schema);
-    if (metaValid !== true) {
-      // One problem per place: the meta-schema's anyOf branches would otherwise repeat it.
-      const byPath = new Map<string, string>();
-      for (const e of ajv.errors ?? []) if (!byPath.has(e.instancePath)) byPath.set(e.instancePath, e.message ?? 'is invalid');
-      return { ok: false, problems: [...byPath].slice(0, 5).map(([path, message]) => ({ path, message })) };
-    }
+    return { ajv };
+  }
+
+  private metaProblems(ajv: Ajv | Ajv2020, schema: unknown): { ok: false; problems: { path: string; message: string }[] } | undefined {
+    if (ajv.validateSchema(schema as object) === true) return undefined;
+    // One problem per place: the meta-schema's anyOf branches would otherwise repeat it.
+    const byPath = new Map<string, string>();
+    for (const e of ajv.errors ?? []) if (!byPath.has(e.instancePath)) byPath.set(e.instancePath, e.message ?? 'is invalid');
+    return { ok: false, problems: [...byPath].slice(0, 5).map(([path, message]) => ({ path, message })) };
+  }
+
+  private compileUncached(schema: unknown): CompiledUserSchema {
+    if (typeof schema === 'boolean') return { ok: true, validate: this.draft2020.compile(schema) };
+    const chosen = this.dialect(schema);
+    if ('problems' in chosen) return chosen;
+    const ajv = chosen.ajv;
+    const problems = this.metaProblems(ajv, schema);
+    if (problems) return problems;
     try {
-      return { ok: true, validate: ajv.compile(schema) };
+      return { ok: true, validate: ajv.compile(schema as object) };
     } catch (error) {
       return { ok: false, problems: [{ path: '', message: (error as Error).message }] };
     } finally {
       try {
-        ajv.removeSchema(schema);
+        ajv.removeSchema(schema as object);
       } catch {
         // nothing registered
       }

@@ -138,7 +138,7 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
   jsonSchemas(view, findings, schemas) {
     for (const tool of view.tools) {
       if (!Object.hasOwn(tool.raw, 'inputSchema')) continue;
-      reportSchemaProblems(schemas, tool.raw['inputSchema'], pointer('spec', 'tools', tool.index, 'inputSchema'), findings);
+      reportProblems(schemas.check(tool.raw['inputSchema']), pointer('spec', 'tools', tool.index, 'inputSchema'), findings);
     }
     const output = view.section('output');
     if (Object.hasOwn(output, 'schema')) {
@@ -204,11 +204,16 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
 function reportSchemaProblems(schemas: UserSchemaCompiler, schema: unknown, path: string, findings: Findings) {
   const compiled = schemas.compile(schema);
   if (compiled.ok) return compiled.validate;
-  for (const problem of compiled.problems) {
+  reportProblems(compiled, path, findings);
+  return undefined;
+}
+
+function reportProblems(result: { ok: true } | { ok: false; problems: { path: string; message: string }[] }, path: string, findings: Findings) {
+  if (result.ok) return;
+  for (const problem of result.problems) {
     const at = path + problem.path;
     findings.error('semantic', 'INVALID_JSON_SCHEMA', at, `${humanPath(at)} is not a valid JSON Schema: ${problem.message}`);
   }
-  return undefined;
 }
 
 function isTimeZone(value: string): boolean {
