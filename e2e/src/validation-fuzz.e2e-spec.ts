@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { api, mintToken, newTenant } from './client.js';
-import { mutatedBlueprint } from './blueprint.arbitraries.js';
+import { mutatedBlueprint } from '@af/testing';
 
 const TOTAL = Number(process.env['AF_FUZZ_COUNT'] ?? 10_000);
 const CONCURRENCY = 16;

@@ -4,3 +4,4 @@ export { containerRuntimeAvailable } from './containers.js';
 export { testTenant, uniqueName } from './ids.js';
 export { dropSchema, deleteRedisKeys, until } from './cleanup.js';
 export { newTestNamespace, deleteNamespace } from './namespace.js';
+export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from './blueprint-arbitraries.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { mutatedBlueprint, nearValidBlueprint } from '../test/blueprint.arbitraries.js';
+import { mutatedBlueprint, nearValidBlueprint } from '@af/testing';
 import { BlueprintValidator } from './blueprint-validator.js';
 import type { Finding, Report } from './findings.js';
 

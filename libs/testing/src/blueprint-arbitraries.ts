@@ -2,8 +2,7 @@ import fc from 'fast-check';
 
 /**
  * fast-check generators of near-valid blueprints and of the mutations authors (and attackers)
- * make to them. A copy lives in e2e/src/blueprint.arbitraries.ts (e2e may not import a
- * service): keep the two in step.
+ * make to them. Shared by the validator's property tests and the fuzz test through the gateway.
  */
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Doc = { [key: string]: Json };
