@@ -5,3 +5,5 @@ export { testTenant, uniqueName } from './ids.js';
 export { dropSchema, deleteRedisKeys, until } from './cleanup.js';
 export { newTestNamespace, deleteNamespace } from './namespace.js';
 export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from './blueprint-arbitraries.js';
+export { leadQualifier, SCORE_LEAD_CODE, type LeadQualifierOptions } from './blueprints.js';
+export { startServiceProcess, freePort, type ServiceProcess } from './service-process.js';

@@ -3,26 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
-import { testTenant } from '@af/testing';
+import { leadQualifier, testTenant } from '@af/testing';
 import { connectClient, startCompilationProcess, startWorker } from '../test/harness.js';
 
-/** The lead-qualifier blueprint; its tool scores a lead by message length + 1. */
-function blueprint(name: string, code = 'export default function ({ message }: { message: string }): { score: number } {\n  return { score: Math.min(100, message.length + 1) };\n}\n') {
-  return {
-    apiVersion: 'agentfactory.io/v1',
-    kind: 'AgentBlueprint',
-    metadata: { name, description: 'Qualifies inbound leads', labels: { team: 'sales' } },
-    spec: {
-      goal: 'Decide whether an inbound lead is qualified.',
-      governance: { autonomyLevel: 'supervised' },
-      triggers: [{ type: 'api' }],
-      model: { route: ['offline/default'], maxCostUsdPerRun: 0.05 },
-      prompt: { system: 'You qualify leads for {{company}}.', user: 'Lead: {{input.message}}', variables: { company: 'Acme' } },
-      tools: [{ name: 'score_lead', description: 'Score a lead 0-100', scope: 'internal', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }, code }],
-      output: { schema: { type: 'object', properties: { qualified: { type: 'boolean' }, score: { type: 'number' } }, required: ['qualified'] } },
-    },
-  };
-}
+/** The example blueprint; this test's tool scores a lead by message length + 1. */
+const blueprint = (name: string, toolCode = 'export default function ({ message }: { message: string }): { score: number } {\n  return { score: Math.min(100, message.length + 1) };\n}\n') => leadQualifier({ name, toolCode });
 
 describe('worker end to end: real compilation service, real worker, NATS JetStream', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;

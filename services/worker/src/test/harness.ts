@@ -1,16 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import { join } from 'node:path';
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import { RunFailedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
 import { bootstrapService, type RunningService } from '@af/runtime';
 import { connectNats, decode, MessageBus, processNamespace, provisionFor } from '@af/messaging';
-import { uniqueName } from '@af/testing';
-import pg from 'pg';
+import { dropSchema, startServiceProcess, uniqueName, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
-
-const root = join(import.meta.dirname, '..', '..', '..', '..');
 
 /** Boots the real worker in this process (HTTP on a free port, real NATS), with tight sandbox limits. */
 export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?: number } = {}): Promise<RunningService> {
@@ -20,53 +14,20 @@ export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?:
   return bootstrapService({ service: 'worker', ...tuned, http: { ...config.http, port: 0 }, module: (runtime) => AppModule.forRoot(tuned, runtime) });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts the real compilation service as its own process, from its build output, with its own
  * schema — the worker talks to it only over NATS, as in the mesh (services never import each other).
  */
-export async function startCompilationProcess(): Promise<{ url: string; stop(): Promise<void> }> {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'services', 'compilation', 'tsconfig.app.json')], { stdio: 'inherit' });
-  const port = await freePort();
+export async function startCompilationProcess(): Promise<ServiceProcess> {
   const schema = uniqueName('compilation_worker_test');
   const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'services', 'compilation', 'dist', 'main.js')], {
-    // Its own Redis key prefix too (entries expire with the compilation cache TTL).
-    env: { ...process.env, NODE_OPTIONS: '', HTTP_PORT: String(port), COMPILATION_DB_SCHEMA: schema, REDIS_KEY_PREFIX: `${schema}:`, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`compilation service exited with ${child.exitCode} during boot`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error('compilation service did not become ready in 20 s');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Its own schema and Redis key prefix (entries expire with the compilation cache TTL).
+  const compilation = await startServiceProcess('compilation', { COMPILATION_DB_SCHEMA: schema, REDIS_KEY_PREFIX: `${schema}:`, DATABASE_URL: databaseUrl });
   return {
-    url,
+    url: compilation.url,
     async stop() {
-      child.kill('SIGTERM');
-      await exited;
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await compilation.stop();
+      await dropSchema(databaseUrl, schema);
     },
   };
 }

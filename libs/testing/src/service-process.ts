@@ -1,0 +1,59 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+export interface ServiceProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds a service and runs it as its own process, exactly as the mesh runs it, on a free port
+ * and the test's environment (namespace, URLs) plus `env`. For tests of one service that need
+ * another one for real: a service may not import another service's code.
+ */
+export async function startServiceProcess(service: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServiceProcess> {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'services', service, 'tsconfig.app.json')], { stdio: 'pipe' });
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, join(root, 'services', service, 'dist', 'main.js')], {
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} during boot: ${stderr}`);
+    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${service} was not ready in 30 s: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
