@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@af/observability';
+import { PeriodicTask } from '@af/runtime';
 import { BlueprintRepository } from './blueprint.repository.js';
 import { BlueprintService } from './blueprint.service.js';
 import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
@@ -10,26 +11,23 @@ import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options
  */
 @Injectable()
 export class BlueprintOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly blueprints: BlueprintRepository,
     private readonly service: BlueprintService,
     @Inject(BLUEPRINTS_OPTIONS) private readonly options: BlueprintsOptions,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.task = new PeriodicTask('blueprint outbox relay', options.outboxIntervalMs, () => this.relay(), logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.relay().finally(() => (this.running = undefined));
-    }, this.options.outboxIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** One pass: versions older than one interval that are still unpublished. */
