@@ -31,7 +31,7 @@ export class AppError extends Error {
   }
 
   /** Rebuilds an error received over the wire; an unknown code becomes INTERNAL. */
-  static fromWire(code: string, message: string, path: string, detailsJson: string): AppError {
+  static fromWire(code: string, message: string, path: string | undefined, detailsJson: string): AppError {
     let details: unknown;
     if (detailsJson) {
       try {
@@ -40,7 +40,7 @@ export class AppError extends Error {
         details = undefined;
       }
     }
-    return new AppError(isErrorCode(code) ? code : ErrorCode.Internal, message, { path: path || undefined, details });
+    return new AppError(isErrorCode(code) ? code : ErrorCode.Internal, message, { ...(path === undefined ? {} : { path }), details });
   }
 }
 

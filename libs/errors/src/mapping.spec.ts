@@ -28,6 +28,8 @@ describe('error mapping', () => {
     const wire = AppError.fromWire('NOT_FOUND', 'run r1 was not found', '/runId', '{"a":1}');
     expect(wire).toMatchObject({ code: ErrorCode.NotFound, path: '/runId', details: { a: 1 } });
     expect(AppError.fromWire('WHAT', 'x', '', 'not json')).toMatchObject({ code: ErrorCode.Internal, details: undefined });
+    expect(AppError.fromWire('INVALID_DOCUMENT', 'not YAML', '', '').path).toBe('');
+    expect(AppError.fromWire('NOT_FOUND', 'gone', undefined, '').path).toBeUndefined();
     const hidden = toAppError(new Error('password=secret'));
     expect(hidden.code).toBe(ErrorCode.Internal);
     expect(hidden.message).toBe('internal error');

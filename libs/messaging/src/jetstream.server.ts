@@ -162,7 +162,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           encode(ErrorReplySchema, {
             code: appError.code,
             message: appError.message,
-            path: appError.path ?? '',
+            ...(appError.path === undefined ? {} : { path: appError.path }),
             detailsJson: appError.details === undefined ? '' : JSON.stringify(appError.details),
           }),
           { headers: statusHeaders('error') },

@@ -1,9 +1,9 @@
 import { AppError, ErrorCode, isAppError } from '@af/errors';
 
 /**
- * An INVALID_DOCUMENT error is always about the document sent; when no narrower place is named
- * (an error about the whole document travels over NATS without a path), the path is the
- * document root, `""`. Callers then always get `code`, `message` and `path`.
+ * An INVALID_DOCUMENT error is always about the document sent; when the service named no
+ * narrower place, the path is the document root, `""`. Callers then always get `code`,
+ * `message` and `path`.
  */
 export async function withDocumentPath<T>(call: () => Promise<T>): Promise<T> {
   try {

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/common.proto.
  */
 export const file_af_v1_common: GenFile = /*@__PURE__*/
-  fileDesc("ChJhZi92MS9jb21tb24ucHJvdG8SBWFmLnYxIk8KCkVycm9yUmVwbHkSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEgwKBHBhdGgYAyABKAkSFAoMZGV0YWlsc19qc29uGAQgASgJIj0KBkNhbGxlchIPCgdzdWJqZWN0GAEgASgJEg0KBXJvbGVzGAIgAygJEhMKC3Blcm1pc3Npb25zGAMgAygJImAKEVZhbGlkYXRpb25GaW5kaW5nEgwKBHRpZXIYASABKAkSDAoEY29kZRgCIAEoCRIMCgRwYXRoGAMgASgJEg8KB21lc3NhZ2UYBCABKAkSEAoIc2V2ZXJpdHkYBSABKAkiRQoKU3VnZ2VzdGlvbhIMCgRwYXRoGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSGAoQcmVwbGFjZW1lbnRfanNvbhgDIAEoCSKfAQoQVmFsaWRhdGlvblJlcG9ydBINCgV2YWxpZBgBIAEoCBIoCgZlcnJvcnMYAiADKAsyGC5hZi52MS5WYWxpZGF0aW9uRmluZGluZxIqCgh3YXJuaW5ncxgDIAMoCzIYLmFmLnYxLlZhbGlkYXRpb25GaW5kaW5nEiYKC3N1Z2dlc3Rpb25zGAQgAygLMhEuYWYudjEuU3VnZ2VzdGlvbiLCAQoJSGVhcnRiZWF0Eg8KB3NlcnZpY2UYASABKAkSEwoLaW5zdGFuY2VfaWQYAiABKAkSDQoFcmVhZHkYAyABKAgSDwoHdmVyc2lvbhgEIAEoCRISCgpzZW50X2F0X21zGAUgASgDEiwKBmNoZWNrcxgGIAMoCzIcLmFmLnYxLkhlYXJ0YmVhdC5DaGVja3NFbnRyeRotCgtDaGVja3NFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBYgZwcm90bzM");
+  fileDesc("ChJhZi92MS9jb21tb24ucHJvdG8SBWFmLnYxIl0KCkVycm9yUmVwbHkSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEhEKBHBhdGgYAyABKAlIAIgBARIUCgxkZXRhaWxzX2pzb24YBCABKAlCBwoFX3BhdGgiPQoGQ2FsbGVyEg8KB3N1YmplY3QYASABKAkSDQoFcm9sZXMYAiADKAkSEwoLcGVybWlzc2lvbnMYAyADKAkiYAoRVmFsaWRhdGlvbkZpbmRpbmcSDAoEdGllchgBIAEoCRIMCgRjb2RlGAIgASgJEgwKBHBhdGgYAyABKAkSDwoHbWVzc2FnZRgEIAEoCRIQCghzZXZlcml0eRgFIAEoCSJFCgpTdWdnZXN0aW9uEgwKBHBhdGgYASABKAkSDwoHbWVzc2FnZRgCIAEoCRIYChByZXBsYWNlbWVudF9qc29uGAMgASgJIp8BChBWYWxpZGF0aW9uUmVwb3J0Eg0KBXZhbGlkGAEgASgIEigKBmVycm9ycxgCIAMoCzIYLmFmLnYxLlZhbGlkYXRpb25GaW5kaW5nEioKCHdhcm5pbmdzGAMgAygLMhguYWYudjEuVmFsaWRhdGlvbkZpbmRpbmcSJgoLc3VnZ2VzdGlvbnMYBCADKAsyES5hZi52MS5TdWdnZXN0aW9uIsIBCglIZWFydGJlYXQSDwoHc2VydmljZRgBIAEoCRITCgtpbnN0YW5jZV9pZBgCIAEoCRINCgVyZWFkeRgDIAEoCBIPCgd2ZXJzaW9uGAQgASgJEhIKCnNlbnRfYXRfbXMYBSABKAMSLAoGY2hlY2tzGAYgAygLMhwuYWYudjEuSGVhcnRiZWF0LkNoZWNrc0VudHJ5Gi0KC0NoZWNrc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFiBnByb3RvMw");
 
 /**
  * Error carried by a reply whose `af-status` header is `error`.
@@ -30,11 +30,12 @@ export type ErrorReply = Message<"af.v1.ErrorReply"> & {
   message: string;
 
   /**
-   * JSON Pointer into the offending input, when one field is to blame.
+   * JSON Pointer into the offending input, when one place is to blame; present and empty ("")
+   * when the whole input is (explicit presence: absent and root are different answers).
    *
-   * @generated from field: string path = 3;
+   * @generated from field: optional string path = 3;
    */
-  path: string;
+  path?: string | undefined;
 
   /**
    * Extra structured detail (JSON), e.g. a validation report.
