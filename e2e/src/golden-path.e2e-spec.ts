@@ -72,6 +72,8 @@ describe('golden path through the gateway against the running mesh', () => {
       output: { qualified: expect.any(Boolean), score: message.length },
     });
     expect(run.body['finishedAt']).toEqual(expect.any(String));
+    expect(run.body['toolCalls']).toEqual([expect.objectContaining({ tool: 'score_lead', arguments: { message }, result: { score: message.length } })]);
+    expect(run.body['usage']).toMatchObject({ provider: 'offline', costUsd: 0 });
     const traceId = String(run.body['traceId']);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(submitted.headers.get('x-trace-id')).toBe(traceId);

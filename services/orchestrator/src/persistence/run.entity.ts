@@ -2,6 +2,22 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColum
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+export interface RunToolCall {
+  tool: string;
+  argumentsJson: string;
+  resultJson: string;
+  durationMs: number;
+  error: string;
+}
+
+export interface RunUsage {
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 @Entity({ name: 'runs' })
@@ -37,6 +53,13 @@ export class RunEntity {
 
   @Column('int', { default: 0 })
   attempts!: number;
+
+  /** The tools the agent called, in order (the succeeded attempt's). */
+  @Column('jsonb', { name: 'tool_calls', nullable: true })
+  toolCalls!: RunToolCall[] | null;
+
+  @Column('jsonb', { nullable: true })
+  usage!: RunUsage | null;
 
   @Column('text', { name: 'trace_id' })
   traceId!: string;

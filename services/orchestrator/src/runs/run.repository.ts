@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, Repository } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { DATA_SOURCE } from '@af/persistence';
-import { RunEntity, type JsonValue, type RunStatus } from '../persistence/run.entity.js';
+import { RunEntity, type JsonValue, type RunStatus, type RunToolCall, type RunUsage } from '../persistence/run.entity.js';
 
 export interface NewRun {
   id: string;
@@ -24,7 +24,7 @@ export class RunRepository {
   }
 
   async create(tenantId: TenantId, run: NewRun): Promise<RunEntity> {
-    const entity = this.runs.create({ ...run, tenantId, status: 'queued', attempts: 0, output: null, error: null, queuedAt: null, startedAt: null, finishedAt: null });
+    const entity = this.runs.create({ ...run, tenantId, status: 'queued', attempts: 0, output: null, error: null, toolCalls: null, usage: null, queuedAt: null, startedAt: null, finishedAt: null });
     await this.runs.insert(entity);
     return (await this.find(tenantId, run.id)) as RunEntity;
   }
@@ -66,7 +66,7 @@ export class RunRepository {
   async finish(
     tenantId: TenantId,
     id: string,
-    outcome: { status: 'succeeded'; output: JsonValue; attempt: number } | { status: 'failed'; error: { code: string; message: string; path?: string }; attempt: number },
+    outcome: { status: 'succeeded'; output: JsonValue; attempt: number; toolCalls?: RunToolCall[]; usage?: RunUsage } | { status: 'failed'; error: { code: string; message: string; path?: string }; attempt: number },
     at: Date,
   ): Promise<boolean> {
     const result = await this.runs
@@ -76,6 +76,8 @@ export class RunRepository {
         status: outcome.status,
         output: () => (outcome.status === 'succeeded' ? ':output::jsonb' : 'NULL'),
         error: () => (outcome.status === 'failed' ? ':error::jsonb' : 'NULL'),
+        toolCalls: () => (outcome.status === 'succeeded' && outcome.toolCalls ? ':toolCalls::jsonb' : 'NULL'),
+        usage: () => (outcome.status === 'succeeded' && outcome.usage ? ':usage::jsonb' : 'NULL'),
         attempts: () => `GREATEST(attempts, ${Math.trunc(outcome.attempt)})`,
         finishedAt: at,
         startedAt: () => `COALESCE(started_at, :at)`,
@@ -84,6 +86,8 @@ export class RunRepository {
         at,
         output: outcome.status === 'succeeded' ? JSON.stringify(outcome.output) : null,
         error: outcome.status === 'failed' ? JSON.stringify(outcome.error) : null,
+        toolCalls: outcome.status === 'succeeded' && outcome.toolCalls ? JSON.stringify(outcome.toolCalls) : null,
+        usage: outcome.status === 'succeeded' && outcome.usage ? JSON.stringify(outcome.usage) : null,
       })
       .where('tenant_id = :tenantId AND id = :id AND status IN (:...from)', { tenantId, id, from: ['queued', 'running'] satisfies RunStatus[] })
       .execute();

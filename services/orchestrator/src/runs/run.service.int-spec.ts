@@ -44,11 +44,24 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     await until(get, (r) => r.run?.status === 'running');
     await client.bus.publish(
       'af.v1.runs.event.succeeded',
-      { runId: reply.runId, attempt: 1, outputJson: '{"qualified":true}', atMs: BigInt(Date.now()) },
+      {
+        runId: reply.runId,
+        attempt: 1,
+        outputJson: '{"qualified":true}',
+        toolCalls: [{ tool: 'score_lead', argumentsJson: '{"message":"hi"}', resultJson: '{"score":2}', durationMs: 0.4 }],
+        usage: { provider: 'offline', model: 'default', inputTokens: 12, outputTokens: 5, costUsd: 0 },
+        atMs: BigInt(Date.now()),
+      },
       { msgId: `t-ok-${reply.runId}`, tenantId: tenant },
     );
     const done = await until(get, (r) => r.run?.status === 'succeeded');
-    expect(done.run).toMatchObject({ status: 'succeeded', outputJson: '{"qualified":true}', attempts: 1 });
+    expect(done.run).toMatchObject({
+      status: 'succeeded',
+      outputJson: '{"qualified":true}',
+      attempts: 1,
+      toolCalls: [{ tool: 'score_lead', argumentsJson: '{"message":"hi"}', resultJson: '{"score":2}' }],
+      usage: { provider: 'offline', inputTokens: 12, outputTokens: 5 },
+    });
     expect(done.run?.finishedAt).not.toBe('');
 
     // A late duplicate failure does not move a finished run.

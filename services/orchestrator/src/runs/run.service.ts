@@ -92,7 +92,16 @@ export class RunService {
   }
 
   async onSucceeded(tenantId: TenantId, event: RunSucceeded): Promise<void> {
-    const moved = await this.runs.finish(tenantId, event.runId, { status: 'succeeded', output: JSON.parse(event.outputJson || 'null') as JsonValue, attempt: event.attempt }, new Date(Number(event.atMs)));
+    const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error }));
+    const usage = event.usage
+      ? { provider: event.usage.provider, model: event.usage.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.usage.costUsd }
+      : undefined;
+    const moved = await this.runs.finish(
+      tenantId,
+      event.runId,
+      { status: 'succeeded', output: JSON.parse(event.outputJson || 'null') as JsonValue, attempt: event.attempt, toolCalls, ...(usage ? { usage } : {}) },
+      new Date(Number(event.atMs)),
+    );
     if (moved) this.finished.inc({ status: 'succeeded' });
     this.logger.info({ runId: event.runId, moved }, 'run succeeded');
   }
@@ -118,6 +127,8 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     attempts: run.attempts,
     traceId: run.traceId,
     correlationId: run.correlationId,
+    toolCalls: run.toolCalls ?? [],
+    ...(run.usage ? { usage: run.usage } : {}),
     createdAt: run.createdAt.toISOString(),
     finishedAt: run.finishedAt ? run.finishedAt.toISOString() : '',
   };
