@@ -78,13 +78,29 @@ describe('golden path through the gateway against the running mesh', () => {
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(submitted.headers.get('x-trace-id')).toBe(traceId);
 
+    const history = await api('GET', '/v1/agents/lead-qualifier/deployments', { token });
+    expect(history.status).toBe(200);
+    expect(history.body['items']).toEqual([expect.objectContaining({ deploymentId: deployed.body['deploymentId'], version: 2, status: 'active' })]);
+    const active = await api('GET', '/v1/agents/lead-qualifier/deployments/active', { token });
+    expect(active.body).toMatchObject({ deploymentId: deployed.body['deploymentId'], artifactHash: deployed.body['artifactHash'] });
+
+    // The memory service remembers the run as an episode (it consumes the same run events).
+    let episodes = await api('GET', '/v1/agents/lead-qualifier/episodes', { token });
+    for (let i = 0; i < 50 && (episodes.body['items'] as unknown[] | undefined)?.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      episodes = await api('GET', '/v1/agents/lead-qualifier/episodes', { token });
+    }
+    expect(episodes.status).toBe(200);
+    expect(episodes.body['items']).toEqual([expect.objectContaining({ runId: submitted.body['runId'], version: 2, outcome: 'succeeded' })]);
+    expect((await api('GET', '/v1/agents/lead-qualifier/episodes?limit=500', { token })).body.error).toMatchObject({ code: 'INVALID_ARGUMENT', path: '/query/limit' });
+
     // Logs are written asynchronously: give the last lines a moment to land.
     let services: string[] = [];
     for (let i = 0; i < 20 && services.length < 4; i++) {
       services = servicesLogging(traceId);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(services).toEqual(expect.arrayContaining(['gateway', 'orchestrator', 'worker']));
+    expect(services).toEqual(expect.arrayContaining(['gateway', 'orchestrator', 'worker', 'memory']));
     expect(services.length).toBeGreaterThanOrEqual(3);
   });
 

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
@@ -13,6 +13,23 @@ export class AgentsController {
   @HttpCode(201)
   deploy(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
     return this.agents.deploy(principal, name, body);
+  }
+
+  @Get(':name/deployments')
+  deployments(@Param('name') name: string, @Query('limit') limit?: string) {
+    return this.agents.deployments(name, limit);
+  }
+
+  /** The agent's active deployment (what a new run would execute). */
+  @Get(':name/deployments/active')
+  active(@Param('name') name: string) {
+    return this.agents.activeDeployment(name);
+  }
+
+  /** The agent's episodic memory: its latest runs, or those matching `q` (full text). */
+  @Get(':name/episodes')
+  episodes(@Param('name') name: string, @Query('q') q?: string, @Query('limit') limit?: string) {
+    return this.agents.episodes(name, q, limit);
   }
 
   @Post(':name/runs')

@@ -26,3 +26,11 @@ export function ifMatchVersion(header: string | undefined): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new AppError(ErrorCode.InvalidArgument, 'If-Match must be a blueprint version number', { path: '/headers/if-match' });
   return Number(value);
 }
+
+/** `?limit=` from 1 to 100; absent means the service's default. */
+export function optionalLimit(value: unknown, path = '/query/limit'): number {
+  if (value === undefined || value === '') return 0;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw AppError.invalid('limit must be an integer from 1 to 100', path);
+  return n;
+}
