@@ -6,6 +6,7 @@ export function validBlueprint(): Record<string, unknown> {
     metadata: { name: 'lead-qualifier', description: 'Qualifies inbound leads', labels: { team: 'sales', 'app.kubernetes.io/part-of': 'crm' } },
     spec: {
       goal: 'Qualify inbound real-estate leads and score them',
+      network: { allowHosts: ['listings.example.com'] },
       industryProfile: 'RealEstate',
       governance: { autonomyLevel: 'supervised' },
       triggers: [{ type: 'api' }, { type: 'schedule', cron: '*/15 9-17 * * MON-FRI', timezone: 'Europe/Berlin' }, { type: 'event', subject: 'crm.lead.created' }, { type: 'webhook' }],

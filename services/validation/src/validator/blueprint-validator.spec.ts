@@ -156,6 +156,21 @@ describe(BlueprintValidator.name, () => {
   });
 
   describe('semantic tier', () => {
+    it('warns when a tool makes HTTP requests but no host is allowed, and suggests the allowlist', () => {
+      const report = validate((d) => {
+        delete d.spec.network; // the reference blueprint's fetch-listing tool is an http.request builtin
+        d.spec.tools[0].code = 'export default async function () { const r = await fetch("https://api.example.com"); return { score: r.status }; }';
+      });
+      const last = report.warnings.filter((w) => w.code === 'NETWORK_WITHOUT_ALLOWLIST').map(brief);
+      expect(last).toEqual([
+        { tier: 'semantic', code: 'NETWORK_WITHOUT_ALLOWLIST', path: '/spec/tools/0/code' },
+        { tier: 'semantic', code: 'NETWORK_WITHOUT_ALLOWLIST', path: expect.stringMatching(/^\/spec\/tools\/\d+\/builtin$/) },
+      ]);
+      expect(report.suggestions).toContainEqual(expect.objectContaining({ path: '/spec/network/allowHosts' }));
+      const allowed = validate((d) => (d.spec.network = { allowHosts: ['api.example.com'] }));
+      expect(allowed.warnings.map((w) => w.code)).not.toContain('NETWORK_WITHOUT_ALLOWLIST');
+    });
+
     it('reports template variables that are neither defined nor input.*, and suggests adding them', () => {
       const report = validate((d) => (d.spec.prompt.user = 'Hello {{lead_name}}, re {{input.topic}}'));
       expect(report.errors).toEqual([

@@ -190,6 +190,17 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
     });
   },
 
+  networkAllowlist(view, findings) {
+    const allowHosts = asArray(asObject(view.spec['network'])?.['allowHosts']);
+    if (allowHosts.length > 0) return;
+    const needs = view.tools.filter((t) => t.builtin === 'http.request' || (t.code !== undefined && /\bfetch\s*\(/.test(t.code)));
+    for (const tool of needs) {
+      const path = pointer('spec', 'tools', tool.index, tool.builtin === 'http.request' ? 'builtin' : 'code');
+      findings.warn('semantic', 'NETWORK_WITHOUT_ALLOWLIST', path, `spec.tools[${tool.index}] makes HTTP requests, but spec.network.allowHosts is empty: every request will be refused`);
+      findings.suggest('/spec/network/allowHosts', 'list the hosts this agent may call, e.g. api.example.com or *.example.com', ['api.example.com']);
+    }
+  },
+
   toolCode(view, findings) {
     for (const tool of view.tools) {
       if (tool.code === undefined) continue;

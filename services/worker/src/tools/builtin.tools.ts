@@ -3,10 +3,11 @@ import type { JsonValue } from '../artifacts/artifact.js';
 import type { Tool, ToolContext } from './tool.js';
 
 /**
- * Platform-side tools. For now none of them reaches the network or an external system: each one
- * is a deterministic local effect that returns `simulated: true` and a description of what it
- * would have done (`effect`). That keeps runs reproducible and gives governance (policy decision
- * point, approvals) a single place to intercept them later, before real connectors are added.
+ * Platform-side connectors to systems this platform has no account with yet (mail, CRM,
+ * payments, contacts). Until a connector is configured each one is a deterministic local effect
+ * that returns `simulated: true` and what it would have done (`effect`), so runs stay
+ * reproducible and governance (policy decision point, approvals) has one place to intercept them.
+ * `http.request` is real: see HttpRequestTool.
  */
 type Args = Record<string, JsonValue>;
 
@@ -22,12 +23,6 @@ function effectId(prefix: string, ctx: ToolContext, args: JsonValue): string {
 const str = (value: JsonValue | undefined, fallback = ''): string => (typeof value === 'string' ? value : value === undefined || value === null ? fallback : JSON.stringify(value));
 
 const handlers: Record<string, (args: Args, ctx: ToolContext, raw: JsonValue) => JsonValue> = {
-  'http.request': (a, ctx, raw) => ({
-    simulated: true,
-    status: 200,
-    effect: { kind: 'http.request', method: str(a['method'], 'GET').toUpperCase(), url: str(a['url']), hasBody: a['body'] !== undefined },
-    requestId: effectId('req', ctx, raw),
-  }),
   'email.send': (a, ctx, raw) => ({
     simulated: true,
     messageId: effectId('msg', ctx, raw),

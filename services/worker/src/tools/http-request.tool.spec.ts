@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { MessageBus } from '@af/messaging';
+import { MetricsRegistry, createLogger } from '@af/observability';
+import { WorkerMetrics } from '../worker.metrics.js';
+import { ToolBridges } from './bridges.js';
+import { HttpRequestTool } from './http-request.tool.js';
+import { SafeFetch } from './safe-fetch.js';
+
+describe(HttpRequestTool.name, () => {
+  let server: http.Server;
+  let port = 0;
+  const received: { method: string; url: string; type: string; body: string }[] = [];
+  const audit: Record<string, unknown>[] = [];
+  let bridges: ToolBridges;
+  const ctx = { tenantId: 'acme', runId: 'run-1', agent: 'crm-sync', artifactHash: 'h' };
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'] ?? '', body });
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    // api.test resolves to the local server; 127.0.0.1 is exempt from the range checks in this test only.
+    const network = new SafeFetch(
+      { maxResponseBytes: 10_000, maxRequestBytes: 10_000, timeoutMs: 2_000, maxRedirects: 0, unsafeAllowAddressesForTests: ['127.0.0.1'] },
+      async () => [{ address: '127.0.0.1', family: 4 }],
+    );
+    const logger = createLogger('worker', 'info', new Writable({ write: (chunk, _e, cb) => (audit.push(JSON.parse(String(chunk)) as Record<string, unknown>), cb()) }));
+    // The bus is only used by memory.recall, which this tool never calls.
+    bridges = new ToolBridges(network, {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), logger);
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('makes the request through the audited bridge and returns status, headers and the parsed JSON body', async () => {
+    const sut = new HttpRequestTool('create_lead', bridges, ['api.test']);
+    const result = await sut.invoke({ url: `http://api.test:${port}/leads`, method: 'post', body: { name: 'Ada' } }, ctx);
+    expect(result).toMatchObject({ status: 201, ok: true, body: { id: 42 }, headers: { 'content-type': 'application/json' } });
+    expect(received.at(-1)).toEqual({ method: 'POST', url: '/leads', type: 'application/json', body: '{"name":"Ada"}' });
+    expect(audit).toContainEqual(expect.objectContaining({ audit: 'sandbox.bridge', tool: 'create_lead', bridge: 'fetch', outcome: 'ok' }));
+  });
+
+  it('refuses hosts outside the allowlist, bad arguments and unsupported methods', async () => {
+    const sut = new HttpRequestTool('create_lead', bridges, ['api.test']);
+    await expect(sut.invoke({ url: 'http://169.254.169.254/latest/meta-data' }, ctx)).rejects.toThrow(/fetch refused/);
+    await expect(sut.invoke({ url: `http://other.test:${port}/` }, ctx)).rejects.toThrow(/fetch refused/);
+    await expect(sut.invoke({ method: 'GET' }, ctx)).rejects.toThrow(/needs a "url"/);
+    await expect(sut.invoke({ url: `http://api.test:${port}/`, method: 'TRACE' }, ctx)).rejects.toThrow(/not supported/);
+  });
+});
