@@ -43,6 +43,8 @@ up() {
   export LOG_LEVEL="${LOG_LEVEL:-info}"
   for svc in "${SERVICES[@]}"; do
     if running "$svc"; then echo "mesh: $svc already running (pid $(cat "$PIDS/$svc.pid"))"; continue; fi
+    # One run's log per file; the previous run's is kept beside it (.log.1), nothing older.
+    [[ -s "$LOGS/$svc.log" ]] && mv -f "$LOGS/$svc.log" "$LOGS/$svc.log.1"
     HTTP_PORT="${PORTS[$svc]}" nohup node ${NODE_FLAGS[$svc]:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
     echo $! >"$PIDS/$svc.pid"
     echo "mesh: started $svc (pid $!, http://127.0.0.1:${PORTS[$svc]}, log .state/logs/$svc.log)"
