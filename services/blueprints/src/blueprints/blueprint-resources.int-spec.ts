@@ -3,26 +3,21 @@ import { parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
 import { testTenant } from '@af/testing';
 import { blueprintYaml } from '../test/blueprint.builder.js';
-import { connectClient, startBlueprints, startValidationProcess } from '../test/harness.js';
+import { admin, developer, startWithValidation } from '../test/harness.js';
 
 /** Blueprints as resources: list, versions, diff, archive and validation on demand, over real NATS and PostgreSQL. */
 describe('blueprint resources against real PostgreSQL, NATS and the real validation service', () => {
-  let blueprints: Awaited<ReturnType<typeof startBlueprints>>;
-  let validation: Awaited<ReturnType<typeof startValidationProcess>>;
-  let client: Awaited<ReturnType<typeof connectClient>>;
+  let env: Awaited<ReturnType<typeof startWithValidation>>;
+  let client: Awaited<ReturnType<typeof startWithValidation>>['client'];
   const tenant = parseTenantId(testTenant());
-  const developer = { subject: 'dev@acme.example', roles: ['Developer'], permissions: [] };
-  const admin = { subject: 'admin@acme.example', roles: ['Administrator'], permissions: [] };
 
   beforeAll(async () => {
-    [validation, blueprints] = await Promise.all([startValidationProcess(), startBlueprints({ BLUEPRINTS_OUTBOX_INTERVAL_MS: '600000' })]);
-    client = await connectClient();
+    env = await startWithValidation();
+    ({ client } = env);
   }, 60_000);
 
   afterAll(async () => {
-    await client?.close();
-    await blueprints?.stop();
-    await validation?.stop();
+    await env?.stop();
   });
 
   const opts = { tenantId: tenant };

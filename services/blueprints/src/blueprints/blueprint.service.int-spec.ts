@@ -7,27 +7,23 @@ import { processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { DataSource } from 'typeorm';
 import { blueprintYaml } from '../test/blueprint.builder.js';
-import { connectClient, startBlueprints, startValidationProcess } from '../test/harness.js';
+import { admin, developer, startWithValidation } from '../test/harness.js';
 import { BlueprintOutboxRelay } from './blueprint-outbox.relay.js';
 
 describe('blueprints against real PostgreSQL, NATS and the real validation service', () => {
-  let blueprints: Awaited<ReturnType<typeof startBlueprints>>;
-  let validation: Awaited<ReturnType<typeof startValidationProcess>>;
-  let client: Awaited<ReturnType<typeof connectClient>>;
+  let env: Awaited<ReturnType<typeof startWithValidation>>;
+  let blueprints: Awaited<ReturnType<typeof startWithValidation>>['blueprints'];
+  let client: Awaited<ReturnType<typeof startWithValidation>>['client'];
   const tenant = parseTenantId(testTenant());
   const other = parseTenantId(testTenant());
-  const developer = { subject: 'dev@acme.example', roles: ['Developer'], permissions: [] };
-  const admin = { subject: 'admin@acme.example', roles: ['Administrator'], permissions: [] };
 
   beforeAll(async () => {
-    [validation, blueprints] = await Promise.all([startValidationProcess(), startBlueprints({ BLUEPRINTS_OUTBOX_INTERVAL_MS: '600000' })]);
-    client = await connectClient();
+    env = await startWithValidation();
+    ({ blueprints, client } = env);
   }, 60_000);
 
   afterAll(async () => {
-    await client?.close();
-    await blueprints?.stop();
-    await validation?.stop();
+    await env?.stop();
   });
 
   const create = (source: string, format = 'yaml', caller = developer, tenantId: string = tenant) =>

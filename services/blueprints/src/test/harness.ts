@@ -33,3 +33,26 @@ export async function connectClient() {
   const client = await connectTestClient();
   return { ...client, jsm: await jetstreamManager(client.nc) };
 }
+
+/** Callers with the two roles the policy tier tells apart. */
+export const developer = { subject: 'dev@acme.example', roles: ['Developer'], permissions: [] };
+export const admin = { subject: 'admin@acme.example', roles: ['Administrator'], permissions: [] };
+
+/**
+ * The blueprints service in this process, the real validation service beside it, and a client:
+ * what every blueprints integration test starts from. The outbox relay runs only when a test asks.
+ */
+export async function startWithValidation() {
+  const [validation, blueprints] = await Promise.all([startValidationProcess(), startBlueprints({ BLUEPRINTS_OUTBOX_INTERVAL_MS: '600000' })]);
+  const client = await connectClient();
+  return {
+    blueprints,
+    validation,
+    client,
+    async stop() {
+      await client.close();
+      await blueprints.stop();
+      await validation.stop();
+    },
+  };
+}
