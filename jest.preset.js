@@ -18,7 +18,7 @@ export function jestConfig(rootDir, overrides = {}) {
     extensionsToTreatAsEsm: ['.ts'],
     transform: { '^.+\\.ts$': ['@swc/jest', swc] },
     moduleNameMapper: {
-      '^@af/(config|contracts|errors|messaging|observability|persistence|runtime|testing)$': `${import.meta.dirname}/libs/$1/src/index.ts`,
+      '^@af/(blueprint-format|config|contracts|errors|messaging|observability|persistence|runtime|testing)$': `${import.meta.dirname}/libs/$1/src/index.ts`,
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
     testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.int-spec.ts'],

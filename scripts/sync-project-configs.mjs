@@ -16,14 +16,15 @@ const projects = {
   'libs/messaging': ['errors', 'config', 'contracts', 'observability'],
   'libs/persistence': ['config', 'observability'],
   'libs/testing': [],
+  'libs/blueprint-format': ['errors'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
   'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
-  'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
-  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
-  'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/deployment': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/orchestrator': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
-  'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime', 'blueprint-format'],
   'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   e2e: ['contracts', 'testing'],
@@ -54,7 +55,7 @@ const realServices = {
 function jestOverrides(dir, up) {
   const globalSetup = `${up}libs/testing/dist/global-setup.js`; // built: Jest loads globalSetup outside moduleNameMapper
   if (dir === 'e2e') return { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
-  if (dir === 'libs/errors' || dir === 'libs/config' || dir === 'libs/contracts') return {};
+  if (dir === 'libs/errors' || dir === 'libs/config' || dir === 'libs/contracts' || dir === 'libs/blueprint-format') return {};
   return { globalSetup: `<rootDir>/${globalSetup}`, globalTeardown: `<rootDir>/${up}libs/testing/dist/global-teardown.js`, globals: { afServices: realServices[dir] ?? [] } };
 }
 
