@@ -16,7 +16,7 @@ const projects = {
   'libs/messaging': ['errors', 'config', 'contracts', 'observability'],
   'libs/persistence': ['config', 'observability'],
   'libs/testing': [],
-  'libs/blueprint-format': ['errors'],
+  'libs/blueprint-format': ['errors', 'contracts'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
   'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
@@ -51,12 +51,17 @@ const realServices = {
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
 };
 
-/** Integration tests locate the real services once per run (and fail naming a missing one). */
-function jestOverrides(dir, up) {
-  const globalSetup = `${up}libs/testing/dist/global-setup.js`; // built: Jest loads globalSetup outside moduleNameMapper
-  if (dir === 'e2e') return { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
-  if (dir === 'libs/errors' || dir === 'libs/config' || dir === 'libs/contracts' || dir === 'libs/blueprint-format') return {};
-  return { globalSetup: `<rootDir>/${globalSetup}`, globalTeardown: `<rootDir>/${up}libs/testing/dist/global-teardown.js`, globals: { afServices: realServices[dir] ?? [] } };
+/**
+ * Each package's jest.config.js: the unit tier (*.spec.ts, no services) and the integration tier
+ * (*.int-spec.ts, the real services it lists) as two Jest projects (see jest.preset.js); e2e has
+ * its own single config against the running mesh.
+ */
+function jestConfigFile(dir, up) {
+  if (dir === 'e2e') {
+    const e2e = { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
+    return `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname, ${JSON.stringify(e2e)});\n`;
+  }
+  return `import { tieredJestConfig } from '${up}jest.preset.js';\n\nexport default tieredJestConfig(import.meta.dirname, ${JSON.stringify({ services: realServices[dir] ?? [] })});\n`;
 }
 
 for (const [dir, deps] of Object.entries(projects)) {
@@ -99,10 +104,6 @@ for (const [dir, deps] of Object.entries(projects)) {
       references: [...(isE2e ? [] : [{ path: `./${main}` }]), ...refs],
     }),
   );
-  write(
-    dir,
-    'jest.config.js',
-    `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname, ${JSON.stringify(jestOverrides(dir, up))});\n`,
-  );
+  write(dir, 'jest.config.js', jestConfigFile(dir, up));
 }
 console.log(`synced ${Object.keys(projects).length} projects`);

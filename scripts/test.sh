@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# README command B: every check and every test — lint, type-check, build, unit and integration
-# tests against the real PostgreSQL, Redis, NATS JetStream and Neo4j, then the end-to-end test
-# through the gateway against the running mesh.
+# README command B: every check and every test — lint, type-check, build, unit tests (no services),
+# integration tests against the real PostgreSQL, Redis, NATS JetStream and Neo4j, then the
+# end-to-end test through the gateway against the running mesh.
 #
 # PostgreSQL, Redis and NATS are the machine's: if one is down, the tests that need it fail and
 # name it with the command that starts it. Neo4j is brought by the project, so it is started here
@@ -28,8 +28,10 @@ step "generated code and configs are up to date"
 run bash scripts/check-generated.sh || status=1
 step "lint, type-check and build (every project)"
 run nx run-many -t lint typecheck build --output-style=static || status=1
-step "unit and integration tests (every project; each run in its own NATS namespace, schemas and key prefixes)"
-run nx run-many -t test --exclude=e2e --parallel=2 --output-style=static || status=1
+step "unit tests (every *.spec.ts and the lint rules' tests; no services: their URLs point at closed ports)"
+run npm run -s test:unit || status=1
+step "integration tests (every *.int-spec.ts against the real services; each run in its own NATS namespace, schemas and key prefixes)"
+run nx run-many -t test --exclude=e2e,eslint-rules --parallel=2 --output-style=static -- --selectProjects integration --passWithNoTests || status=1
 step "end-to-end: the golden path through the gateway against the running mesh"
 if bash scripts/mesh.sh status >/dev/null 2>&1 || ls .state/pids/*.pid >/dev/null 2>&1; then
   echo "a mesh from this checkout is running: stopping it so the end-to-end test runs the code just built"

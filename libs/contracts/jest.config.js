@@ -1,3 +1,3 @@
-import { jestConfig } from '../../jest.preset.js';
+import { tieredJestConfig } from '../../jest.preset.js';
 
-export default jestConfig(import.meta.dirname, {});
+export default tieredJestConfig(import.meta.dirname, {"services":[]});

@@ -1,3 +1,3 @@
-import { jestConfig } from '../../jest.preset.js';
+import { tieredJestConfig } from '../../jest.preset.js';
 
-export default jestConfig(import.meta.dirname, {"globalSetup":"<rootDir>/../../libs/testing/dist/global-setup.js","globalTeardown":"<rootDir>/../../libs/testing/dist/global-teardown.js","globals":{"afServices":["nats"]}});
+export default tieredJestConfig(import.meta.dirname, {"services":["nats"]});
