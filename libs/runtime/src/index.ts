@@ -1,6 +1,7 @@
+// Test helpers (startTestService, connectTestClient, httpUrl) are not part of this entry point:
+// tests import them from @af/runtime/testing.
 export { serviceConfigSpec } from './service.config.js';
 export { HttpErrorFilter, errorBody } from './http-error.filter.js';
 export { bootstrapService, runService, type BootstrapOptions, type RunningService } from './bootstrap.js';
 export { installHttpContext } from './http-context.js';
-export { startTestService, connectTestClient, httpUrl } from './testing.js';
 export { PeriodicTask } from './periodic-task.js';

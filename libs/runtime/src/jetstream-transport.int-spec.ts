@@ -7,7 +7,8 @@ import { AppError, ErrorCode } from '@af/errors';
 import { MessageContext, NatsModule, processNamespace } from '@af/messaging';
 import { ObservabilityModule } from '@af/observability';
 import { until } from '@af/testing';
-import { connectTestClient, startTestService, type RunningService } from './index.js';
+import type { RunningService } from './index.js';
+import { connectTestClient, startTestService } from './testing.js';
 
 interface Delivery {
   runId: string;

@@ -1,5 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connectTestClient, startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { connectTestClient, startTestService } from '@af/runtime/testing';
 import { dropSchema, startServiceProcess, uniqueName, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadBlueprintsConfig } from '../config.js';

@@ -1,10 +1,11 @@
-import { startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { startTestService } from '@af/runtime/testing';
 import { deleteRedisKeys, dropSchema, uniqueName } from '@af/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
 import { loadCompilationConfig } from '../config.js';
 
-export { connectTestClient as connectClient } from '@af/runtime';
+export { connectTestClient as connectClient } from '@af/runtime/testing';
 
 /** Boots the real compilation service (free port, real NATS, PostgreSQL and Redis, its own schema and key prefix). */
 export async function startCompilation(): Promise<{ service: RunningService; schema: string; keyPrefix: string; config: ReturnType<typeof loadCompilationConfig>; dataSource(): Promise<DataSource>; stop(): Promise<void> }> {

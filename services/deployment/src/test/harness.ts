@@ -1,9 +1,10 @@
-import { startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { startTestService } from '@af/runtime/testing';
 import { dropSchema, uniqueName } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadDeploymentConfig } from '../config.js';
 
-export { connectTestClient as connectClient } from '@af/runtime';
+export { connectTestClient as connectClient } from '@af/runtime/testing';
 
 /** Boots the real deployment service (free port, real NATS and PostgreSQL, its own schema). */
 export async function startDeployment(): Promise<{ service: RunningService; schema: string; stop(): Promise<void> }> {

@@ -1,4 +1,5 @@
-import { startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { startTestService } from '@af/runtime/testing';
 import { AppModule } from '../app.module.js';
 import { loadGatewayConfig } from '../config.js';
 import { installBodyParsers } from '../http/body-parsers.js';

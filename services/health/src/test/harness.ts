@@ -1,9 +1,10 @@
-import { startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { startTestService } from '@af/runtime/testing';
 import { deleteRedisKeys, uniqueName } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadHealthConfig } from '../config.js';
 
-export { connectTestClient as connectClient, httpUrl } from '@af/runtime';
+export { connectTestClient as connectClient, httpUrl } from '@af/runtime/testing';
 export { until } from '@af/testing';
 
 /**

@@ -1,11 +1,12 @@
-import { startTestService, type RunningService } from '@af/runtime';
+import type { RunningService } from '@af/runtime';
+import { startTestService } from '@af/runtime/testing';
 import { deleteRedisKeys, dropSchema, uniqueName } from '@af/testing';
 import type { TenantId } from '@af/contracts';
 import { AppModule } from '../app.module.js';
 import { loadMemoryConfig } from '../config.js';
 import { RunGraphRepository } from '../graph/run-graph.repository.js';
 
-export { connectTestClient as connectClient } from '@af/runtime';
+export { connectTestClient as connectClient } from '@af/runtime/testing';
 export { until } from '@af/testing';
 
 /**

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { Headers, ListEpisodesReplySchema, ListEpisodesRequestSchema } from '@af/contracts';
 import { processNamespace } from '@af/messaging';
 import { MetricsRegistry, createLogger } from '@af/observability';
-import { connectTestClient } from '@af/runtime';
+import { connectTestClient } from '@af/runtime/testing';
 import { testTenant } from '@af/testing';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { ToolBridges } from './bridges.js';
