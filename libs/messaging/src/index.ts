@@ -8,3 +8,6 @@ export { JetStreamServer, type JetStreamServerOptions } from './jetstream.server
 export { NatsModule, KvBuckets, NatsReadinessProbe, HeartbeatPublisher, connectNats, provisionFor } from './nats.module.js';
 export type { MessagingOptions } from './messaging.options.js';
 export { Namespace, processNamespace } from './namespace.js';
+export { assertFits, maxBodyBytes, utf8Prefix, DEFAULT_MAX_PAYLOAD_BYTES, HEADER_ROOM_BYTES } from './payload-limit.js';
+export { SlotConsumer, heartbeatIntervalFor, type SlotConsumerOptions } from './slot-consumer.js';
+export { OnRequest, OnEvent, type RequestOf, type ReplyOf, type EventOf, type RequestHandler, type EventHandler } from './handlers.js';

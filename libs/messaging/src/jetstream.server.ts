@@ -1,6 +1,6 @@
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
-import { jetstream, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom, isObservable } from 'rxjs';
 import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import {
@@ -21,6 +21,8 @@ import { context as otelContext } from '@opentelemetry/api';
 import { decode, encode } from './codec.js';
 import { MessageContext } from './message-context.js';
 import { processNamespace } from './namespace.js';
+import { assertFits, maxBodyBytes, utf8Prefix } from './payload-limit.js';
+import { SlotConsumer, heartbeatIntervalFor } from './slot-consumer.js';
 
 export interface JetStreamServerOptions {
   service: ServiceName;
@@ -37,9 +39,8 @@ export interface JetStreamServerOptions {
  */
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly subscriptions: Subscription[] = [];
-  private readonly consuming: ConsumerMessages[] = [];
+  private readonly consuming: SlotConsumer[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private closed = false;
 
   constructor(private readonly opts: JetStreamServerOptions) {
     super();
@@ -66,9 +67,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   /** Stops taking work, lets handlers in flight finish (their acks go out), then returns. */
   async close(): Promise<void> {
-    this.closed = true;
     for (const sub of this.subscriptions) sub.unsubscribe();
-    for (const messages of this.consuming) await messages.close().catch(() => undefined);
+    await Promise.all(this.consuming.map((c) => c.stop().catch(() => undefined)));
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -124,20 +124,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async consume(def: ConsumerDefinition): Promise<void> {
     const js = jetstream(this.opts.connection);
     const consumer = await js.consumers.get(processNamespace().streamName(def.stream), def.durable);
-    const messages = await consumer.consume({ max_messages: def.concurrency * 2 });
-    this.consuming.push(messages);
-    const slots = new Semaphore(def.concurrency);
-    void (async () => {
-      for await (const msg of messages) {
-        if (this.closed) {
-          msg.nak();
-          continue;
-        }
-        await slots.acquire();
-        this.track(this.handleJetStream(msg).finally(() => slots.release()));
-      }
-    })().catch((error: unknown) => this.opts.logger.error({ err: error, consumer: def.durable }, 'consumer loop stopped'));
-    this.opts.logger.info({ consumer: def.durable, stream: def.stream }, 'consuming');
+    // The server's AckWait (not the contract's): heartbeats must beat whatever the consumer is set to.
+    const ackWaitMs = ((await consumer.info(true)).config.ack_wait ?? 30_000_000_000) / 1e6;
+    const heartbeatMs = heartbeatIntervalFor(ackWaitMs);
+    const slots = new SlotConsumer(
+      consumer,
+      { concurrency: def.concurrency, heartbeatMs, onPullError: (error) => this.opts.logger.warn({ err: error, consumer: def.durable }, 'pull failed; pulling again') },
+      (msg) => {
+        const work = this.handleJetStream(msg);
+        this.track(work);
+        return work;
+      },
+    );
+    this.consuming.push(slots);
+    slots.start();
+    this.opts.logger.info({ consumer: def.durable, stream: def.stream, concurrency: def.concurrency, heartbeatMs }, 'consuming');
   }
 
   private track(work: Promise<void>): void {
@@ -153,20 +154,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       try {
         const payload = decode(def.request, msg.data);
         const result = await this.invoke(subject, payload, ctx);
-        msg.respond(encode(def.response as DescMessage, (result ?? {}) as MessageInitShape<DescMessage>), { headers: statusHeaders('ok') });
+        const reply = encode(def.response as DescMessage, (result ?? {}) as MessageInitShape<DescMessage>);
+        assertFits(this.opts.connection, `the reply on ${subject}`, reply);
+        msg.respond(reply, { headers: statusHeaders('ok') });
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ok' });
       } catch (error) {
         const appError = toAppError(error);
         this.logFailure(subject, appError, error);
-        msg.respond(
-          encode(ErrorReplySchema, {
-            code: appError.code,
-            message: appError.message,
-            ...(appError.path === undefined ? {} : { path: appError.path }),
-            detailsJson: appError.details === undefined ? '' : JSON.stringify(appError.details),
-          }),
-          { headers: statusHeaders('error') },
-        );
+        msg.respond(this.errorReply(appError), { headers: statusHeaders('error') });
         this.opts.metrics.messagesHandled.inc({ subject, outcome: appError.code });
       } finally {
         stop();
@@ -195,12 +190,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       try {
         if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);
         const payload = decode(eventSubjects[subject].event, msg.data);
-        const keepAlive = setInterval(() => msg.working(), 10_000);
-        try {
-          await this.invoke(subject, payload, ctx);
-        } finally {
-          clearInterval(keepAlive);
-        }
+        // In-progress heartbeats run from receipt to ack/nak/term (see SlotConsumer).
+        await this.invoke(subject, payload, ctx);
         msg.ack();
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ack' });
       } catch (error) {
@@ -215,7 +206,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
             msg.nak(disposition.delayMs);
             break;
           case 'term':
-            msg.term(`${appError.code}: ${appError.message}`);
+            // Plain term: nats-server 2.9 redelivers a message termed with a reason like a nak.
+            msg.term();
             break;
         }
         this.opts.metrics.messagesHandled.inc({ subject, outcome: disposition.kind });
@@ -251,6 +243,20 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     );
   }
 
+  /** An ErrorReply that always fits in one message: the message is cut and details dropped when too large. */
+  private errorReply(appError: AppError): Uint8Array {
+    const path = appError.path === undefined ? {} : { path: appError.path };
+    const message = utf8Prefix(appError.message, ERROR_MESSAGE_MAX_BYTES);
+    const full = encode(ErrorReplySchema, {
+      code: appError.code,
+      message,
+      ...path,
+      detailsJson: appError.details === undefined ? '' : JSON.stringify(appError.details),
+    });
+    if (full.byteLength <= maxBodyBytes(this.opts.connection)) return full;
+    return encode(ErrorReplySchema, { code: appError.code, message, ...path, detailsJson: JSON.stringify({ truncated: true }) });
+  }
+
   private logFailure(subject: string, appError: AppError, original: unknown, extra: Record<string, unknown> = {}): void {
     const level = appError.code === ErrorCode.Internal ? 'error' : 'warn';
     this.opts.logger[level]({ subject, code: appError.code, path: appError.path, err: appError.code === ErrorCode.Internal ? original : undefined, ...extra }, appError.message);
@@ -263,19 +269,5 @@ function statusHeaders(status: 'ok' | 'error'): MsgHdrs {
   return h;
 }
 
-class Semaphore {
-  private waiting: (() => void)[] = [];
-  constructor(private free: number) {}
-  async acquire(): Promise<void> {
-    if (this.free > 0) {
-      this.free--;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-  release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.free++;
-  }
-}
+/** Longest error message sent in a reply (16 KiB); longer ones are cut. */
+const ERROR_MESSAGE_MAX_BYTES = 16_384;

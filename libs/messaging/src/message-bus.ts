@@ -20,6 +20,7 @@ import { decode, encode } from './codec.js';
 import { JETSTREAM_CLIENT, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
 import type { MessagingOptions } from './messaging.options.js';
 import { processNamespace } from './namespace.js';
+import { assertFits } from './payload-limit.js';
 
 export interface SendOptions {
   /** Overrides the tenant of the current request context. */
@@ -53,9 +54,11 @@ export class MessageBus {
     const def = requestSubjects[subject];
     return withSpan(`request ${subject}`, { kind: SpanKind.CLIENT, attributes: { 'messaging.destination': subject } }, async () => {
       const hdrs = this.headersFor(opts.tenantId);
+      const data = encode(def.request, payload);
+      assertFits(this.nc, `the request on ${subject}`, data);
       let reply;
       try {
-        reply = await this.nc.request(processNamespace().subject(subject), encode(def.request, payload), {
+        reply = await this.nc.request(processNamespace().subject(subject), data, {
           timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
           headers: hdrs,
         });
@@ -75,8 +78,11 @@ export class MessageBus {
     const def = eventSubjects[subject];
     return withSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination': subject, 'messaging.message.id': opts.msgId } }, async () => {
       const hdrs = this.headersFor(opts.tenantId);
+      const data = encode(def.event, payload);
+      // Too large is permanent (never retried): a retry would send the same bytes again.
+      assertFits(this.nc, `the ${subject} event`, data);
       try {
-        const ack = await this.js.publish(processNamespace().subject(subject), encode(def.event, payload), { msgID: opts.msgId, headers: hdrs });
+        const ack = await this.js.publish(processNamespace().subject(subject), data, { msgID: opts.msgId, headers: hdrs });
         return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
         throw new AppError(ErrorCode.Unavailable, `could not store ${subject} on JetStream`, { cause: error });
@@ -87,7 +93,9 @@ export class MessageBus {
   /** Best-effort core NATS publish for signals whose loss is harmless (heartbeats). */
   emit<S extends EventSubject>(subject: S, payload: MessageInitShape<EventSchema<S>>): void {
     const def = eventSubjects[subject];
-    this.nc.publish(processNamespace().subject(subject), encode(def.event, payload), { headers: this.headersFor(undefined) });
+    const data = encode(def.event, payload);
+    assertFits(this.nc, `the ${subject} signal`, data);
+    this.nc.publish(processNamespace().subject(subject), data, { headers: this.headersFor(undefined) });
   }
 
   private headersFor(tenantOverride: string | undefined): MsgHdrs {
