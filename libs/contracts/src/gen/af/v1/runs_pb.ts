@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/runs.proto.
  */
 export const file_af_v1_runs: GenFile = /*@__PURE__*/
-  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJUChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIlAKDlN1Ym1pdFJ1blJlcGx5Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBSIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSLTAgoDUnVuEg4KBnJ1bl9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmlucHV0X2pzb24YBiABKAkSEwoLb3V0cHV0X2pzb24YByABKAkSIAoFZXJyb3IYCCABKAsyES5hZi52MS5FcnJvclJlcGx5EhAKCGF0dGVtcHRzGAkgASgFEhAKCHRyYWNlX2lkGAogASgJEhIKCmNyZWF0ZWRfYXQYCyABKAkSEwoLZmluaXNoZWRfYXQYDCABKAkSFgoOY29ycmVsYXRpb25faWQYDSABKAkSIwoKdG9vbF9jYWxscxgOIAMoCzIPLmFmLnYxLlRvb2xDYWxsEiAKBXVzYWdlGA8gASgLMhEuYWYudjEuTW9kZWxVc2FnZSIjCghSdW5SZXBseRIXCgNydW4YASABKAsyCi5hZi52MS5SdW4iZwoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSJsCgpNb2RlbFVzYWdlEhAKCHByb3ZpZGVyGAEgASgJEg0KBW1vZGVsGAIgASgJEhQKDGlucHV0X3Rva2VucxgDIAEoBRIVCg1vdXRwdXRfdG9rZW5zGAQgASgFEhAKCGNvc3RfdXNkGAUgASgBImkKCFRvb2xDYWxsEgwKBHRvb2wYASABKAkSFgoOYXJndW1lbnRzX2pzb24YAiABKAkSEwoLcmVzdWx0X2pzb24YAyABKAkSEwoLZHVyYXRpb25fbXMYBCABKAESDQoFZXJyb3IYBSABKAkizgEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCSJ9CglSdW5GYWlsZWQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSIAoFZXJyb3IYAyABKAsyES5hZi52MS5FcnJvclJlcGx5Eg0KBWF0X21zGAQgASgDEg0KBWFnZW50GAUgASgJEg8KB3ZlcnNpb24YBiABKAViBnByb3RvMw", [file_af_v1_common]);
+  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJUChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIlAKDlN1Ym1pdFJ1blJlcGx5Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBSIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSLTAgoDUnVuEg4KBnJ1bl9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmlucHV0X2pzb24YBiABKAkSEwoLb3V0cHV0X2pzb24YByABKAkSIAoFZXJyb3IYCCABKAsyES5hZi52MS5FcnJvclJlcGx5EhAKCGF0dGVtcHRzGAkgASgFEhAKCHRyYWNlX2lkGAogASgJEhIKCmNyZWF0ZWRfYXQYCyABKAkSEwoLZmluaXNoZWRfYXQYDCABKAkSFgoOY29ycmVsYXRpb25faWQYDSABKAkSIwoKdG9vbF9jYWxscxgOIAMoCzIPLmFmLnYxLlRvb2xDYWxsEiAKBXVzYWdlGA8gASgLMhEuYWYudjEuTW9kZWxVc2FnZSIjCghSdW5SZXBseRIXCgNydW4YASABKAsyCi5hZi52MS5SdW4iZwoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSJsCgpNb2RlbFVzYWdlEhAKCHByb3ZpZGVyGAEgASgJEg0KBW1vZGVsGAIgASgJEhQKDGlucHV0X3Rva2VucxgDIAEoBRIVCg1vdXRwdXRfdG9rZW5zGAQgASgFEhAKCGNvc3RfdXNkGAUgASgBInwKCFRvb2xDYWxsEgwKBHRvb2wYASABKAkSFgoOYXJndW1lbnRzX2pzb24YAiABKAkSEwoLcmVzdWx0X2pzb24YAyABKAkSEwoLZHVyYXRpb25fbXMYBCABKAESDQoFZXJyb3IYBSABKAkSEQoJdHJ1bmNhdGVkGAYgASgIIuEBCgxSdW5TdWNjZWVkZWQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSEwoLb3V0cHV0X2pzb24YAyABKAkSIwoKdG9vbF9jYWxscxgEIAMoCzIPLmFmLnYxLlRvb2xDYWxsEiAKBXVzYWdlGAUgASgLMhEuYWYudjEuTW9kZWxVc2FnZRINCgVhdF9tcxgGIAEoAxINCgVhZ2VudBgHIAEoCRIPCgd2ZXJzaW9uGAggASgFEhIKCmlucHV0X2pzb24YCSABKAkSEQoJdHJ1bmNhdGVkGAogASgIIpABCglSdW5GYWlsZWQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSIAoFZXJyb3IYAyABKAsyES5hZi52MS5FcnJvclJlcGx5Eg0KBWF0X21zGAQgASgDEg0KBWFnZW50GAUgASgJEg8KB3ZlcnNpb24YBiABKAUSEQoJdHJ1bmNhdGVkGAcgASgIYgZwcm90bzM", [file_af_v1_common]);
 
 /**
  * af.v1.runs.submit — request/reply.
@@ -325,6 +325,11 @@ export const ModelUsageSchema: GenMessage<ModelUsage> = /*@__PURE__*/
   messageDesc(file_af_v1_runs, 7);
 
 /**
+ * One tool call of a run. Run events are bounded (see services/worker/src/runs/run-event.limits.ts):
+ * arguments, result and error longer than the field preview limit (16 KiB by default) are carried
+ * as previews — arguments_json/result_json then hold a JSON *string* with the first bytes of the
+ * original JSON text — and `truncated` is set.
+ *
  * @generated from message af.v1.ToolCall
  */
 export type ToolCall = Message<"af.v1.ToolCall"> & {
@@ -352,6 +357,13 @@ export type ToolCall = Message<"af.v1.ToolCall"> & {
    * @generated from field: string error = 5;
    */
   error: string;
+
+  /**
+   * arguments_json, result_json or error is a preview of a longer original.
+   *
+   * @generated from field: bool truncated = 6;
+   */
+  truncated: boolean;
 };
 
 /**
@@ -408,9 +420,19 @@ export type RunSucceeded = Message<"af.v1.RunSucceeded"> & {
   version: number;
 
   /**
+   * The run's input; a JSON string preview when longer than the field preview limit.
+   *
    * @generated from field: string input_json = 9;
    */
   inputJson: string;
+
+  /**
+   * Some field (input_json or a tool call) is a preview. output_json never is: a run whose output
+   * exceeds the output limit fails with PAYLOAD_TOO_LARGE at /output instead.
+   *
+   * @generated from field: bool truncated = 10;
+   */
+  truncated: boolean;
 };
 
 /**
@@ -455,6 +477,13 @@ export type RunFailed = Message<"af.v1.RunFailed"> & {
    * @generated from field: int32 version = 6;
    */
   version: number;
+
+  /**
+   * error.message (cut, ending in a "[truncated …]" note) or error.details_json is a preview.
+   *
+   * @generated from field: bool truncated = 7;
+   */
+  truncated: boolean;
 };
 
 /**
