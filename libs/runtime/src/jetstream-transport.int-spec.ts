@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Module, type DynamicModule } from '@nestjs/common';
-import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { randomUUID } from 'node:crypto';
 import type { ExecuteRun, GetRunRequest } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import { MessageContext, NatsModule, processNamespace } from '@af/messaging';
+import { MessageContext, NatsModule, OnEvent, OnRequest, processNamespace } from '@af/messaging';
 import { ObservabilityModule } from '@af/observability';
 import { until } from '@af/testing';
 import type { RunningService } from './index.js';
@@ -24,7 +24,7 @@ const deliveries: Delivery[] = [];
 
 @Controller()
 class ProbeHandler {
-  @EventPattern<string>('af.v1.runs.execute')
+  @OnEvent('af.v1.runs.execute')
   execute(@Payload() run: ExecuteRun, @Ctx() ctx: MessageContext) {
     deliveries.push({ runId: run.runId, deliveryCount: ctx.deliveryCount, tenant: ctx.tenantId, correlationId: ctx.correlationId, at: Date.now() });
     const plan = script.get(run.runId) ?? {};
@@ -37,7 +37,7 @@ class ProbeHandler {
 /** Answers a subject the orchestrator owns: the transport must refuse to boot with it. */
 @Controller()
 class IntruderHandler {
-  @MessagePattern<string>('af.v1.runs.get')
+  @OnRequest('af.v1.runs.get')
   get(@Payload() request: GetRunRequest) {
     return { run: { runId: request.runId } };
   }

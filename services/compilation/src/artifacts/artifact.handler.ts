@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { CompileBlueprintRequest, CompileRequest, GetArtifactRequest } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnRequest } from '@af/messaging';
 import { ArtifactService } from './artifact.service.js';
 
 /** NATS edge of the compilation service: each handler is one call into ArtifactService. */
@@ -9,22 +9,22 @@ import { ArtifactService } from './artifact.service.js';
 export class ArtifactHandler {
   constructor(private readonly artifacts: ArtifactService) {}
 
-  @MessagePattern<string>('af.v1.compilation.compile')
+  @OnRequest('af.v1.compilation.compile')
   compile(@Payload() request: CompileRequest, @Ctx() ctx: MessageContext) {
     return this.artifacts.compile(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.compilation.blueprint.compile')
+  @OnRequest('af.v1.compilation.blueprint.compile')
   compileStored(@Payload() request: CompileBlueprintRequest, @Ctx() ctx: MessageContext) {
     return this.artifacts.compileStored(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.compilation.artifact.get')
+  @OnRequest('af.v1.compilation.artifact.get')
   get(@Payload() request: GetArtifactRequest, @Ctx() ctx: MessageContext) {
     return this.artifacts.get(ctx.tenantId, request.artifactHash);
   }
 
-  @MessagePattern<string>('af.v1.compilation.artifact.describe')
+  @OnRequest('af.v1.compilation.artifact.describe')
   describe(@Payload() request: GetArtifactRequest, @Ctx() ctx: MessageContext) {
     return this.artifacts.describe(ctx.tenantId, request.artifactHash);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { CreateDeploymentRequest, GetDeploymentRequest, ListDeploymentsRequest } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnRequest } from '@af/messaging';
 import { DeploymentService } from './deployment.service.js';
 
 /** NATS edge of the deployment service: each handler is one call into DeploymentService. */
@@ -9,17 +9,17 @@ import { DeploymentService } from './deployment.service.js';
 export class DeploymentHandler {
   constructor(private readonly deployments: DeploymentService) {}
 
-  @MessagePattern<string>('af.v1.deployments.create')
+  @OnRequest('af.v1.deployments.create')
   create(@Payload() request: CreateDeploymentRequest, @Ctx() ctx: MessageContext) {
     return this.deployments.create(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.deployments.get')
+  @OnRequest('af.v1.deployments.get')
   get(@Payload() request: GetDeploymentRequest, @Ctx() ctx: MessageContext) {
     return this.deployments.get(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.deployments.list')
+  @OnRequest('af.v1.deployments.list')
   list(@Payload() request: ListDeploymentsRequest, @Ctx() ctx: MessageContext) {
     return this.deployments.list(ctx.tenantId, request);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { ListEpisodesRequest, RunFailed, RunStarted, RunSucceeded } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnEvent, OnRequest } from '@af/messaging';
 import { EpisodeService } from './episode.service.js';
 
 /** NATS edge of memory: the run events of durable consumer memory-run-events, and episode queries. */
@@ -9,22 +9,22 @@ import { EpisodeService } from './episode.service.js';
 export class EpisodeHandler {
   constructor(private readonly episodes: EpisodeService) {}
 
-  @EventPattern<string>('af.v1.runs.event.started')
+  @OnEvent('af.v1.runs.event.started')
   started(@Payload() event: RunStarted, @Ctx() ctx: MessageContext) {
     return this.episodes.onStarted(ctx.tenantId, event);
   }
 
-  @EventPattern<string>('af.v1.runs.event.succeeded')
+  @OnEvent('af.v1.runs.event.succeeded')
   succeeded(@Payload() event: RunSucceeded, @Ctx() ctx: MessageContext) {
     return this.episodes.onSucceeded(ctx.tenantId, event);
   }
 
-  @EventPattern<string>('af.v1.runs.event.failed')
+  @OnEvent('af.v1.runs.event.failed')
   failed(@Payload() event: RunFailed, @Ctx() ctx: MessageContext) {
     return this.episodes.onFailed(ctx.tenantId, event);
   }
 
-  @MessagePattern<string>('af.v1.memory.episodes.list')
+  @OnRequest('af.v1.memory.episodes.list')
   list(@Payload() request: ListEpisodesRequest, @Ctx() ctx: MessageContext) {
     return this.episodes.list(ctx.tenantId, request);
   }

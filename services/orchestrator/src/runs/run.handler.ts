@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { GetRunRequest, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnEvent, OnRequest } from '@af/messaging';
 import { RunService } from './run.service.js';
 
 /** NATS edge of the orchestrator: each handler is one call into RunService. */
@@ -9,27 +9,27 @@ import { RunService } from './run.service.js';
 export class RunHandler {
   constructor(private readonly runs: RunService) {}
 
-  @MessagePattern<string>('af.v1.runs.submit')
+  @OnRequest('af.v1.runs.submit')
   submit(@Payload() request: SubmitRunRequest, @Ctx() ctx: MessageContext) {
     return this.runs.submit(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.runs.get')
+  @OnRequest('af.v1.runs.get')
   async get(@Payload() request: GetRunRequest, @Ctx() ctx: MessageContext) {
     return { run: await this.runs.get(ctx.tenantId, request.runId) };
   }
 
-  @EventPattern<string>('af.v1.runs.event.started')
+  @OnEvent('af.v1.runs.event.started')
   started(@Payload() event: RunStarted, @Ctx() ctx: MessageContext) {
     return this.runs.onStarted(ctx.tenantId, event);
   }
 
-  @EventPattern<string>('af.v1.runs.event.succeeded')
+  @OnEvent('af.v1.runs.event.succeeded')
   succeeded(@Payload() event: RunSucceeded, @Ctx() ctx: MessageContext) {
     return this.runs.onSucceeded(ctx.tenantId, event);
   }
 
-  @EventPattern<string>('af.v1.runs.event.failed')
+  @OnEvent('af.v1.runs.event.failed')
   failed(@Payload() event: RunFailed, @Ctx() ctx: MessageContext) {
     return this.runs.onFailed(ctx.tenantId, event);
   }

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, MessagePattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { GetSchemaRequest, ValidateBlueprintRequest } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnRequest } from '@af/messaging';
 import { ValidationService } from './validation.service.js';
 
 /** NATS edge of the validation service. */
@@ -9,12 +9,12 @@ import { ValidationService } from './validation.service.js';
 export class ValidationHandler {
   constructor(private readonly validation: ValidationService) {}
 
-  @MessagePattern<string>('af.v1.validation.validate')
+  @OnRequest('af.v1.validation.validate')
   validate(@Payload() request: ValidateBlueprintRequest, @Ctx() ctx: MessageContext) {
     return this.validation.validate(ctx.tenantId, request);
   }
 
-  @MessagePattern<string>('af.v1.validation.schema.get')
+  @OnRequest('af.v1.validation.schema.get')
   schema(@Payload() request: GetSchemaRequest) {
     return this.validation.schema(request);
   }

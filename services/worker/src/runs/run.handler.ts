@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { ExecuteRun } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { MessageContext, OnEvent } from '@af/messaging';
 import { RunService } from './run.service.js';
 
 /** NATS edge of the worker: the `worker-runs` consumer on AF_RUNS. */
@@ -9,7 +9,7 @@ import { RunService } from './run.service.js';
 export class RunHandler {
   constructor(private readonly runs: RunService) {}
 
-  @EventPattern<string>('af.v1.runs.execute')
+  @OnEvent('af.v1.runs.execute')
   execute(@Payload() run: ExecuteRun, @Ctx() ctx: MessageContext) {
     return this.runs.execute(ctx.tenantId, run, ctx.deliveryCount);
   }
