@@ -1,4 +1,19 @@
 // The one implementation of every rule of the blueprint format (canonical JSON and content hash,
 // names, JsonValue, the builtin catalogue, the template grammar, the JSON Schema dialect).
 // Validation, compilation, the worker and the blueprints service all use it.
-export {};
+export type { JsonValue } from './json-value.js';
+export { canonicalJson, contentHashOf, loneSurrogatePath, sha256 } from './canonical-json.js';
+export { ALLOWED_HOST, DNS_LABEL, DNS_LABEL_MAX, TOOL_NAME, VARIABLE_NAME, isDnsLabel, normalizeHost, toDnsLabel } from './names.js';
+export { BUILTINS, BUILTIN_NAMES, SCOPES, builtinSpec, isBuiltinName, isScope, scopeRank, type BuiltinName, type BuiltinSpec, type Scope } from './builtins.js';
+export { MAX_TEMPLATE_PROBLEMS, scanTemplate, type TemplateProblem, type TemplateReference, type TemplateScan } from './templates.js';
+export {
+  DRAFT_07,
+  DRAFT_2020_12,
+  JsonSchemaCompiler,
+  type CheckedSchema,
+  type CompiledSchema,
+  type JsonSchemaCompilerOptions,
+  type SchemaProblem,
+  type SchemaProblemCode,
+} from './json-schema.js';
+export { compileUserPattern, re2RegExp, unsupportedPatternReason, userPatterns } from './user-patterns.js';
