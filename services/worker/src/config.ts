@@ -15,6 +15,12 @@ export const workerConfigSpec = {
     maxIsolates: env.int('WORKER_SANDBOX_MAX_ISOLATES', { default: 32, min: 1, max: 1_000, description: 'Isolates kept warm (one per artifact, LRU)' }),
     maxResultBytes: env.int('WORKER_SANDBOX_MAX_RESULT_BYTES', { default: 1_048_576, min: 1_024, max: 64 * 1_048_576, description: 'Largest JSON a tool may return' }),
   },
+  /** Run events on AF_EVENTS are bounded (see runs/run-event.limits.ts); NATS carries 1 MiB by default. */
+  runEvents: {
+    fieldPreviewBytes: env.int('WORKER_EVENT_FIELD_PREVIEW_BYTES', { default: 16_384, min: 256, max: 262_144, description: 'Longest tool-call argument/result/error (and run input, error message) carried in a run event; longer ones travel as previews marked truncated' }),
+    maxEventBytes: env.int('WORKER_EVENT_MAX_BYTES', { default: 262_144, min: 32_768, max: 917_504, description: 'Budget of one RunSucceeded/RunFailed event (below NATS max_payload)' }),
+    maxOutputBytes: env.int('WORKER_RUN_MAX_OUTPUT_BYTES', { default: 131_072, min: 1_024, max: 786_432, description: 'Largest run output (JSON); a larger one fails the run with PAYLOAD_TOO_LARGE at /output' }),
+  },
   /** The sandbox's `fetch` bridge (hosts come from each blueprint's spec.network.allowHosts). */
   fetch: {
     timeoutMs: env.int('WORKER_FETCH_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, description: 'Time limit of one fetch from tool code, redirects included' }),

@@ -8,6 +8,7 @@ import type { JsonValue } from '../artifacts/artifact.js';
 import { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
+import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
 
 /** After this many deliveries the transport gives up: the last one reports the run as failed. */
 export const MAX_DELIVER = consumers['worker-runs'].maxDeliver;
@@ -24,6 +25,7 @@ export class RunService {
     private readonly metrics: WorkerMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(RUN_EVENT_LIMITS) private readonly limits: RunEventLimits,
   ) {}
 
   /**
@@ -31,6 +33,8 @@ export class RunService {
    * `run-finished:<runId>`, so a redelivery after a crash is stored once) and the message is then
    * acked. A transient failure throws UNAVAILABLE so the transport naks with delay — except on the
    * last delivery, which reports the run as failed instead of leaving it running forever.
+   * Events are bounded (run-event.limits.ts): previews of long fields, and an output over the
+   * limit fails the run with PAYLOAD_TOO_LARGE at `/output` — permanent, so never retried.
    */
   async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number): Promise<void> {
     const started = performance.now();
@@ -45,18 +49,21 @@ export class RunService {
       const artifact = await this.artifacts.get(tenantId, run.artifactHash);
       const execution = await this.executor.execute(artifact, input, { tenantId, runId: run.runId, agent: run.agent || artifact.blueprint.name, artifactHash: artifact.hash });
       toolCalls = execution.toolCalls;
+      const outputJson = boundedOutputJson(execution.output, this.limits);
+      const bounded = boundSucceeded(run.inputJson, outputJson, execution.toolCalls, this.limits);
       await this.bus.publish(
         'af.v1.runs.event.succeeded',
         {
           runId: run.runId,
           attempt: deliveryCount,
-          outputJson: JSON.stringify(execution.output),
-          toolCalls: execution.toolCalls,
+          outputJson,
+          toolCalls: bounded.toolCalls,
           usage: { ...execution.usage },
           atMs: BigInt(Date.now()),
           agent: run.agent,
           version: run.version,
-          inputJson: run.inputJson,
+          inputJson: bounded.inputJson,
+          truncated: bounded.truncated,
         },
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
@@ -66,24 +73,26 @@ export class RunService {
       if (error instanceof ExecutionError) toolCalls = error.toolCalls;
       const appError = toAppError(error);
       if (TRANSIENT.has(appError.code) && deliveryCount < MAX_DELIVER) {
-        this.logger.warn({ runId: run.runId, code: appError.code, deliveryCount }, `run will be retried: ${appError.message}`);
+        this.logger.warn({ runId: run.runId, code: appError.code, deliveryCount }, `run will be retried: ${textPreview(appError.message, 1_024).value}`);
         throw new AppError(ErrorCode.Unavailable, appError.message, { path: appError.path, cause: error });
       }
       if (appError.code === ErrorCode.Internal) this.logger.error({ err: error, runId: run.runId }, 'run failed with an internal error');
+      const bounded = boundFailed(appError, toolCalls, this.limits);
       await this.bus.publish(
         'af.v1.runs.event.failed',
         {
           runId: run.runId,
           attempt: deliveryCount,
-          error: { code: appError.code, message: appError.message, path: appError.path ?? '', detailsJson: detailsJson(appError.details, toolCalls) },
+          error: { code: appError.code, message: bounded.message, path: appError.path ?? '', detailsJson: bounded.detailsJson },
           atMs: BigInt(Date.now()),
           agent: run.agent,
           version: run.version,
+          truncated: bounded.truncated,
         },
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
       this.finished(appError.code, started);
-      this.logger.info({ runId: run.runId, agent: run.agent, code: appError.code, path: appError.path, deliveryCount }, `run failed: ${appError.message}`);
+      this.logger.info({ runId: run.runId, agent: run.agent, code: appError.code, path: appError.path, deliveryCount }, `run failed: ${textPreview(appError.message, 1_024).value}`);
     }
   }
 
@@ -99,9 +108,4 @@ function parseInput(json: string): JsonValue {
   } catch {
     throw new AppError(ErrorCode.InvalidDocument, 'run input is not valid JSON', { path: '/input' });
   }
-}
-
-function detailsJson(details: unknown, toolCalls: ToolCallRecord[]): string {
-  if (details === undefined && toolCalls.length === 0) return '';
-  return JSON.stringify({ ...(details !== undefined ? { details } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}) });
 }

@@ -11,18 +11,20 @@ import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { AgentExecutor } from './agent-executor.js';
 import { RunHandler } from './run.handler.js';
+import { RUN_EVENT_LIMITS } from './run-event.limits.js';
 import { RunService } from './run.service.js';
 import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
       providers: [
         WorkerMetrics,
         { provide: ARTIFACT_CACHE_SIZE, useValue: config.artifacts.cacheSize },
+        { provide: RUN_EVENT_LIMITS, useValue: config.runEvents },
         ArtifactRepository,
         OfflineModelProvider,
         // Further providers (OpenAI-compatible, Anthropic) are added to this list.

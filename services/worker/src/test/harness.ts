@@ -1,5 +1,5 @@
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
-import { RunFailedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
+import { RunFailedSchema, RunStartedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
 import { bootstrapService, type RunningService } from '@af/runtime';
 import { connectNats, decode, MessageBus, processNamespace, provisionFor } from '@af/messaging';
 import { dropSchema, startServiceProcess, uniqueName, type ServiceProcess } from '@af/testing';
@@ -43,6 +43,8 @@ export async function connectClient() {
   const bus = new MessageBus(nc, js, { service: 'gateway', url, requestTimeoutMs: 10_000, instanceId: 'test' });
 
   const outcomes = new Map<string, RunOutcome>();
+  /** RunStarted events per run: one per delivery of its ExecuteRun. */
+  const starts = new Map<string, number>();
   const waiters = new Map<string, (outcome: RunOutcome) => void>();
   const ns = processNamespace();
   const consumer = await js.consumers.get(ns.streamName('AF_EVENTS'), { filter_subjects: ns.subject('af.v1.runs.event.>'), deliver_policy: DeliverPolicy.New });
@@ -50,6 +52,10 @@ export async function connectClient() {
   void (async () => {
     for await (const msg of messages) {
       let outcome: RunOutcome | undefined;
+      if (ns.strip(msg.subject) === 'af.v1.runs.event.started') {
+        const runId = decode(RunStartedSchema, msg.data).runId;
+        starts.set(runId, (starts.get(runId) ?? 0) + 1);
+      }
       if (ns.strip(msg.subject) === 'af.v1.runs.event.succeeded') outcome = { kind: 'succeeded', event: decode(RunSucceededSchema, msg.data) };
       else if (ns.strip(msg.subject) === 'af.v1.runs.event.failed') outcome = { kind: 'failed', event: decode(RunFailedSchema, msg.data) };
       if (!outcome) continue;
@@ -75,6 +81,8 @@ export async function connectClient() {
     nc,
     bus,
     outcomeOf,
+    /** How many deliveries of the run have started so far. */
+    startsOf: (runId: string) => starts.get(runId) ?? 0,
     async close() {
       await messages.close();
       await nc.drain();
