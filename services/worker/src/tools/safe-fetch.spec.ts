@@ -49,11 +49,27 @@ describe(SafeFetch.name, () => {
       expect(await refusal(sut.fetch({ url: 'https://api.example.com/', method: 'POST', body: 'x'.repeat(2_000) }, all))).toContain('request body is larger');
     });
 
+    it('refuses IPv6 forms that reach IPv4 loopback/private/metadata: compatible, mapped, translated, 6to4, Teredo, NAT64', async () => {
+      const forms = [
+        '::127.0.0.1', '::7f00:1', '::10.0.0.1', '::a9fe:a9fe', // IPv4-compatible
+        '::ffff:127.0.0.1', '0:0:0:0:0:ffff:7f00:1', '::ffff:0:7f00:1', '::ffff:0:a9fe:a9fe', // mapped, translated
+        '2002:7f00:1::1', '2002:a9fe:a9fe::', '2002:c0a8:101::42', '2002:a00:1::', // 6to4 of 127.0.0.1, 169.254.169.254, 192.168.1.1, 10.0.0.1
+        '2001:0:4136:e378:8000:63bf:80ff:fffe', '2001::1', // Teredo
+        '64:ff9b::7f00:1', '64:ff9b::169.254.169.254', '64:ff9b:1::a00:1', // NAT64
+      ];
+      for (const form of forms) expect([form, addressRefusal(form)]).toEqual([form, expect.any(String)]);
+      for (const url of ['http://[::127.0.0.1]/', 'http://[::ffff:127.0.0.1]:4222/', 'http://[2002:a9fe:a9fe::1]/latest/meta-data/', 'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'http://[64:ff9b::a9fe:a9fe]/']) {
+        expect([url, await refusal(sut.fetch({ url }, [new URL(url).hostname.replace(/^\[|\]$/g, '')]))]).toEqual([url, expect.stringMatching(/refused: .* (loopback|6to4)/)]);
+      }
+      const dns6 = resolver({ 'sneaky.example.com': ['2002:7f00:1::1'] });
+      expect(await refusal(new SafeFetch(limits, dns6.resolve).fetch({ url: 'http://sneaky.example.com/' }, ['sneaky.example.com']))).toContain('6to4 address of 127.0.0.1');
+    });
+
     it('classifies addresses and matches allowlist entries', () => {
       for (const blocked of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.1', '100.64.0.1', '169.254.169.254', '0.0.0.0', '::1', 'fc00::1', 'fd12::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe', '224.0.0.1']) {
         expect([blocked, addressRefusal(blocked)]).toEqual([blocked, expect.any(String)]);
       }
-      for (const open of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111']) expect(addressRefusal(open)).toBeNull();
+      for (const open of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111', '2002:5db8:d822::1', '2001:4860:4860::8888']) expect(addressRefusal(open)).toBeNull();
       expect(hostAllowed('API.Example.com.', ['api.example.com'])).toBe(true);
       expect(hostAllowed('a.b.example.com', ['*.example.com'])).toBe(true);
       expect(hostAllowed('example.com', ['*.example.com'])).toBe(false);
@@ -65,6 +81,7 @@ describe(SafeFetch.name, () => {
     let server: http.Server;
     let port = 0;
     const requests: { url: string; host: string; method: string; body: string }[] = [];
+    const credentials: { url: string; authorization?: string; cookie?: string }[] = [];
 
     beforeAll(async () => {
       server = http.createServer((req, res) => {
@@ -72,6 +89,9 @@ describe(SafeFetch.name, () => {
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           requests.push({ url: req.url ?? '', host: req.headers.host ?? '', method: req.method ?? '', body });
+          credentials.push({ url: `${req.headers.host}${req.url}`, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}), ...(req.headers.cookie ? { cookie: req.headers.cookie } : {}) });
+          if (req.url === '/to-other-origin') return res.writeHead(302, { location: `http://other.api.test:${port}/echo` }).end();
+          if (req.url === '/to-same-origin') return res.writeHead(307, { location: '/echo' }).end();
           if (req.url === '/big') return res.end('x'.repeat(5_000));
           if (req.url === '/to-evil') return res.writeHead(302, { location: 'http://evil.test/' }).end();
           if (req.url === '/to-metadata') return res.writeHead(302, { location: 'http://169.254.169.254/' }).end();
@@ -103,6 +123,21 @@ describe(SafeFetch.name, () => {
       expect(await refusal(sut.fetch({ url: `http://api.test:${port}/to-evil` }, allow))).toContain('redirect to evil.test refused');
       expect(await refusal(sut.fetch({ url: `http://api.test:${port}/to-metadata` }, allow))).toContain('169.254.169.254 is a loopback, private, link-local or reserved address');
       expect(await refusal(sut.fetch({ url: `http://api.test:${port}/big` }, allow))).toContain('response is larger than 1000 bytes');
+    });
+
+    it('sends Authorization and Cookie on a same-origin redirect, never on a redirect to another origin', async () => {
+      const dns = resolver({ 'api.test': ['127.0.0.1'], 'other.api.test': ['127.0.0.1'] });
+      const sut = new SafeFetch({ ...limits, unsafeAllowAddressesForTests: ['127.0.0.1'] }, dns.resolve);
+      const secrets = { Authorization: 'Bearer secret-token', Cookie: 'session=abc', 'X-Trace': 'keep' };
+      credentials.length = 0;
+      await sut.fetch({ url: `http://api.test:${port}/to-same-origin`, headers: secrets }, ['api.test', '*.api.test']);
+      await sut.fetch({ url: `http://api.test:${port}/to-other-origin`, headers: secrets }, ['api.test', '*.api.test']);
+      expect(credentials).toEqual([
+        { url: `api.test:${port}/to-same-origin`, authorization: 'Bearer secret-token', cookie: 'session=abc' },
+        { url: `api.test:${port}/echo`, authorization: 'Bearer secret-token', cookie: 'session=abc' },
+        { url: `api.test:${port}/to-other-origin`, authorization: 'Bearer secret-token', cookie: 'session=abc' },
+        { url: `other.api.test:${port}/echo` },
+      ]);
     });
 
     it('refuses the same server without the exemption', async () => {

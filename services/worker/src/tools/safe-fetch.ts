@@ -67,11 +67,16 @@ for (const [net, prefix] of [
   BLOCKED_V4.addSubnet(net, prefix, 'ipv4');
 }
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
+  // Unspecified, loopback and IPv4-compatible (`::a.b.c.d`, deprecated) addresses.
+  ['::', 96],
   // IPv4-mapped and -translated addresses would reach IPv4 ranges through IPv6: refused outright.
   ['::ffff:0:0', 96],
+  ['::ffff:0:0:0', 96],
+  // NAT64 (well-known and local-use prefixes): the gateway would connect to the embedded IPv4.
   ['64:ff9b::', 96],
+  ['64:ff9b:1::', 48],
+  // Teredo tunnels (the client's IPv4 is obfuscated in the address): no API lives there.
+  ['2001::', 32],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],
@@ -84,6 +89,8 @@ for (const [net, prefix] of [
 /** Host names of cloud metadata services, refused whatever they resolve to. */
 const METADATA_HOSTS = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal', 'metadata.azure.com', 'metadata.platformequinix.com']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry credentials: dropped when a redirect changes origin (scheme, host or port). */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'upgrade', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'keep-alive']);
 
 /** Whether `host` is on the allowlist: an exact name, or `*.example.com` for its subdomains. */
@@ -92,11 +99,40 @@ export function hostAllowed(host: string, allowHosts: readonly string[]): boolea
   return allowHosts.some((entry) => (entry.startsWith('*.') ? name.endsWith(entry.slice(1)) && name.length > entry.length - 1 : name === entry));
 }
 
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a trailing dotted IPv4 converted). */
+function ipv6Groups(address: string): number[] {
+  let text = address.toLowerCase().replace(/%.*$/, '');
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const parse = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = parse(head);
+  const right = parse(tail);
+  return tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+}
+
+/** The IPv4 address a 6to4 address (2002:AABB:CCDD::/48) tunnels to. */
+function sixToFourTarget(groups: number[]): string {
+  const [, hi = 0, lo = 0] = groups;
+  return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
+}
+
 /** Why an address may not be reached, or null. */
 export function addressRefusal(address: string): string | null {
   const family = isIP(address);
   if (family === 0) return `${address} is not an IP address`;
   if (family === 4 ? BLOCKED_V4.check(address, 'ipv4') : BLOCKED_V6.check(address, 'ipv6')) return `${address} is a loopback, private, link-local or reserved address`;
+  if (family === 6) {
+    const groups = ipv6Groups(address);
+    // 6to4: the relay delivers to the embedded IPv4, so that address must pass the IPv4 rules.
+    if (groups[0] === 0x2002) {
+      const target = sixToFourTarget(groups);
+      if (BLOCKED_V4.check(target, 'ipv4')) return `${address} is a 6to4 address of ${target}, a loopback, private, link-local or reserved address`;
+    }
+  }
   return null;
 }
 
@@ -124,7 +160,7 @@ export class SafeFetch {
     if (!/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method)) throw new NetworkRefused(`method ${method} is not allowed`);
     let body = request.body;
     if (body !== undefined && Buffer.byteLength(body, 'utf8') > this.options.maxRequestBytes) throw new NetworkRefused(`request body is larger than ${this.options.maxRequestBytes} bytes`);
-    const headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([k]) => !DROPPED_REQUEST_HEADERS.has(k.toLowerCase())));
+    let headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([k]) => !DROPPED_REQUEST_HEADERS.has(k.toLowerCase())));
     let url = this.parse(request.url);
     for (let hop = 0; ; hop++) {
       const address = await this.check(url, allowHosts);
@@ -143,6 +179,8 @@ export class SafeFetch {
         method = 'GET';
         body = undefined;
       }
+      // Credentials are for the origin they were given to: a redirect elsewhere does not get them.
+      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
       url = next;
     }
   }
