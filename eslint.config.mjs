@@ -1,9 +1,10 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
+import af from './tools/lint-rules/src/index.mjs';
 
 export default [
   {
-    ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '**/*.tsbuildinfo', 'libs/contracts/src/gen/**', 'tools/**', '.state/**', '**/jest.config.js', 'jest.preset.js'],
+    ignores: ['**/dist/**', '**/out-tsc/**', '**/node_modules/**', '**/*.tsbuildinfo', 'libs/contracts/src/gen/**', 'tools/neo4j/**', '.state/**', '**/jest.config.js', 'jest.preset.js'],
   },
   ...tseslint.configs.recommended,
   {
@@ -37,5 +38,41 @@ export default [
         },
       ],
     },
+  },
+  // Architecture rules of our own (tools/lint-rules, each with a RuleTester spec).
+  {
+    files: ['**/*.ts'],
+    plugins: { af },
+    rules: {
+      // Database and broker clients only in repositories, entities, persistence code, migrations and
+      // tests; the libs whose job it is; and the one module that creates the Neo4j driver.
+      'af/io-clients-in-repositories': [
+        'error',
+        {
+          root: import.meta.dirname,
+          allow: [
+            { files: 'libs/persistence/**', reason: 'the PostgreSQL and Redis clients and their Nest modules' },
+            { files: 'libs/messaging/**', modules: ['@nats-io/kv'], reason: 'provisions and exposes the KV buckets' },
+            { files: 'libs/testing/**', reason: 'test support: cleans schemas and keys' },
+            { files: 'services/memory/src/graph/neo4j.module.ts', modules: ['neo4j-driver'], reason: 'creates the driver the graph repository uses' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/messaging/src/handlers.ts'],
+    plugins: { af },
+    rules: { 'af/typed-message-handlers': 'error' },
+  },
+  {
+    files: ['services/gateway/**/*.ts'],
+    plugins: { af },
+    rules: { 'af/no-per-controller-auth-guard': 'error' },
+  },
+  {
+    files: ['tools/lint-rules/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly' } },
   },
 ];
