@@ -26,6 +26,9 @@ export const workerConfigSpec = {
     timeoutMs: env.int('WORKER_FETCH_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, description: 'Time limit of one fetch from tool code, redirects included' }),
     maxResponseBytes: env.int('WORKER_FETCH_MAX_RESPONSE_BYTES', { default: 1_048_576, min: 1_024, max: 16 * 1_048_576, description: 'Largest response body a tool may fetch' }),
     maxRequestBytes: env.int('WORKER_FETCH_MAX_REQUEST_BYTES', { default: 262_144, min: 1_024, max: 16 * 1_048_576, description: 'Largest request body a tool may send' }),
+    maxConcurrentPerCall: env.int('WORKER_FETCH_MAX_CONCURRENT_PER_CALL', { default: 4, min: 1, max: 64, description: 'Fetches one tool call may have in flight; one more is rejected' }),
+    maxFetchesPerRun: env.int('WORKER_FETCH_MAX_PER_RUN', { default: 64, min: 1, max: 10_000, description: 'Fetches one run may make in all' }),
+    maxBytesPerRun: env.int('WORKER_FETCH_MAX_BYTES_PER_RUN', { default: 8 * 1_048_576, min: 1_024, max: 1_024 * 1_048_576, description: 'Response bytes one run may read in all' }),
     maxRedirects: env.int('WORKER_FETCH_MAX_REDIRECTS', { default: 3, min: 0, max: 10, description: 'Redirects followed (each one checked like the first request)' }),
   },
 };

@@ -16,7 +16,7 @@ function setup() {
     return { seq: 1, duplicate: false };
   }) } as unknown as MessageBus;
   const artifacts = { get: jest.fn(() => Promise.reject(new AppError(ErrorCode.Unavailable, 'the compilation service is not answering'))) } as unknown as ArtifactRepository;
-  const sut = new RunService(artifacts, {} as AgentExecutor, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 });
+  const sut = new RunService(artifacts, {} as AgentExecutor, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 });
   return { sut, published };
 }
 

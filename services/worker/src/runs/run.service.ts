@@ -6,6 +6,7 @@ import { MESSAGING_OPTIONS, MessageBus, type MessagingOptions } from '@af/messag
 import { LOGGER, type Logger } from '@af/observability';
 import type { JsonValue } from '../artifacts/artifact.js';
 import { ArtifactRepository } from '../artifacts/artifact.repository.js';
+import { FETCH_BUDGET_LIMITS, RunFetchBudget, type FetchBudgetLimits } from '../tools/fetch-budget.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
 import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
@@ -26,6 +27,7 @@ export class RunService {
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RUN_EVENT_LIMITS) private readonly limits: RunEventLimits,
+    @Inject(FETCH_BUDGET_LIMITS) private readonly fetchLimits: FetchBudgetLimits,
   ) {}
 
   /**
@@ -47,7 +49,13 @@ export class RunService {
     try {
       const input = parseInput(run.inputJson);
       const artifact = await this.artifacts.get(tenantId, run.artifactHash);
-      const execution = await this.executor.execute(artifact, input, { tenantId, runId: run.runId, agent: run.agent || artifact.blueprint.name, artifactHash: artifact.hash });
+      const execution = await this.executor.execute(artifact, input, {
+        tenantId,
+        runId: run.runId,
+        agent: run.agent || artifact.blueprint.name,
+        artifactHash: artifact.hash,
+        fetchBudget: new RunFetchBudget(this.fetchLimits),
+      });
       toolCalls = execution.toolCalls;
       const outputJson = boundedOutputJson(execution.output, this.limits);
       const bounded = boundSucceeded(run.inputJson, outputJson, execution.toolCalls, this.limits);

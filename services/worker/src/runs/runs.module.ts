@@ -5,6 +5,7 @@ import { MODEL_PROVIDERS } from '../models/model-provider.js';
 import { ModelRouter } from '../models/model-router.js';
 import { OfflineModelProvider } from '../models/offline.provider.js';
 import { ToolBridges } from '../tools/bridges.js';
+import { FETCH_BUDGET_LIMITS } from '../tools/fetch-budget.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
 import { Sandbox } from '../tools/sandbox.js';
 import { Toolbox } from '../tools/toolbox.js';
@@ -25,6 +26,7 @@ export class RunsModule {
         WorkerMetrics,
         { provide: ARTIFACT_CACHE_SIZE, useValue: config.artifacts.cacheSize },
         { provide: RUN_EVENT_LIMITS, useValue: config.runEvents },
+        { provide: FETCH_BUDGET_LIMITS, useValue: config.fetch },
         ArtifactRepository,
         OfflineModelProvider,
         // Further providers (OpenAI-compatible, Anthropic) are added to this list.

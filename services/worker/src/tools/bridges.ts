@@ -30,11 +30,27 @@ export class ToolBridges {
 
   /** The host side of the bridges for one tool call. */
   forCall(ctx: ToolContext & { tool: string }, allowHosts: readonly string[]): SandboxBridge {
+    let inFlight = 0;
     return async (bridge, payloadJson, signal) => {
       const payload = JSON.parse(payloadJson) as Record<string, unknown>;
       switch (bridge) {
         case 'fetch':
-          return this.audited(ctx, bridge, targetOf(payload), () => this.fetch(payload, allowHosts, signal));
+          return this.audited(ctx, bridge, targetOf(payload), async () => {
+            // Bounded fan-out: over the limit the call is rejected at once (no queue, no buffer).
+            const limit = ctx.fetchBudget.limits.maxConcurrentPerCall;
+            if (inFlight >= limit) throw new NetworkRefused(`more than ${limit} fetches at once from one tool call`);
+            const reservation = ctx.fetchBudget.reserve();
+            inFlight++;
+            let used = 0;
+            try {
+              const answer = await this.fetch(payload, allowHosts, signal, reservation.maxBytes);
+              used = answer.bodyBytes;
+              return answer.json;
+            } finally {
+              inFlight--;
+              reservation.settle(used);
+            }
+          });
         case 'memory.recall':
           return this.audited(ctx, bridge, ctx.agent, () => this.recall(ctx, payload));
         default:
@@ -43,7 +59,7 @@ export class ToolBridges {
     };
   }
 
-  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal): Promise<string> {
+  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal, maxBytes: number): Promise<{ json: string; bodyBytes: number }> {
     const init = (payload['init'] ?? {}) as Record<string, unknown>;
     const headers = init['headers'];
     const request: FetchRequest = {
@@ -52,7 +68,8 @@ export class ToolBridges {
       ...(headers !== null && typeof headers === 'object' && !Array.isArray(headers) ? { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) } : {}),
       ...(typeof init['body'] === 'string' ? { body: init['body'] } : {}),
     };
-    return JSON.stringify(await this.network.fetch(request, allowHosts, signal));
+    const response = await this.network.fetch(request, allowHosts, signal, maxBytes);
+    return { json: JSON.stringify(response), bodyBytes: Buffer.byteLength(response.body, 'utf8') };
   }
 
   private async recall(ctx: ToolContext, payload: Record<string, unknown>): Promise<string> {

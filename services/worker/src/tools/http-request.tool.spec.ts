@@ -6,6 +6,7 @@ import type { MessageBus } from '@af/messaging';
 import { MetricsRegistry, createLogger } from '@af/observability';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { ToolBridges } from './bridges.js';
+import { RunFetchBudget } from './fetch-budget.js';
 import { HttpRequestTool } from './http-request.tool.js';
 import { SafeFetch } from './safe-fetch.js';
 
@@ -15,7 +16,7 @@ describe(HttpRequestTool.name, () => {
   const received: { method: string; url: string; type: string; body: string }[] = [];
   const audit: Record<string, unknown>[] = [];
   let bridges: ToolBridges;
-  const ctx = { tenantId: 'acme', runId: 'run-1', agent: 'crm-sync', artifactHash: 'h' };
+  const ctx = { tenantId: 'acme', runId: 'run-1', agent: 'crm-sync', artifactHash: 'h', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) };
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {

@@ -153,7 +153,9 @@ export class SafeFetch {
     this.exempt = new Set(options.unsafeAllowAddressesForTests ?? []);
   }
 
-  async fetch(request: FetchRequest, allowHosts: readonly string[], signal?: AbortSignal): Promise<FetchResponse> {
+  /** `maxResponseBytes` lowers the response cap for this request (a run's remaining budget). */
+  async fetch(request: FetchRequest, allowHosts: readonly string[], signal?: AbortSignal, maxResponseBytes = this.options.maxResponseBytes): Promise<FetchResponse> {
+    const cap = Math.min(maxResponseBytes, this.options.maxResponseBytes);
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const abort = signal ? AbortSignal.any([signal, deadline]) : deadline;
     let method = (request.method ?? 'GET').toUpperCase();
@@ -164,7 +166,7 @@ export class SafeFetch {
     let url = this.parse(request.url);
     for (let hop = 0; ; hop++) {
       const address = await this.check(url, allowHosts);
-      const response = await this.send(url, address, method, headers, body, abort);
+      const response = await this.send(url, address, method, headers, body, abort, cap);
       const location = response.headers.find(([k]) => k === 'location')?.[1];
       if (!REDIRECTS.has(response.status) || location === undefined) return { ...response, url: url.toString(), redirected: hop > 0 };
       if (hop >= this.options.maxRedirects) throw new NetworkRefused(`more than ${this.options.maxRedirects} redirects`);
@@ -212,7 +214,7 @@ export class SafeFetch {
     return addresses[0] as { address: string; family: number };
   }
 
-  private send(url: URL, pinned: { address: string; family: number }, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<Omit<FetchResponse, 'url' | 'redirected'>> {
+  private send(url: URL, pinned: { address: string; family: number }, method: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal, cap: number): Promise<Omit<FetchResponse, 'url' | 'redirected'>> {
     // Connect to the address that was checked, never to a fresh resolution of the name.
     const lookup: LookupFunction = (_host, options, callback) => {
       if (options.all) (callback as unknown as (err: null, addresses: { address: string; family: number }[]) => void)(null, [pinned]);
@@ -228,9 +230,9 @@ export class SafeFetch {
           let size = 0;
           res.on('data', (chunk: Buffer) => {
             size += chunk.length;
-            if (size > this.options.maxResponseBytes) {
+            if (size > cap) {
               res.destroy();
-              reject(new NetworkRefused(`response is larger than ${this.options.maxResponseBytes} bytes`));
+              reject(new NetworkRefused(`response is larger than ${cap} bytes${cap < this.options.maxResponseBytes ? " (what is left of the run's fetch budget)" : ''}`));
               return;
             }
             chunks.push(chunk);

@@ -1,4 +1,5 @@
 import type { JsonValue } from '../artifacts/artifact.js';
+import type { RunFetchBudget } from './fetch-budget.js';
 
 export interface ToolContext {
   tenantId: string;
@@ -6,6 +7,8 @@ export interface ToolContext {
   /** The agent (blueprint name) the run belongs to: the scope of its memory. */
   agent: string;
   artifactHash: string;
+  /** What the run's tool code may still fetch (shared by every tool call of the run). */
+  fetchBudget: RunFetchBudget;
 }
 
 /** Something an agent can call: tool code in the sandbox or a platform-side builtin. */
