@@ -33,6 +33,8 @@ export const streams = {
       'af.v1.runs.event.failed',
       'af.v1.deployments.event.activated',
       'af.v1.blueprints.event.versioned',
+      'af.v1.blueprints.event.archived',
+      'af.v1.blueprints.event.restored',
     ],
     retention: 'limits',
     storage: 'file',
@@ -92,6 +94,18 @@ export const consumers = {
     maxDeliver: 10,
     maxAckPending: 1024,
     concurrency: 4,
+  },
+  /** An archived blueprint's agent loses its active deployment (a restore needs a new deploy). */
+  'deployment-blueprint-archived': {
+    stream: 'AF_EVENTS',
+    durable: 'deployment-blueprint-archived',
+    filterSubject: 'af.v1.blueprints.event.archived',
+    subjects: ['af.v1.blueprints.event.archived'],
+    owner: 'deployment',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 256,
+    concurrency: 2,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

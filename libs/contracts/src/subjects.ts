@@ -4,6 +4,7 @@ import {
   ArchiveBlueprintRequestSchema,
   BlueprintDiffReplySchema,
   BlueprintValidationReplySchema,
+  BlueprintArchiveChangedSchema,
   BlueprintVersionedSchema,
   BlueprintVersionReplySchema,
   CreateBlueprintRequestSchema,
@@ -89,6 +90,8 @@ export const eventSubjects = {
   'af.v1.runs.event.failed': { stream: 'AF_EVENTS', event: RunFailedSchema },
   'af.v1.deployments.event.activated': { stream: 'AF_EVENTS', event: DeploymentActivatedSchema },
   'af.v1.blueprints.event.versioned': { stream: 'AF_EVENTS', event: BlueprintVersionedSchema },
+  'af.v1.blueprints.event.archived': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },
+  'af.v1.blueprints.event.restored': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },
   'af.v1.health.heartbeat': { stream: null, event: HeartbeatSchema },
 } as const satisfies Record<string, { stream: string | null; event: DescMessage }>;
 

@@ -9,6 +9,8 @@ export enum ErrorCode {
   Conflict = 'CONFLICT',
   PreconditionFailed = 'PRECONDITION_FAILED',
   NotDeployed = 'NOT_DEPLOYED',
+  /** The agent's blueprint is archived: it cannot be deployed or run until restored and redeployed. */
+  Archived = 'ARCHIVED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ToolFailed = 'TOOL_FAILED',

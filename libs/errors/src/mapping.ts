@@ -18,6 +18,7 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case ErrorCode.Conflict:
     case ErrorCode.NotDeployed:
+    case ErrorCode.Archived:
       return 409;
     case ErrorCode.PreconditionFailed:
       return 412;
@@ -62,6 +63,7 @@ export function dispositionOf(code: ErrorCode, deliveryCount: number): Dispositi
     case ErrorCode.Conflict:
     case ErrorCode.PreconditionFailed:
     case ErrorCode.NotDeployed:
+    case ErrorCode.Archived:
     case ErrorCode.PayloadTooLarge:
     case ErrorCode.UnsupportedMediaType:
     case ErrorCode.ToolFailed:

@@ -6,8 +6,8 @@ import { BlueprintService } from './blueprint.service.js';
 import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
 
 /**
- * Transactional outbox relay: a stored version whose versioned event did not reach JetStream
- * (broker down at the time) is published again; the deterministic msgId makes repeats harmless.
+ * Transactional outbox relay: a stored version whose versioned event, or an archive/restore whose
+ * event, did not reach JetStream (broker down at the time) is published again; the deterministic msgId makes repeats harmless.
  */
 @Injectable()
 export class BlueprintOutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,8 +35,11 @@ export class BlueprintOutboxRelay implements OnApplicationBootstrap, OnApplicati
     try {
       const pending = await this.blueprints.findUnpublished(this.options.outboxIntervalMs, 100);
       for (const version of pending) await this.service.publishVersioned(version);
-      if (pending.length > 0) this.logger.info({ count: pending.length }, 'outbox relay republished versioned events');
-      return pending.length;
+      const archiveEvents = await this.blueprints.findUnpublishedArchiveEvents(this.options.outboxIntervalMs, 100);
+      for (const event of archiveEvents) await this.service.publishArchiveChanged(event);
+      const count = pending.length + archiveEvents.length;
+      if (count > 0) this.logger.info({ versioned: pending.length, archiveChanged: archiveEvents.length }, 'outbox relay republished events');
+      return count;
     } catch (error) {
       this.logger.warn({ err: error }, 'outbox relay pass failed');
       return 0;

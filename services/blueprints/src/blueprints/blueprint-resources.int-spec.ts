@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseTenantId } from '@af/contracts';
+import { fromBinary } from '@bufbuild/protobuf';
+import { BlueprintArchiveChangedSchema, Headers, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
+import { processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { blueprintYaml } from '../test/blueprint.builder.js';
 import { admin, developer, startWithValidation } from '../test/harness.js';
@@ -137,6 +139,30 @@ describe('blueprint resources against real PostgreSQL, NATS and the real validat
     expect(restored.blueprint).toMatchObject({ version: 3, archivedAt: '' });
     expect((await client.bus.request('af.v1.blueprints.get', { name: 'retired', version: 0 }, opts)).blueprint?.archivedAt).toBe('');
     expect(await rejection(archive('never-existed'))).toMatchObject({ code: ErrorCode.NotFound, path: '/name' });
+  });
+
+  it('announces an archive and a restore on JetStream, once per transition', async () => {
+    const ns = processNamespace();
+    const lastOn = async (subject: 'af.v1.blueprints.event.archived' | 'af.v1.blueprints.event.restored') => {
+      const stored = await client.jsm.streams.getMessage(ns.streamName('AF_EVENTS'), { last_by_subj: ns.subject(subject) });
+      return { tenant: stored?.header.get(Headers.tenantId), msgId: stored?.header.get('Nats-Msg-Id'), event: fromBinary(BlueprintArchiveChangedSchema, stored!.data) };
+    };
+    await create(blueprintYaml('announced'));
+    const archived = await archive('announced');
+    const onArchive = await lastOn('af.v1.blueprints.event.archived');
+    expect(onArchive.tenant).toBe(tenant);
+    expect(onArchive.event).toMatchObject({ name: 'announced', archived: true, latestVersion: 1, changedAt: archived.archivedAt, changedBy: developer.subject });
+    expect(onArchive.msgId).toBe(`blueprint-archive-changed:${onArchive.event.eventId}`);
+
+    // Archiving again changes nothing and announces nothing.
+    expect((await archive('announced')).changed).toBe(false);
+    expect((await lastOn('af.v1.blueprints.event.archived')).event.eventId).toBe(onArchive.event.eventId);
+
+    // A PUT of identical content restores without a new version; the restore is announced.
+    await update('announced', blueprintYaml('announced'));
+    const onRestore = await lastOn('af.v1.blueprints.event.restored');
+    expect(onRestore.event).toMatchObject({ name: 'announced', archived: false, latestVersion: 1, changedBy: developer.subject });
+    expect(onRestore.event.eventId).not.toBe(onArchive.event.eventId);
   });
 
   it('validates a stored version for the caller: what an Administrator saved is invalid for a Developer', async () => {

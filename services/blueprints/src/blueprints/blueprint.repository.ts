@@ -59,14 +59,26 @@ export interface VersionRow {
   valid: boolean;
 }
 
+/** One archive/restore transition, as stored in the outbox (published later if the broker is down). */
+export interface ArchiveEvent {
+  id: string;
+  tenantId: string;
+  name: string;
+  archived: boolean;
+  latestVersion: number;
+  changedAt: Date;
+  changedBy: string;
+}
+
 export type ArchiveOutcome =
-  | { kind: 'archived'; latestVersion: number; archivedAt: Date; changed: boolean }
+  | { kind: 'archived'; latestVersion: number; archivedAt: Date; changed: boolean; event: ArchiveEvent | null }
   | { kind: 'not_found' }
   | { kind: 'conflict'; latestVersion: number };
 
+/** `restored`: the append cleared the archive mark (its outbox event), else null. */
 export type AppendOutcome =
-  | { kind: 'created'; version: StoredVersion }
-  | { kind: 'unchanged'; version: StoredVersion }
+  | { kind: 'created'; version: StoredVersion; restored: ArchiveEvent | null }
+  | { kind: 'unchanged'; version: StoredVersion; restored: ArchiveEvent | null }
   | { kind: 'not_found' }
   | { kind: 'conflict'; latestVersion: number };
 
@@ -106,17 +118,22 @@ export class BlueprintRepository {
       const latest = rows[0]?.latest_version;
       if (latest === undefined) return { kind: 'not_found' };
       if (expectedVersion > 0 && expectedVersion !== latest) return { kind: 'conflict', latestVersion: latest };
-      if (rows[0]!.archived) await m.query(`UPDATE blueprints SET archived_at = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, version.name]);
       const current = await findVersion(m, tenantId, version.name, latest);
-      if (current && current.contentHash === version.contentHash) return { kind: 'unchanged', version: current };
+      const unchanged = current !== null && current.contentHash === version.contentHash;
+      let restored: ArchiveEvent | null = null;
+      if (rows[0]!.archived) {
+        await m.query(`UPDATE blueprints SET archived_at = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, version.name]);
+        restored = await insertArchiveEvent(m, tenantId, version.name, false, unchanged ? latest : latest + 1, version.author);
+      }
+      if (unchanged) return { kind: 'unchanged', version: current, restored };
       const created = await insertVersion(m, tenantId, latest + 1, version);
       await m.query(`UPDATE blueprints SET latest_version = $3, updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, version.name, latest + 1]);
-      return { kind: 'created', version: created };
+      return { kind: 'created', version: created, restored };
     });
   }
 
   /** Archives (idempotently) under the same row lock as appends; If-Match compares the latest version. */
-  archive(tenantId: TenantId, name: string, expectedVersion: number): Promise<ArchiveOutcome> {
+  archive(tenantId: TenantId, name: string, expectedVersion: number, changedBy = ''): Promise<ArchiveOutcome> {
     return this.dataSource.transaction(async (m) => {
       const rows: { latest_version: number; archived_at: Date | null }[] = await m.query(
         `SELECT latest_version, archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
@@ -125,11 +142,11 @@ export class BlueprintRepository {
       const row = rows[0];
       if (!row) return { kind: 'not_found' };
       if (expectedVersion > 0 && expectedVersion !== row.latest_version) return { kind: 'conflict', latestVersion: row.latest_version };
-      if (row.archived_at) return { kind: 'archived', latestVersion: row.latest_version, archivedAt: row.archived_at, changed: false };
+      if (row.archived_at) return { kind: 'archived', latestVersion: row.latest_version, archivedAt: row.archived_at, changed: false, event: null };
       await m.query(`UPDATE blueprints SET archived_at = now(), updated_at = now() WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
-      // now() is the transaction's start time: the value just written.
-      const now: { now: Date }[] = await m.query(`SELECT now() AS now`);
-      return { kind: 'archived', latestVersion: row.latest_version, archivedAt: now[0]!.now, changed: true };
+      // now() is the transaction's start time: the value just written (and the event's changed_at).
+      const event = await insertArchiveEvent(m, tenantId, name, true, row.latest_version, changedBy);
+      return { kind: 'archived', latestVersion: row.latest_version, archivedAt: event.changedAt, changed: true, event };
     });
   }
 
@@ -235,6 +252,45 @@ export class BlueprintRepository {
     );
     return rows.map(fromRow);
   }
+
+  /** Outbox relay only, across tenants by design: archive/restore events not yet on JetStream. */
+  async findUnpublishedArchiveEvents(olderThanMs: number, limit: number): Promise<ArchiveEvent[]> {
+    const rows: RawArchiveEvent[] = await this.dataSource.query(
+      `SELECT ${ARCHIVE_EVENT_COLUMNS} FROM blueprint_archive_events
+        WHERE published_at IS NULL AND changed_at < now() - ($1::int * interval '1 millisecond') ORDER BY changed_at LIMIT $2`,
+      [Math.trunc(olderThanMs), limit],
+    );
+    return rows.map(fromArchiveEventRow);
+  }
+
+  async markArchiveEventPublished(tenantId: TenantId, id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE blueprint_archive_events SET published_at = now() WHERE tenant_id = $1 AND id = $2 AND published_at IS NULL`, [tenantId, id]);
+  }
+}
+
+const ARCHIVE_EVENT_COLUMNS = `id, tenant_id, name, archived, latest_version, changed_at, changed_by`;
+
+interface RawArchiveEvent {
+  id: string;
+  tenant_id: string;
+  name: string;
+  archived: boolean;
+  latest_version: number;
+  changed_at: Date;
+  changed_by: string;
+}
+
+function fromArchiveEventRow(row: RawArchiveEvent): ArchiveEvent {
+  return { id: row.id, tenantId: row.tenant_id, name: row.name, archived: row.archived, latestVersion: row.latest_version, changedAt: row.changed_at, changedBy: row.changed_by };
+}
+
+async function insertArchiveEvent(m: EntityManager, tenantId: TenantId, name: string, archived: boolean, latestVersion: number, changedBy: string): Promise<ArchiveEvent> {
+  const rows: RawArchiveEvent[] = await m.query(
+    `INSERT INTO blueprint_archive_events (id, tenant_id, name, archived, latest_version, changed_at, changed_by)
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, now(), $5) RETURNING ${ARCHIVE_EVENT_COLUMNS}`,
+    [tenantId, name, archived, latestVersion, changedBy],
+  );
+  return fromArchiveEventRow(rows[0]!);
 }
 
 interface RawVersion {

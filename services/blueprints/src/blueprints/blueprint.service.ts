@@ -24,11 +24,11 @@ import { AppError, ErrorCode } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { parseBlueprintSource, parseFormat, type SourceFormat } from '../documents/blueprint-source.js';
-import { canonicalJson, contentHashOf } from '../documents/canonical-json.js';
+import { canonicalJson, contentHashOf } from '@af/blueprint-format';
 import { normalizeBlueprint } from '../documents/normalize.js';
 import { structuralDiff } from '../documents/structural-diff.js';
 import { decodeCursor, encodeCursor, freeText, pageSize, parseLabelSelector } from './blueprint-query.js';
-import { BlueprintRepository, type NewVersion, type StoredVersion } from './blueprint.repository.js';
+import { BlueprintRepository, type ArchiveEvent, type NewVersion, type StoredVersion } from './blueprint.repository.js';
 import { BLUEPRINTS_OPTIONS, type BlueprintsOptions } from './blueprints.options.js';
 import { ValidationClient } from './validation.client.js';
 
@@ -51,7 +51,7 @@ export class BlueprintService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.versions = metrics.counter('af_blueprint_requests_total', 'Blueprint create/update requests, by outcome', ['operation', 'outcome']);
-    this.events = metrics.counter('af_blueprint_events_published_total', 'af.v1.blueprints.event.versioned publishes, by result', ['result']);
+    this.events = metrics.counter('af_blueprint_events_published_total', 'af.v1.blueprints.event.* publishes (versioned, archived, restored), by result', ['result']);
   }
 
   async create(tenantId: TenantId, request: CreateBlueprintRequest): Promise<Reply> {
@@ -86,10 +86,12 @@ export class BlueprintService {
         case 'conflict':
           throw versionConflict(request.name, request.expectedVersion, outcome.latestVersion);
         case 'unchanged':
+          if (outcome.restored) await this.publishArchiveChanged(outcome.restored);
           // Also heals a version whose event was not published yet (same msgId: stored once).
           if (!outcome.version.publishedAt) await this.publishVersioned(outcome.version);
           return { blueprint: toMessage(outcome.version), created: false };
         case 'created':
+          if (outcome.restored) await this.publishArchiveChanged(outcome.restored);
           await this.publishVersioned(outcome.version);
           return { blueprint: toMessage(outcome.version), created: true };
       }
@@ -162,7 +164,7 @@ export class BlueprintService {
   async archive(tenantId: TenantId, request: ArchiveBlueprintRequest): Promise<MessageInitShape<typeof ArchiveBlueprintReplySchema>> {
     if (!NAME.test(request.name)) throw AppError.notFound(`blueprint "${request.name}"`, '/name');
     if (request.expectedVersion < 0) throw AppError.invalid('expected_version must be ≥ 0', '/expected_version');
-    const outcome = await this.blueprints.archive(tenantId, request.name, request.expectedVersion);
+    const outcome = await this.blueprints.archive(tenantId, request.name, request.expectedVersion, request.caller?.subject ?? '');
     switch (outcome.kind) {
       case 'not_found':
         throw AppError.notFound(`blueprint "${request.name}"`, '/name');
@@ -170,6 +172,7 @@ export class BlueprintService {
         throw versionConflict(request.name, request.expectedVersion, outcome.latestVersion);
       case 'archived':
         if (outcome.changed) this.logger.info({ name: request.name, by: request.caller?.subject }, 'blueprint archived');
+        if (outcome.event) await this.publishArchiveChanged(outcome.event);
         return { name: request.name, latestVersion: outcome.latestVersion, archivedAt: outcome.archivedAt.toISOString(), changed: outcome.changed };
     }
   }
@@ -217,6 +220,27 @@ export class BlueprintService {
     } catch (error) {
       this.events.inc({ result: 'deferred' });
       this.logger.warn({ err: error, name: version.name, version: version.version }, 'versioned event not published yet; the outbox relay will retry');
+    }
+  }
+
+  /**
+   * Publishes af.v1.blueprints.event.archived|restored and marks the outbox row; a failure is
+   * left to the relay. The deployment service deactivates an archived agent's deployment.
+   */
+  async publishArchiveChanged(event: ArchiveEvent): Promise<void> {
+    const tenantId = event.tenantId as TenantId;
+    const subject = event.archived ? 'af.v1.blueprints.event.archived' : 'af.v1.blueprints.event.restored';
+    try {
+      await this.bus.publish(
+        subject,
+        { name: event.name, archived: event.archived, latestVersion: event.latestVersion, changedAt: event.changedAt.toISOString(), changedBy: event.changedBy, eventId: event.id },
+        { msgId: `blueprint-archive-changed:${event.id}`, tenantId },
+      );
+      await this.blueprints.markArchiveEventPublished(tenantId, event.id);
+      this.events.inc({ result: 'published' });
+    } catch (error) {
+      this.events.inc({ result: 'deferred' });
+      this.logger.warn({ err: error, name: event.name, archived: event.archived }, 'archive event not published yet; the outbox relay will retry');
     }
   }
 

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/blueprints.proto.
  */
 export const file_af_v1_blueprints: GenFile = /*@__PURE__*/
-  fileDesc("ChZhZi92MS9ibHVlcHJpbnRzLnByb3RvEgVhZi52MSJXChZDcmVhdGVCbHVlcHJpbnRSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIn8KFlVwZGF0ZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZzb3VyY2UYAiABKAkSDgoGZm9ybWF0GAMgASgJEh0KBmNhbGxlchgEIAEoCzINLmFmLnYxLkNhbGxlchIYChBleHBlY3RlZF92ZXJzaW9uGAUgASgFIjQKE0dldEJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFIsQBChBCbHVlcHJpbnRWZXJzaW9uEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIUCgxjb250ZW50X2hhc2gYAyABKAkSFQoNZG9jdW1lbnRfanNvbhgEIAEoCRIOCgZhdXRob3IYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRIrCgp2YWxpZGF0aW9uGAcgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydBITCgthcmNoaXZlZF9hdBgIIAEoCSJUChVCbHVlcHJpbnRWZXJzaW9uUmVwbHkSKgoJYmx1ZXByaW50GAEgASgLMhcuYWYudjEuQmx1ZXByaW50VmVyc2lvbhIPCgdjcmVhdGVkGAIgASgIIlkKEkJsdWVwcmludFZlcnNpb25lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEg4KBmF1dGhvchgEIAEoCSJ3ChVMaXN0Qmx1ZXByaW50c1JlcXVlc3QSFgoObGFiZWxfc2VsZWN0b3IYASABKAkSDQoFcXVlcnkYAiABKAkSGAoQaW5jbHVkZV9hcmNoaXZlZBgDIAEoCBINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkiowIKEEJsdWVwcmludFN1bW1hcnkSDAoEbmFtZRgBIAEoCRIWCg5sYXRlc3RfdmVyc2lvbhgCIAEoBRITCgtkZXNjcmlwdGlvbhgDIAEoCRIzCgZsYWJlbHMYBCADKAsyIy5hZi52MS5CbHVlcHJpbnRTdW1tYXJ5LkxhYmVsc0VudHJ5EhQKDGNvbnRlbnRfaGFzaBgFIAEoCRIOCgZhdXRob3IYBiABKAkSEgoKY3JlYXRlZF9hdBgHIAEoCRISCgp1cGRhdGVkX2F0GAggASgJEhMKC2FyY2hpdmVkX2F0GAkgASgJEg0KBXZhbGlkGAogASgIGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiUgoTTGlzdEJsdWVwcmludHNSZXBseRImCgVpdGVtcxgBIAMoCzIXLmFmLnYxLkJsdWVwcmludFN1bW1hcnkSEwoLbmV4dF9jdXJzb3IYAiABKAkiLAocTGlzdEJsdWVwcmludFZlcnNpb25zUmVxdWVzdBIMCgRuYW1lGAEgASgJInMKF0JsdWVwcmludFZlcnNpb25TdW1tYXJ5Eg8KB3ZlcnNpb24YASABKAUSFAoMY29udGVudF9oYXNoGAIgASgJEg4KBmF1dGhvchgDIAEoCRISCgpjcmVhdGVkX2F0GAQgASgJEg0KBXZhbGlkGAUgASgIInEKGkxpc3RCbHVlcHJpbnRWZXJzaW9uc1JlcGx5EgwKBG5hbWUYASABKAkSMAoIdmVyc2lvbnMYAiADKAsyHi5hZi52MS5CbHVlcHJpbnRWZXJzaW9uU3VtbWFyeRITCgthcmNoaXZlZF9hdBgDIAEoCSJOChREaWZmQmx1ZXByaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJEhQKDGZyb21fdmVyc2lvbhgCIAEoBRISCgp0b192ZXJzaW9uGAMgASgFIk0KDURpZmZPcGVyYXRpb24SCgoCb3AYASABKAkSDAoEcGF0aBgCIAEoCRIRCglmcm9tX2pzb24YAyABKAkSDwoHdG9fanNvbhgEIAEoCSJ2ChJCbHVlcHJpbnREaWZmUmVwbHkSDAoEbmFtZRgBIAEoCRIUCgxmcm9tX3ZlcnNpb24YAiABKAUSEgoKdG9fdmVyc2lvbhgDIAEoBRIoCgpvcGVyYXRpb25zGAQgAygLMhQuYWYudjEuRGlmZk9wZXJhdGlvbiJgChdBcmNoaXZlQmx1ZXByaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJEhgKEGV4cGVjdGVkX3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyImMKFUFyY2hpdmVCbHVlcHJpbnRSZXBseRIMCgRuYW1lGAEgASgJEhYKDmxhdGVzdF92ZXJzaW9uGAIgASgFEhMKC2FyY2hpdmVkX2F0GAMgASgJEg8KB2NoYW5nZWQYBCABKAgiXgoeVmFsaWRhdGVTdG9yZWRCbHVlcHJpbnRSZXF1ZXN0EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiXwoeVmFsaWRhdGVCbHVlcHJpbnRTb3VyY2VSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIogBChhCbHVlcHJpbnRWYWxpZGF0aW9uUmVwbHkSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhQKDGNvbnRlbnRfaGFzaBgDIAEoCRInCgZyZXBvcnQYBCABKAsyFy5hZi52MS5WYWxpZGF0aW9uUmVwb3J0Eg4KBmNhY2hlZBgFIAEoCGIGcHJvdG8z", [file_af_v1_common]);
+  fileDesc("ChZhZi92MS9ibHVlcHJpbnRzLnByb3RvEgVhZi52MSJXChZDcmVhdGVCbHVlcHJpbnRSZXF1ZXN0Eg4KBnNvdXJjZRgBIAEoCRIOCgZmb3JtYXQYAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIn8KFlVwZGF0ZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIOCgZzb3VyY2UYAiABKAkSDgoGZm9ybWF0GAMgASgJEh0KBmNhbGxlchgEIAEoCzINLmFmLnYxLkNhbGxlchIYChBleHBlY3RlZF92ZXJzaW9uGAUgASgFIjQKE0dldEJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFIsQBChBCbHVlcHJpbnRWZXJzaW9uEgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIUCgxjb250ZW50X2hhc2gYAyABKAkSFQoNZG9jdW1lbnRfanNvbhgEIAEoCRIOCgZhdXRob3IYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRIrCgp2YWxpZGF0aW9uGAcgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydBITCgthcmNoaXZlZF9hdBgIIAEoCSJUChVCbHVlcHJpbnRWZXJzaW9uUmVwbHkSKgoJYmx1ZXByaW50GAEgASgLMhcuYWYudjEuQmx1ZXByaW50VmVyc2lvbhIPCgdjcmVhdGVkGAIgASgIIlkKEkJsdWVwcmludFZlcnNpb25lZBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFAoMY29udGVudF9oYXNoGAMgASgJEg4KBmF1dGhvchgEIAEoCSKLAQoXQmx1ZXByaW50QXJjaGl2ZUNoYW5nZWQSDAoEbmFtZRgBIAEoCRIQCghhcmNoaXZlZBgCIAEoCBIWCg5sYXRlc3RfdmVyc2lvbhgDIAEoBRISCgpjaGFuZ2VkX2F0GAQgASgJEhIKCmNoYW5nZWRfYnkYBSABKAkSEAoIZXZlbnRfaWQYBiABKAkidwoVTGlzdEJsdWVwcmludHNSZXF1ZXN0EhYKDmxhYmVsX3NlbGVjdG9yGAEgASgJEg0KBXF1ZXJ5GAIgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAyABKAgSDQoFbGltaXQYBCABKAUSDgoGY3Vyc29yGAUgASgJIqMCChBCbHVlcHJpbnRTdW1tYXJ5EgwKBG5hbWUYASABKAkSFgoObGF0ZXN0X3ZlcnNpb24YAiABKAUSEwoLZGVzY3JpcHRpb24YAyABKAkSMwoGbGFiZWxzGAQgAygLMiMuYWYudjEuQmx1ZXByaW50U3VtbWFyeS5MYWJlbHNFbnRyeRIUCgxjb250ZW50X2hhc2gYBSABKAkSDgoGYXV0aG9yGAYgASgJEhIKCmNyZWF0ZWRfYXQYByABKAkSEgoKdXBkYXRlZF9hdBgIIAEoCRITCgthcmNoaXZlZF9hdBgJIAEoCRINCgV2YWxpZBgKIAEoCBotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlIKE0xpc3RCbHVlcHJpbnRzUmVwbHkSJgoFaXRlbXMYASADKAsyFy5hZi52MS5CbHVlcHJpbnRTdW1tYXJ5EhMKC25leHRfY3Vyc29yGAIgASgJIiwKHExpc3RCbHVlcHJpbnRWZXJzaW9uc1JlcXVlc3QSDAoEbmFtZRgBIAEoCSJzChdCbHVlcHJpbnRWZXJzaW9uU3VtbWFyeRIPCgd2ZXJzaW9uGAEgASgFEhQKDGNvbnRlbnRfaGFzaBgCIAEoCRIOCgZhdXRob3IYAyABKAkSEgoKY3JlYXRlZF9hdBgEIAEoCRINCgV2YWxpZBgFIAEoCCJxChpMaXN0Qmx1ZXByaW50VmVyc2lvbnNSZXBseRIMCgRuYW1lGAEgASgJEjAKCHZlcnNpb25zGAIgAygLMh4uYWYudjEuQmx1ZXByaW50VmVyc2lvblN1bW1hcnkSEwoLYXJjaGl2ZWRfYXQYAyABKAkiTgoURGlmZkJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIUCgxmcm9tX3ZlcnNpb24YAiABKAUSEgoKdG9fdmVyc2lvbhgDIAEoBSJNCg1EaWZmT3BlcmF0aW9uEgoKAm9wGAEgASgJEgwKBHBhdGgYAiABKAkSEQoJZnJvbV9qc29uGAMgASgJEg8KB3RvX2pzb24YBCABKAkidgoSQmx1ZXByaW50RGlmZlJlcGx5EgwKBG5hbWUYASABKAkSFAoMZnJvbV92ZXJzaW9uGAIgASgFEhIKCnRvX3ZlcnNpb24YAyABKAUSKAoKb3BlcmF0aW9ucxgEIAMoCzIULmFmLnYxLkRpZmZPcGVyYXRpb24iYAoXQXJjaGl2ZUJsdWVwcmludFJlcXVlc3QSDAoEbmFtZRgBIAEoCRIYChBleHBlY3RlZF92ZXJzaW9uGAIgASgFEh0KBmNhbGxlchgDIAEoCzINLmFmLnYxLkNhbGxlciJjChVBcmNoaXZlQmx1ZXByaW50UmVwbHkSDAoEbmFtZRgBIAEoCRIWCg5sYXRlc3RfdmVyc2lvbhgCIAEoBRITCgthcmNoaXZlZF9hdBgDIAEoCRIPCgdjaGFuZ2VkGAQgASgIIl4KHlZhbGlkYXRlU3RvcmVkQmx1ZXByaW50UmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIl8KHlZhbGlkYXRlQmx1ZXByaW50U291cmNlUmVxdWVzdBIOCgZzb3VyY2UYASABKAkSDgoGZm9ybWF0GAIgASgJEh0KBmNhbGxlchgDIAEoCzINLmFmLnYxLkNhbGxlciKIAQoYQmx1ZXByaW50VmFsaWRhdGlvblJlcGx5EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIUCgxjb250ZW50X2hhc2gYAyABKAkSJwoGcmVwb3J0GAQgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydBIOCgZjYWNoZWQYBSABKAhiBnByb3RvMw", [file_af_v1_common]);
 
 /**
  * af.v1.blueprints.create — request/reply.
@@ -231,6 +231,58 @@ export const BlueprintVersionedSchema: GenMessage<BlueprintVersioned> = /*@__PUR
   messageDesc(file_af_v1_blueprints, 5);
 
 /**
+ * af.v1.blueprints.event.archived and af.v1.blueprints.event.restored — JetStream events, after
+ * a blueprint is archived (DELETE) or restored (a PUT to an archived name). Published through the
+ * blueprints outbox; `event_id` is unique per transition (the de-duplication key).
+ *
+ * @generated from message af.v1.BlueprintArchiveChanged
+ */
+export type BlueprintArchiveChanged = Message<"af.v1.BlueprintArchiveChanged"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: bool archived = 2;
+   */
+  archived: boolean;
+
+  /**
+   * The blueprint's latest version when it changed.
+   *
+   * @generated from field: int32 latest_version = 3;
+   */
+  latestVersion: number;
+
+  /**
+   * When it changed (RFC 3339, the blueprints database clock).
+   *
+   * @generated from field: string changed_at = 4;
+   */
+  changedAt: string;
+
+  /**
+   * Who changed it (token subject).
+   *
+   * @generated from field: string changed_by = 5;
+   */
+  changedBy: string;
+
+  /**
+   * @generated from field: string event_id = 6;
+   */
+  eventId: string;
+};
+
+/**
+ * Describes the message af.v1.BlueprintArchiveChanged.
+ * Use `create(BlueprintArchiveChangedSchema)` to create a new message.
+ */
+export const BlueprintArchiveChangedSchema: GenMessage<BlueprintArchiveChanged> = /*@__PURE__*/
+  messageDesc(file_af_v1_blueprints, 6);
+
+/**
  * af.v1.blueprints.list — request/reply. A page of the tenant's blueprints, ordered by name.
  *
  * @generated from message af.v1.ListBlueprintsRequest
@@ -275,7 +327,7 @@ export type ListBlueprintsRequest = Message<"af.v1.ListBlueprintsRequest"> & {
  * Use `create(ListBlueprintsRequestSchema)` to create a new message.
  */
 export const ListBlueprintsRequestSchema: GenMessage<ListBlueprintsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 6);
+  messageDesc(file_af_v1_blueprints, 7);
 
 /**
  * @generated from message af.v1.BlueprintSummary
@@ -343,7 +395,7 @@ export type BlueprintSummary = Message<"af.v1.BlueprintSummary"> & {
  * Use `create(BlueprintSummarySchema)` to create a new message.
  */
 export const BlueprintSummarySchema: GenMessage<BlueprintSummary> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 7);
+  messageDesc(file_af_v1_blueprints, 8);
 
 /**
  * @generated from message af.v1.ListBlueprintsReply
@@ -367,7 +419,7 @@ export type ListBlueprintsReply = Message<"af.v1.ListBlueprintsReply"> & {
  * Use `create(ListBlueprintsReplySchema)` to create a new message.
  */
 export const ListBlueprintsReplySchema: GenMessage<ListBlueprintsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 8);
+  messageDesc(file_af_v1_blueprints, 9);
 
 /**
  * af.v1.blueprints.versions.list — request/reply. Every version of a blueprint, oldest first.
@@ -386,7 +438,7 @@ export type ListBlueprintVersionsRequest = Message<"af.v1.ListBlueprintVersionsR
  * Use `create(ListBlueprintVersionsRequestSchema)` to create a new message.
  */
 export const ListBlueprintVersionsRequestSchema: GenMessage<ListBlueprintVersionsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 9);
+  messageDesc(file_af_v1_blueprints, 10);
 
 /**
  * @generated from message af.v1.BlueprintVersionSummary
@@ -423,7 +475,7 @@ export type BlueprintVersionSummary = Message<"af.v1.BlueprintVersionSummary"> &
  * Use `create(BlueprintVersionSummarySchema)` to create a new message.
  */
 export const BlueprintVersionSummarySchema: GenMessage<BlueprintVersionSummary> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 10);
+  messageDesc(file_af_v1_blueprints, 11);
 
 /**
  * @generated from message af.v1.ListBlueprintVersionsReply
@@ -450,7 +502,7 @@ export type ListBlueprintVersionsReply = Message<"af.v1.ListBlueprintVersionsRep
  * Use `create(ListBlueprintVersionsReplySchema)` to create a new message.
  */
 export const ListBlueprintVersionsReplySchema: GenMessage<ListBlueprintVersionsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 11);
+  messageDesc(file_af_v1_blueprints, 12);
 
 /**
  * af.v1.blueprints.diff — request/reply. Structural diff between two versions.
@@ -481,7 +533,7 @@ export type DiffBlueprintRequest = Message<"af.v1.DiffBlueprintRequest"> & {
  * Use `create(DiffBlueprintRequestSchema)` to create a new message.
  */
 export const DiffBlueprintRequestSchema: GenMessage<DiffBlueprintRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 12);
+  messageDesc(file_af_v1_blueprints, 13);
 
 /**
  * @generated from message af.v1.DiffOperation
@@ -521,7 +573,7 @@ export type DiffOperation = Message<"af.v1.DiffOperation"> & {
  * Use `create(DiffOperationSchema)` to create a new message.
  */
 export const DiffOperationSchema: GenMessage<DiffOperation> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 13);
+  messageDesc(file_af_v1_blueprints, 14);
 
 /**
  * @generated from message af.v1.BlueprintDiffReply
@@ -553,7 +605,7 @@ export type BlueprintDiffReply = Message<"af.v1.BlueprintDiffReply"> & {
  * Use `create(BlueprintDiffReplySchema)` to create a new message.
  */
 export const BlueprintDiffReplySchema: GenMessage<BlueprintDiffReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 14);
+  messageDesc(file_af_v1_blueprints, 15);
 
 /**
  * af.v1.blueprints.archive — request/reply. Delete = archive: versions and runs keep their history.
@@ -584,7 +636,7 @@ export type ArchiveBlueprintRequest = Message<"af.v1.ArchiveBlueprintRequest"> &
  * Use `create(ArchiveBlueprintRequestSchema)` to create a new message.
  */
 export const ArchiveBlueprintRequestSchema: GenMessage<ArchiveBlueprintRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 15);
+  messageDesc(file_af_v1_blueprints, 16);
 
 /**
  * @generated from message af.v1.ArchiveBlueprintReply
@@ -618,7 +670,7 @@ export type ArchiveBlueprintReply = Message<"af.v1.ArchiveBlueprintReply"> & {
  * Use `create(ArchiveBlueprintReplySchema)` to create a new message.
  */
 export const ArchiveBlueprintReplySchema: GenMessage<ArchiveBlueprintReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 16);
+  messageDesc(file_af_v1_blueprints, 17);
 
 /**
  * af.v1.blueprints.validate — request/reply. Validates a stored version for the calling principal.
@@ -649,7 +701,7 @@ export type ValidateStoredBlueprintRequest = Message<"af.v1.ValidateStoredBluepr
  * Use `create(ValidateStoredBlueprintRequestSchema)` to create a new message.
  */
 export const ValidateStoredBlueprintRequestSchema: GenMessage<ValidateStoredBlueprintRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 17);
+  messageDesc(file_af_v1_blueprints, 18);
 
 /**
  * af.v1.blueprints.source.validate — request/reply. Validates an unsaved source exactly as a save would
@@ -681,7 +733,7 @@ export type ValidateBlueprintSourceRequest = Message<"af.v1.ValidateBlueprintSou
  * Use `create(ValidateBlueprintSourceRequestSchema)` to create a new message.
  */
 export const ValidateBlueprintSourceRequestSchema: GenMessage<ValidateBlueprintSourceRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 18);
+  messageDesc(file_af_v1_blueprints, 19);
 
 /**
  * Reply to af.v1.blueprints.validate and af.v1.blueprints.source.validate.
@@ -724,5 +776,5 @@ export type BlueprintValidationReply = Message<"af.v1.BlueprintValidationReply">
  * Use `create(BlueprintValidationReplySchema)` to create a new message.
  */
 export const BlueprintValidationReplySchema: GenMessage<BlueprintValidationReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_blueprints, 19);
+  messageDesc(file_af_v1_blueprints, 20);
 
