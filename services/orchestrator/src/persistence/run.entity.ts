@@ -8,6 +8,8 @@ export interface RunToolCall {
   resultJson: string;
   durationMs: number;
   error: string;
+  /** argumentsJson/resultJson/error are previews (the worker bounds run events; see runs.proto ToolCall). */
+  truncated?: boolean;
 }
 
 export interface RunUsage {
@@ -49,7 +51,7 @@ export class RunEntity {
   output!: object | null;
 
   @Column('jsonb', { nullable: true })
-  error!: { code: string; message: string; path?: string } | null;
+  error!: { code: string; message: string; path?: string; truncated?: boolean } | null;
 
   @Column('int', { default: 0 })
   attempts!: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
+import { ActiveDeploymentSchema, activeDeploymentKey, consumers, kvBuckets, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
 import { KvBuckets, decode, processNamespace } from '@af/messaging';
 import { ExecuteRunSchema } from '@af/contracts';
@@ -19,7 +19,7 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
 
   beforeAll(async () => {
     // The relay runs only when a test calls it.
-    orchestrator = await startOrchestrator({ ORCHESTRATOR_OUTBOX_INTERVAL_MS: '3600000', ORCHESTRATOR_OUTBOX_GRACE_MS: '200' });
+    orchestrator = await startOrchestrator({ ORCHESTRATOR_OUTBOX_INTERVAL_MS: '3600000', ORCHESTRATOR_OUTBOX_GRACE_MS: '1500' });
     client = await connectClient();
     const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
     await kv.put(
@@ -32,6 +32,17 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     await client?.close();
     await orchestrator?.stop();
   });
+
+  /** Waits until the orchestrator's durable consumer has acknowledged stream message `seq` (handled, not merely delivered). */
+  async function handledByOrchestrator(seq: number): Promise<void> {
+    const jsm = await jetstreamManager(client.nc);
+    const consumer = consumers['orchestrator-run-events'];
+    const info = await until(
+      () => jsm.consumers.info(processNamespace().streamName(consumer.stream), consumer.durable),
+      (i) => i.ack_floor.stream_seq >= seq,
+    );
+    expect(info.ack_floor.stream_seq).toBeGreaterThanOrEqual(seq);
+  }
 
   it('queues a run on the active version and records its whole lifecycle from worker events', async () => {
     const reply = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{"message":"hi"}' }, { tenantId: tenant });
@@ -64,10 +75,35 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     });
     expect(done.run?.finishedAt).not.toBe('');
 
-    // A late duplicate failure does not move a finished run.
-    await client.bus.publish('af.v1.runs.event.failed', { runId: reply.runId, attempt: 2, error: { code: 'INTERNAL', message: 'x' }, atMs: BigInt(Date.now()) }, { msgId: `t-fail-${reply.runId}`, tenantId: tenant });
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await get()).run?.status).toBe('succeeded');
+    // A late failure does not move a finished run: once the orchestrator has handled (acked) it,
+    // the run is still the succeeded one.
+    const late = await client.bus.publish(
+      'af.v1.runs.event.failed',
+      { runId: reply.runId, attempt: 2, error: { code: 'INTERNAL', message: 'x' }, atMs: BigInt(Date.now()) },
+      { msgId: `t-fail-${reply.runId}`, tenantId: tenant },
+    );
+    expect(late.duplicate).toBe(false);
+    await handledByOrchestrator(late.seq);
+    expect((await get()).run).toMatchObject({ status: 'succeeded', outputJson: '{"qualified":true}', attempts: 1 });
+  });
+
+  it('stores the bounded forms of run events as received: tool-call previews keep their truncated marker', async () => {
+    const reply = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{"message":"big"}' }, { tenantId: tenant });
+    const get = () => client.bus.request('af.v1.runs.get', { runId: reply.runId }, { tenantId: tenant });
+    const preview = JSON.stringify('{"blob":"' + 'b'.repeat(100));
+    await client.bus.publish(
+      'af.v1.runs.event.succeeded',
+      { runId: reply.runId, attempt: 1, outputJson: '{"qualified":false}', truncated: true, toolCalls: [{ tool: 'score_lead', argumentsJson: '{}', resultJson: preview, durationMs: 1, truncated: true }], atMs: BigInt(Date.now()) },
+      { msgId: `t-ok-${reply.runId}`, tenantId: tenant },
+    );
+    const done = await until(get, (r) => r.run?.status === 'succeeded');
+    expect(done.run?.toolCalls).toMatchObject([{ tool: 'score_lead', resultJson: preview, truncated: true }]);
+
+    const failed = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{}' }, { tenantId: tenant });
+    const message = 'e'.repeat(100) + '… [truncated: 2000031 bytes]';
+    await client.bus.publish('af.v1.runs.event.failed', { runId: failed.runId, attempt: 1, truncated: true, error: { code: ErrorCode.ToolFailed, message, path: '/spec/tools/0/code' }, atMs: BigInt(Date.now()) }, { msgId: `t-fail-${failed.runId}`, tenantId: tenant });
+    const run = await until(() => client.bus.request('af.v1.runs.get', { runId: failed.runId }, { tenantId: tenant }), (r) => r.run?.status === 'failed');
+    expect(run.run?.error).toMatchObject({ code: ErrorCode.ToolFailed, message, path: '/spec/tools/0/code' });
   });
 
   it('answers 404 for another tenant’s run, and NOT_DEPLOYED for an agent without deployment', async () => {
@@ -94,8 +130,12 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     const traceId = 'ab'.repeat(16);
     // As if the process died between the insert and the publish.
     await runs.create(tenant, { id: runId, agent: 'lead-qualifier', version: 3, artifactHash: 'sha256:abc', input: { m: 1 }, traceId, correlationId: 'corr-outbox' });
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await orchestrator.service.app.get(RunOutboxRelay).relay()).toBeGreaterThanOrEqual(1);
+    const relay = orchestrator.service.app.get(RunOutboxRelay);
+    // Within the grace period (1.5 s) the submit path may still be publishing it: the relay leaves it alone…
+    await relay.relay();
+    expect((await runs.find(tenant, runId))?.queuedAt).toBeNull();
+    // …and queues it once the grace period has passed.
+    expect(await until(() => relay.relay(), (queued) => queued >= 1)).toBeGreaterThanOrEqual(1);
     expect((await runs.find(tenant, runId))?.queuedAt).toBeInstanceOf(Date);
 
     const jsm = await jetstreamManager(client.nc);
@@ -105,6 +145,6 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     expect(stored!.header.get('Af-Tenant-Id')).toBe(tenant);
     expect(stored!.header.get('Af-Correlation-Id')).toBe('corr-outbox');
     expect(stored!.header.get('traceparent')).toContain(traceId);
-    expect(await orchestrator.service.app.get(RunOutboxRelay).relay()).toBe(0);
+    expect(await relay.relay()).toBe(0);
   });
 });

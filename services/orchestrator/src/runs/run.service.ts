@@ -92,7 +92,8 @@ export class RunService {
   }
 
   async onSucceeded(tenantId: TenantId, event: RunSucceeded): Promise<void> {
-    const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error }));
+    // Calls may be previews (truncated: arguments/result then hold a JSON string); stored as received.
+    const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error, ...(c.truncated ? { truncated: true } : {}) }));
     const usage = event.usage
       ? { provider: event.usage.provider, model: event.usage.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.usage.costUsd }
       : undefined;
@@ -107,7 +108,7 @@ export class RunService {
   }
 
   async onFailed(tenantId: TenantId, event: RunFailed): Promise<void> {
-    const error = { code: event.error?.code ?? ErrorCode.Internal, message: event.error?.message ?? 'run failed', ...(event.error?.path ? { path: event.error.path } : {}) };
+    const error = { code: event.error?.code ?? ErrorCode.Internal, message: event.error?.message ?? 'run failed', ...(event.error?.path ? { path: event.error.path } : {}), ...(event.truncated ? { truncated: true } : {}) };
     const moved = await this.runs.finish(tenantId, event.runId, { status: 'failed', error, attempt: event.attempt }, new Date(Number(event.atMs)));
     if (moved) this.finished.inc({ status: 'failed' });
     this.logger.info({ runId: event.runId, moved, code: error.code }, 'run failed');
