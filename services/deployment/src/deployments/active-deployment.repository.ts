@@ -28,4 +28,14 @@ export class ActiveDeploymentRepository {
     if (!entry || entry.operation !== 'PUT' || entry.value.length === 0) return null;
     return decode(ActiveDeploymentSchema, entry.value);
   }
+
+  /** Removes the agent's entry (a delete marker: the bucket keeps the earlier revisions). */
+  async remove(tenantId: TenantId, agent: string): Promise<void> {
+    try {
+      const kv = await this.buckets.get(kvBuckets.activeDeployments);
+      await kv.delete(activeDeploymentKey(tenantId, agent));
+    } catch (error) {
+      throw new AppError(ErrorCode.Unavailable, 'could not update the registry of active deployments', { cause: error });
+    }
+  }
 }

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Msg, Subscription } from '@nats-io/nats-core';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { ActiveDeploymentSchema, DeploymentActivatedSchema, Headers, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { KvBuckets, decode, processNamespace } from '@af/messaging';
-import { testTenant } from '@af/testing';
+import { testTenant, until } from '@af/testing';
 import { connectClient, startDeployment } from '../test/harness.js';
 import { answerUpstream, blueprint, type FakeBlueprint } from '../test/upstream-responders.js';
 
@@ -16,7 +17,7 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
   const tenant = parseTenantId(testTenant());
   const other = parseTenantId(testTenant());
   const catalog: Record<string, FakeBlueprint[]> = {
-    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false), blueprint('admin-only', 1, true, { adminOnly: true }), blueprint('retired', 1, true, { archivedAt: '2026-01-01T00:00:00.000Z' })],
+    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false), blueprint('admin-only', 1, true, { adminOnly: true }), blueprint('retired', 1, true, { archivedAt: '2026-01-01T00:00:00.000Z' }), blueprint('shelved', 1)],
     [other]: [blueprint('lead-qualifier', 1)],
   };
   const caller = { subject: 'user:alice', roles: ['Developer'], permissions: [] };
@@ -125,6 +126,41 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
 
   it('refuses to deploy an archived blueprint (409)', async () => {
     await expect(create('retired')).rejects.toMatchObject({ code: ErrorCode.Conflict, path: '/agent' });
+  });
+
+  it('deactivates the active deployment of an archived blueprint (idempotent); a later deployment survives a late event', async () => {
+    const deployed = await create('shelved');
+    expect(await activeInKv('shelved')).not.toBeNull();
+    const ns = processNamespace();
+    const jsm = await jetstreamManager(client.nc);
+    const consumer = () => jsm.consumers.info(ns.streamName('AF_EVENTS'), 'deployment-blueprint-archived');
+    const archive = async (changedAt: string, eventId: string) => {
+      const { seq } = await client.bus.publish(
+        'af.v1.blueprints.event.archived',
+        { name: 'shelved', archived: true, latestVersion: 1, changedAt, changedBy: 'user:bob', eventId },
+        { msgId: `blueprint-archive-changed:${eventId}`, tenantId: tenant },
+      );
+      // Applied = acknowledged by the deployment service's consumer.
+      const info = await until(consumer, (i) => i.ack_floor.stream_seq >= seq);
+      expect(info.ack_floor.stream_seq).toBeGreaterThanOrEqual(seq);
+    };
+    const history = async () => (await client.bus.request('af.v1.deployments.list', { agent: 'shelved', limit: 10 }, { tenantId: tenant })).deployments;
+
+    const archivedAt = new Date().toISOString();
+    await archive(archivedAt, 'e-archive-1');
+    expect(await activeInKv('shelved')).toBeNull();
+    expect(await history()).toMatchObject([{ deploymentId: deployed.deployment?.deploymentId, status: 'deactivated' }]);
+    await expect(client.bus.request('af.v1.deployments.get', { agent: 'shelved', deploymentId: '' }, { tenantId: tenant })).rejects.toMatchObject({ code: ErrorCode.NotDeployed });
+
+    // The same transition delivered again changes nothing.
+    await archive(archivedAt, 'e-archive-1-redelivered');
+    expect(await history()).toHaveLength(1);
+
+    // Restored and deployed again: a late copy of the old archive event leaves the new deployment active.
+    const again = await create('shelved');
+    await archive(archivedAt, 'e-archive-1-late');
+    expect(await activeInKv('shelved')).toMatchObject({ deploymentId: again.deployment?.deploymentId });
+    expect((await history())[0]).toMatchObject({ deploymentId: again.deployment?.deploymentId, status: 'active' });
   });
 
   it('answers NOT_FOUND for an unknown blueprint or version, and refuses bad input', async () => {

@@ -1,9 +1,10 @@
 import type { ServiceDataSourceOptions } from '@af/persistence';
 import { DeploymentEntity } from './deployment.entity.js';
 import { CreateDeployments1732300000000 } from './migrations/1732300000000-create-deployments.js';
+import { DeploymentDeactivation1732400000000 } from './migrations/1732400000000-deployment-deactivation.js';
 
 export const DEPLOYMENT_SCHEMA = 'deployment';
 
 export function deploymentDataSource(url: string, schema = DEPLOYMENT_SCHEMA, poolSize?: number): ServiceDataSourceOptions {
-  return { url, schema, entities: [DeploymentEntity], migrations: [CreateDeployments1732300000000], ...(poolSize ? { poolSize } : {}) };
+  return { url, schema, entities: [DeploymentEntity], migrations: [CreateDeployments1732300000000, DeploymentDeactivation1732400000000], ...(poolSize ? { poolSize } : {}) };
 }

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** active | superseded. Room later for canary / rolled_back (ROADMAP): widen the CHECK then. */
-export type DeploymentStatus = 'active' | 'superseded';
+/**
+ * active | superseded (by a newer deployment) | deactivated (ended without a successor, e.g. the
+ * blueprint was archived). Room later for canary / rolled_back (ROADMAP): widen the CHECK then.
+ */
+export type DeploymentStatus = 'active' | 'superseded' | 'deactivated';
 
 @Entity({ name: 'deployments' })
 export class DeploymentEntity {
@@ -38,4 +41,11 @@ export class DeploymentEntity {
 
   @Column('uuid', { name: 'superseded_by', nullable: true })
   supersededBy!: string | null;
+
+  @Column('timestamptz', { name: 'deactivated_at', nullable: true })
+  deactivatedAt!: Date | null;
+
+  /** Why it was deactivated (kept in the history). */
+  @Column('text', { name: 'deactivated_reason', nullable: true })
+  deactivatedReason!: string | null;
 }
