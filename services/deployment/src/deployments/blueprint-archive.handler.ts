@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { BlueprintArchiveChanged } from '@af/contracts';
-import { MessageContext } from '@af/messaging';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { MessageContext, OnEvent, type EventOf } from '@af/messaging';
 import { AgentArchiveService } from './agent-archive.service.js';
 
 /** Consumer deployment-blueprint-archived: each event is one call into AgentArchiveService. */
@@ -9,8 +8,8 @@ import { AgentArchiveService } from './agent-archive.service.js';
 export class BlueprintArchiveHandler {
   constructor(private readonly archive: AgentArchiveService) {}
 
-  @EventPattern<string>('af.v1.blueprints.event.archived')
-  archived(@Payload() event: BlueprintArchiveChanged, @Ctx() ctx: MessageContext) {
+  @OnEvent('af.v1.blueprints.event.archived')
+  archived(@Payload() event: EventOf<'af.v1.blueprints.event.archived'>, @Ctx() ctx: MessageContext) {
     return this.archive.onBlueprintArchived(ctx.tenantId, event);
   }
 }
