@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { RunRepository } from './run.repository.js';
 import { RunOutboxRelay } from './run-outbox.relay.js';
 import { testTenant, until } from '@af/testing';
+import { answerBlueprintsGet } from '../test/blueprints-responder.js';
 import { connectClient, startOrchestrator } from '../test/harness.js';
 
 describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
@@ -106,13 +107,36 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     expect(run.run?.error).toMatchObject({ code: ErrorCode.ToolFailed, message, path: '/spec/tools/0/code' });
   });
 
-  it('answers 404 for another tenant’s run, and NOT_DEPLOYED for an agent without deployment', async () => {
+  it('answers 404 for another tenant’s run', async () => {
     const reply = await client.bus.request('af.v1.runs.submit', { agent: 'lead-qualifier', inputJson: '{}' }, { tenantId: tenant });
     await expect(client.bus.request('af.v1.runs.get', { runId: reply.runId }, { tenantId: other })).rejects.toMatchObject({ code: ErrorCode.NotFound });
-    await expect(client.bus.request('af.v1.runs.submit', { agent: 'nobody', inputJson: '{}' }, { tenantId: tenant })).rejects.toMatchObject({
-      code: ErrorCode.NotDeployed,
-      path: '/agent',
-    });
+  });
+
+  it('tells apart, on a registry miss, an unknown agent (NOT_FOUND), an archived one (ARCHIVED) and one never deployed (NOT_DEPLOYED)', async () => {
+    const asking = parseTenantId(testTenant());
+    const blueprints = answerBlueprintsGet(client.nc, asking, { drafted: { archivedAt: '' }, shelved: { archivedAt: '2026-11-20T10:00:00.000Z' } });
+    await client.nc.flush();
+    const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
+    const submit = (agent: string) => client.bus.request('af.v1.runs.submit', { agent, inputJson: '{}' }, { tenantId: asking });
+    try {
+      await expect(submit('nobody')).rejects.toMatchObject({ code: ErrorCode.NotFound, path: '/agent' });
+      await expect(submit('drafted')).rejects.toMatchObject({ code: ErrorCode.NotDeployed, path: '/agent' });
+      await expect(submit('shelved')).rejects.toMatchObject({ code: ErrorCode.Archived, path: '/agent', message: expect.stringContaining('archived') });
+      // A registry hit is the hot path: queued without asking the blueprints service.
+      await kv.put(
+        activeDeploymentKey(asking, 'shelved'),
+        toBinary(ActiveDeploymentSchema, create(ActiveDeploymentSchema, { deploymentId: 'd9', agent: 'shelved', version: 1, artifactHash: 'sha256:def', activatedAtMs: 1n })),
+      );
+      const asked = blueprints.asked.length;
+      expect((await submit('shelved')).status).toBe('queued');
+      expect(blueprints.asked).toHaveLength(asked);
+      // Once the archive is applied (the deployment service removes the entry), runs are refused.
+      await kv.delete(activeDeploymentKey(asking, 'shelved'));
+      await expect(submit('shelved')).rejects.toMatchObject({ code: ErrorCode.Archived });
+      expect(blueprints.asked).toEqual(['nobody', 'drafted', 'shelved', 'shelved']);
+    } finally {
+      blueprints.stop();
+    }
   });
 
   it('refuses bad input with a code and a path, and a message without tenant', async () => {

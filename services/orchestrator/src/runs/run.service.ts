@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { RunFailed, RunSchema, RunStarted, RunSucceeded, SubmitRunReplySchema, SubmitRunRequest, TenantId } from '@af/contracts';
-import { AppError, ErrorCode } from '@af/errors';
+import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } from '@af/observability';
 import type { Counter } from 'prom-client';
@@ -29,6 +29,26 @@ export class RunService {
     this.finished = metrics.counter('af_runs_finished_total', 'Runs that reached a final status', ['status']);
   }
 
+  /**
+   * No active deployment (a KV miss, off the hot path): ask the blueprints service why, so the
+   * caller learns whether the agent does not exist (NOT_FOUND), is archived (ARCHIVED) or was
+   * never deployed or was deactivated (NOT_DEPLOYED). If blueprints cannot answer, NOT_DEPLOYED.
+   */
+  private async whyNotDeployed(tenantId: TenantId, agent: string): Promise<AppError> {
+    const notDeployed = new AppError(ErrorCode.NotDeployed, `agent "${agent}" has no active deployment; deploy it first`, { path: '/agent' });
+    try {
+      const { blueprint } = await this.bus.request('af.v1.blueprints.get', { name: agent, version: 0 }, { tenantId });
+      if (blueprint?.archivedAt) {
+        return new AppError(ErrorCode.Archived, `agent "${agent}" is archived (since ${blueprint.archivedAt}); restore its blueprint and deploy it again to run it`, { path: '/agent' });
+      }
+      return notDeployed;
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.NotFound) return AppError.notFound(`agent "${agent}"`, '/agent');
+      this.logger.warn({ err: error, agent }, 'could not ask the blueprints service why the agent is not deployed');
+      return notDeployed;
+    }
+  }
+
   /** Records the run as queued on the agent's active version, then hands it to the work queue. */
   async submit(tenantId: TenantId, request: SubmitRunRequest): Promise<MessageInitShape<typeof SubmitRunReplySchema>> {
     if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
@@ -42,7 +62,7 @@ export class RunService {
       throw AppError.invalid('input must be a JSON object', '/input');
     }
     const active = await this.deployments.find(tenantId, request.agent);
-    if (!active) throw new AppError(ErrorCode.NotDeployed, `agent "${request.agent}" has no active deployment`, { path: '/agent' });
+    if (!active) throw await this.whyNotDeployed(tenantId, request.agent);
 
     const runId = randomUUID();
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
