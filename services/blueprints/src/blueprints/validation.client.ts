@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Caller, TenantId, ValidationReport } from '@af/contracts';
 import { MessageBus } from '@af/messaging';
-import { canonicalJson } from '../documents/canonical-json.js';
+import { canonicalJson } from '@af/blueprint-format';
 import type { StoredReport } from '../persistence/blueprint-version.entity.js';
 
 /** Asks the validation service (af.v1.validation.validate) on behalf of the caller. */
@@ -32,5 +32,6 @@ export function toPlainReport(report: ValidationReport | undefined): StoredRepor
     errors: (report?.errors ?? []).map(finding),
     warnings: (report?.warnings ?? []).map(finding),
     suggestions: (report?.suggestions ?? []).map((s) => ({ path: s.path, message: s.message, replacementJson: s.replacementJson })),
+    omitted: report?.omitted ?? 0,
   };
 }

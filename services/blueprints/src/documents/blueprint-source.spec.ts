@@ -96,6 +96,14 @@ describe(parseBlueprintSource.name, () => {
     expect(failure(() => parse(source, format)).code).toBe(ErrorCode.InvalidDocument);
   });
 
+  it('refuses a lone surrogate (no canonical JSON, so no content hash) with its path, in values and keys', () => {
+    const value = failure(() => parse('{"metadata": {"name": "x\\ud800"}}', 'json'));
+    expect([value.code, value.path]).toEqual([ErrorCode.InvalidDocument, '/metadata/name']);
+    const key = failure(() => parse('{"spec": {"\\udc00": 1}}', 'json'));
+    expect([key.code, key.path]).toEqual([ErrorCode.InvalidDocument, '/spec/\udc00']);
+    expect(parse('{"a": "\\ud83d\\ude00"}', 'json')).toEqual({ a: '😀' });
+  });
+
   it('never fails with anything but an AppError', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), fc.constantFrom<SourceFormat>('yaml', 'json'), (source, format) => {

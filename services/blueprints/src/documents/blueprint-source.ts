@@ -102,6 +102,9 @@ function parseYaml(source: string, limits: SourceLimits): Record<string, unknown
 }
 
 /** Walks the parsed value without recursion: depth, prototype keys, non-finite numbers; and the top-level shape. */
+/** A lone UTF-16 surrogate (u-mode reads a pair as one code point): RFC 8785 canonical JSON, the basis of the content hash, refuses it. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function checkValue(value: unknown, limits: SourceLimits, ast: { doc: Document; lines: LineCounter } | undefined): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(`the blueprint must be a mapping (object) at the top level, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : `a ${typeof value}`}`, '');
@@ -111,10 +114,12 @@ function checkValue(value: unknown, limits: SourceLimits, ast: { doc: Document; 
     const { value: current, path } = stack.pop()!;
     if (path.length > limits.maxDepth) throw invalid(`the blueprint is nested deeper than ${limits.maxDepth} levels${at(ast, path)}`, pointer(path));
     if (typeof current === 'number' && !Number.isFinite(current)) throw invalid(`numbers must be finite${at(ast, path)}`, pointer(path));
+    if (typeof current === 'string' && LONE_SURROGATE.test(current)) throw invalid(`text must be valid Unicode: a lone surrogate has no canonical JSON form${at(ast, path)}`, pointer(path));
     if (typeof current !== 'object' || current === null) continue;
     for (const key of Object.keys(current)) {
       const childPath = [...path, key];
       if (FORBIDDEN_KEYS.has(key)) throw invalid(`the key "${key}" is not allowed${at(ast, childPath, true)}`, pointer(childPath));
+      if (LONE_SURROGATE.test(key)) throw invalid(`keys must be valid Unicode: a lone surrogate has no canonical JSON form`, pointer(childPath));
       stack.push({ value: (current as Record<string, unknown>)[key], path: childPath });
     }
   }

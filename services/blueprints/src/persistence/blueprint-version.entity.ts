@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '@af/blueprint-format';
+
+export type { JsonValue };
 
 export type SourceFormat = 'yaml' | 'json';
 
@@ -10,6 +12,8 @@ export interface StoredReport {
   errors: StoredFinding[];
   warnings: StoredFinding[];
   suggestions: { path: string; message: string; replacementJson: string }[];
+  /** Findings and suggestions the capped report does not list (absent in reports stored before it existed). */
+  omitted?: number;
 }
 
 export interface StoredFinding {

@@ -13,6 +13,7 @@ export function validationView(report: ValidationReport | undefined) {
       message: s.message,
       ...(s.replacementJson ? { replacement: parseOr(s.replacementJson, null) } : {}),
     })),
+    omitted: report?.omitted ?? 0,
   };
 }
 

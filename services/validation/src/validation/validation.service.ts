@@ -6,14 +6,14 @@ import type { GetSchemaRequest, SchemaReplySchema, TenantId, ValidateBlueprintRe
 import { AppError } from '@af/errors';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { BlueprintValidator, MAX_DEPTH, MAX_NODES, measure } from '../validator/blueprint-validator.js';
-import { canonicalJson } from '../validator/canonical-json.js';
+import { canonicalJson } from '@af/blueprint-format';
 import { Findings, type PolicyCaller, type Report } from '../validator/findings.js';
 import { blueprintSchema, blueprintSchemaText } from '../validator/schema-tier.js';
 import { ValidationCacheRepository } from './validation-cache.repository.js';
 import { VALIDATION_OPTIONS, type ValidationOptions } from './validation.options.js';
 
 /** Bump when a rule changes meaning: cached reports of older rules are then never read. */
-const RULES_REVISION = 'rules-1';
+const RULES_REVISION = 'rules-2'; // rules-2: one JSON Schema dialect with RE2 patterns, capped findings with `omitted`
 const RULES_VERSION = createHash('sha256').update(RULES_REVISION).update(JSON.stringify(blueprintSchema)).digest('hex').slice(0, 16);
 
 /** The JSON Schemas this service publishes, by name, as the file holds them. */

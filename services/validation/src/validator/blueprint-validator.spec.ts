@@ -24,7 +24,7 @@ const brief = (f: Finding) => ({ tier: f.tier, code: f.code, path: f.path });
 describe(BlueprintValidator.name, () => {
   it('accepts the reference blueprint without findings', () => {
     const report = sut.validate(blueprint(), developer);
-    expect(report).toEqual({ valid: true, errors: [], warnings: [], suggestions: [] });
+    expect(report).toEqual({ valid: true, errors: [], warnings: [], suggestions: [], omitted: 0 });
   });
 
   describe('schema tier', () => {

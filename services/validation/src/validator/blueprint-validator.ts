@@ -1,7 +1,7 @@
 import type { ValidateFunction } from 'ajv';
+import { JsonSchemaCompiler } from '@af/blueprint-format';
 import { Findings, type PolicyCaller, type Report, type Tier } from './findings.js';
 import { BlueprintView } from './blueprint-view.js';
-import { UserSchemaCompiler } from './json-schemas.js';
 import { policyRules } from './policy-tier.js';
 import { compileBlueprintSchema, reportSchemaErrors } from './schema-tier.js';
 import { semanticRules } from './semantic-tier.js';
@@ -15,7 +15,7 @@ export const MAX_NODES = 100_000;
  */
 export class BlueprintValidator {
   private readonly schema: ValidateFunction = compileBlueprintSchema();
-  private readonly userSchemas = new UserSchemaCompiler();
+  private readonly userSchemas = new JsonSchemaCompiler();
 
   validate(document: unknown, caller: Partial<PolicyCaller> = {}): Report {
     const findings = new Findings();

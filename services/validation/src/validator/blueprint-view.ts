@@ -1,3 +1,7 @@
+import { SCOPES, isScope, type Scope } from '@af/blueprint-format';
+
+export { scopeRank, type Scope } from '@af/blueprint-format';
+
 /** Defensive reads of a document that may not match the schema: wrong shapes read as absent. */
 export type Obj = Record<string, unknown>;
 
@@ -11,13 +15,6 @@ export function asArray(value: unknown): unknown[] {
 
 export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-export const SCOPES = ['internal', 'external', 'realWorld'] as const;
-export type Scope = (typeof SCOPES)[number];
-
-export function scopeRank(scope: unknown): number {
-  return SCOPES.indexOf(scope as Scope);
 }
 
 export interface ToolView {
@@ -41,7 +38,7 @@ export class BlueprintView {
     this.tools = asArray(this.spec['tools']).flatMap((raw, index) => {
       const tool = asObject(raw);
       if (!tool) return [];
-      const scope = SCOPES.includes(tool['scope'] as Scope) ? (tool['scope'] as Scope) : undefined;
+      const scope = isScope(tool['scope']) ? tool['scope'] : undefined;
       return [{ index, name: asString(tool['name']), scope, builtin: asString(tool['builtin']), code: asString(tool['code']), raw: tool }];
     });
   }
@@ -57,7 +54,7 @@ export class BlueprintView {
   /** Declared maxAllowedScope, or external when absent (documented default). */
   get maxAllowedScope(): { scope: Scope; declared: boolean } {
     const declared = this.section('actions')['maxAllowedScope'];
-    return SCOPES.includes(declared as Scope) ? { scope: declared as Scope, declared: true } : { scope: 'external', declared: false };
+    return isScope(declared) ? { scope: declared, declared: true } : { scope: SCOPES[1], declared: false };
   }
 
   /** requireApproval entries that are strings, with their index. */

@@ -23,7 +23,16 @@ export interface Report {
   errors: Finding[];
   warnings: Finding[];
   suggestions: Suggestion[];
+  /** Findings and suggestions found beyond the caps below and not listed (0 when all are). */
+  omitted: number;
 }
+
+/**
+ * A report lists at most this many errors, warnings and suggestions (each); the rest are counted
+ * in `omitted`. A hostile document (a 100 k-character template of `{{`, thousands of tools) then
+ * still gets a reply far below a NATS message (~100 bytes to ~1 KiB per finding → < 1 MiB).
+ */
+export const MAX_LISTED = { errors: 100, warnings: 100, suggestions: 100 } as const;
 
 /** Who asks: the policy tier depends on it. */
 export interface PolicyCaller {
@@ -32,12 +41,14 @@ export interface PolicyCaller {
   permissions: readonly string[];
 }
 
-/** Collects findings of all tiers; duplicates (same tier, code, path and message) are kept once. */
+/** Collects findings of all tiers; duplicates (same tier, code, path and message) are kept once; lists capped (MAX_LISTED). */
 export class Findings {
   private readonly errors: Finding[] = [];
   private readonly warnings: Finding[] = [];
   private readonly suggestions: Suggestion[] = [];
   private readonly seen = new Set<string>();
+  private errorsFound = 0;
+  private omitted = 0;
 
   error(tier: Tier, code: string, path: string, message: string): void {
     this.add({ tier, code, path, message, severity: 'error' });
@@ -51,6 +62,10 @@ export class Findings {
     const key = `s\u0000${path}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
+    if (this.suggestions.length >= MAX_LISTED.suggestions) {
+      this.omitted++;
+      return;
+    }
     this.suggestions.push({ path, message, replacementJson: replacement === undefined ? '' : JSON.stringify(replacement) });
   }
 
@@ -59,14 +74,20 @@ export class Findings {
   }
 
   report(): Report {
-    return { valid: this.errors.length === 0, errors: [...this.errors], warnings: [...this.warnings], suggestions: [...this.suggestions] };
+    return { valid: this.errorsFound === 0, errors: [...this.errors], warnings: [...this.warnings], suggestions: [...this.suggestions], omitted: this.omitted };
   }
 
   private add(finding: Finding): void {
     const key = `${finding.tier}\u0000${finding.code}\u0000${finding.path}\u0000${finding.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    (finding.severity === 'error' ? this.errors : this.warnings).push(finding);
+    const list = finding.severity === 'error' ? this.errors : this.warnings;
+    if (finding.severity === 'error') this.errorsFound++;
+    if (list.length >= (finding.severity === 'error' ? MAX_LISTED.errors : MAX_LISTED.warnings)) {
+      this.omitted++;
+      return;
+    }
+    list.push(finding);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import ts from 'typescript';
-import { UserSchemaCompiler } from './json-schemas.js';
+import { JsonSchemaCompiler } from '@af/blueprint-format';
 import { typescriptSyntaxProblems } from './typescript-syntax.js';
 
 /** The reference: what transpileModule (the slow path the parser replaces) reports. */
@@ -29,9 +29,9 @@ describe(typescriptSyntaxProblems.name, () => {
   });
 });
 
-describe(UserSchemaCompiler.name, () => {
+describe(JsonSchemaCompiler.name, () => {
   it('compiles each distinct schema once (canonical key), and bounds what it keeps', () => {
-    const sut = new UserSchemaCompiler(2);
+    const sut = new JsonSchemaCompiler({ maxEntries: 2 });
     const a = sut.compile({ type: 'object', properties: { x: { type: 'string' } } });
     const again = sut.compile({ properties: { x: { type: 'string' } }, type: 'object' });
     expect(again).toBe(a);
@@ -43,7 +43,7 @@ describe(UserSchemaCompiler.name, () => {
   });
 
   it('keeps refusals too, with their problems', () => {
-    const sut = new UserSchemaCompiler();
+    const sut = new JsonSchemaCompiler();
     const first = sut.compile({ type: 'strng' });
     expect(first).toMatchObject({ ok: false, problems: [{ path: '/type' }] });
     expect(sut.compile({ type: 'strng' })).toBe(first);

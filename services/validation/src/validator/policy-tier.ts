@@ -1,9 +1,9 @@
+import { builtinSpec } from '@af/blueprint-format';
 import { pointer, type Findings, type PolicyCaller } from './findings.js';
 import { asString, type BlueprintView } from './blueprint-view.js';
 
 export const ADMINISTRATOR_ROLE = 'Administrator';
 export const CROSS_ORG_PERMISSION = 'CrossOrgAccess';
-export const SENSITIVE_BUILTINS = ['payment.process', 'crm.update', 'contact.delete'] as const;
 
 type Rule = (view: BlueprintView, caller: PolicyCaller, findings: Findings) => void;
 
@@ -31,7 +31,7 @@ export const policyRules: Readonly<Record<string, Rule>> = {
 
   sensitiveBuiltinsNeedApproval(view, _caller, findings) {
     for (const tool of view.tools) {
-      if (!tool.builtin || !(SENSITIVE_BUILTINS as readonly string[]).includes(tool.builtin) || view.requiresApproval(tool.name)) continue;
+      if (!builtinSpec(tool.builtin)?.sensitive || view.requiresApproval(tool.name)) continue;
       findings.warn('policy', 'SENSITIVE_TOOL_WITHOUT_APPROVAL', pointer('spec', 'tools', tool.index, 'builtin'), `builtin ${tool.builtin} (tool "${tool.name ?? '?'}") runs without human approval`);
       if (tool.name) findings.suggest(pointer('spec', 'actions', 'requireApproval', '-'), `add "${tool.name}" to spec.actions.requireApproval`, tool.name);
     }

@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { existsSync, readFileSync } from 'node:fs';
 import { humanPath, pointer, type Findings } from './findings.js';
 import { nearest } from './near-miss.js';
+import { toDnsLabel } from '@af/blueprint-format';
 
 /**
  * The published schema file (src/schema/blueprint.schema.json). The build copies it to
@@ -145,14 +146,4 @@ export function reportSchemaErrors(errors: readonly ErrorObject[], findings: Fin
 
 function truncate(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
-}
-
-function toDnsLabel(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .replace(/-{2,}/g, '-')
-    .slice(0, 63)
-    .replace(/-+$/, '');
 }

@@ -1,26 +1,16 @@
+import { builtinSpec, scanTemplate, type CheckedSchema, type CompiledSchema, type JsonSchemaCompiler } from '@af/blueprint-format';
 import { parseCron } from './cron.js';
 import { humanPath, pointer, type Findings } from './findings.js';
 import { asArray, asObject, asString, scopeRank, type BlueprintView } from './blueprint-view.js';
-import type { UserSchemaCompiler } from './json-schemas.js';
 import { nearest } from './near-miss.js';
 import { checkEventSubject } from './nats-subject.js';
-import { scanTemplate } from './templates.js';
 import { typescriptSyntaxProblems } from './typescript-syntax.js';
 
 export const KNOWN_PROVIDERS = ['offline', 'openai', 'anthropic'] as const;
 export const KNOWN_INDUSTRY_PROFILES = ['RealEstate', 'Insurance', 'Mortgage', 'Healthcare', 'FinancialServices', 'Retail', 'Legal', 'Generic'] as const;
 export const DEFAULT_INDUSTRY_PROFILE = 'RealEstate';
 
-/** The narrowest scope each builtin really needs: declaring less understates what it does. */
-export const BUILTIN_MIN_SCOPE: Readonly<Record<string, 'internal' | 'external' | 'realWorld'>> = {
-  'http.request': 'external',
-  'email.send': 'external',
-  'crm.update': 'external',
-  'contact.delete': 'external',
-  'payment.process': 'realWorld',
-};
-
-type Rule = (view: BlueprintView, findings: Findings, schemas: UserSchemaCompiler) => void;
+type Rule = (view: BlueprintView, findings: Findings, schemas: JsonSchemaCompiler) => void;
 
 /** Semantic rules: each reads the document defensively and runs even when the schema tier failed. */
 export const semanticRules: Readonly<Record<string, Rule>> = {
@@ -33,8 +23,9 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
       const template = asString(prompt[field]);
       if (template === undefined) continue;
       const path = pointer('spec', 'prompt', field);
-      const { references, problems } = scanTemplate(template);
+      const { references, problems, omittedProblems } = scanTemplate(template);
       for (const p of problems) findings.error('semantic', 'MALFORMED_TEMPLATE', path, `${humanPath(path)} ${p.message} at line ${p.line}, column ${p.column}`);
+      if (omittedProblems > 0) findings.error('semantic', 'MALFORMED_TEMPLATE', path, `${humanPath(path)} has ${omittedProblems} more template problem(s) not listed`);
       for (const ref of references) {
         used.add(ref.root);
         if (ref.root === 'input' || Object.hasOwn(variables, ref.root)) continue;
@@ -94,7 +85,7 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
         );
         findings.suggest(pointer('spec', 'actions', 'maxAllowedScope'), `raise spec.actions.maxAllowedScope to ${tool.scope}, or lower the tool's scope`, tool.scope);
       }
-      const needed = tool.builtin ? BUILTIN_MIN_SCOPE[tool.builtin] : undefined;
+      const needed = builtinSpec(tool.builtin)?.scope;
       if (needed && scopeRank(tool.scope) < scopeRank(needed)) {
         findings.warn('semantic', 'BUILTIN_SCOPE_UNDERSTATED', path, `builtin ${tool.builtin} acts at scope ${needed}, but spec.tools[${tool.index}].scope says ${tool.scope}`);
         findings.suggest(path, `declare scope ${needed} for ${tool.builtin}`, needed);
@@ -212,18 +203,19 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
   },
 };
 
-function reportSchemaProblems(schemas: UserSchemaCompiler, schema: unknown, path: string, findings: Findings) {
+function reportSchemaProblems(schemas: JsonSchemaCompiler, schema: unknown, path: string, findings: Findings) {
   const compiled = schemas.compile(schema);
   if (compiled.ok) return compiled.validate;
   reportProblems(compiled, path, findings);
   return undefined;
 }
 
-function reportProblems(result: { ok: true } | { ok: false; problems: { path: string; message: string }[] }, path: string, findings: Findings) {
+function reportProblems(result: CheckedSchema | CompiledSchema, path: string, findings: Findings) {
   if (result.ok) return;
   for (const problem of result.problems) {
     const at = path + problem.path;
-    findings.error('semantic', 'INVALID_JSON_SCHEMA', at, `${humanPath(at)} is not a valid JSON Schema: ${problem.message}`);
+    if (problem.code === 'UNSUPPORTED_PATTERN') findings.error('semantic', 'UNSUPPORTED_PATTERN', at, `${humanPath(at)}: ${problem.message}`);
+    else findings.error('semantic', 'INVALID_JSON_SCHEMA', at, `${humanPath(at)} is not a valid JSON Schema: ${problem.message}`);
   }
 }
 

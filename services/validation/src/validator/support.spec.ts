@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson, scanTemplate } from '@af/blueprint-format';
 import { humanPath, pointer, pointerSegments } from './findings.js';
 import { editDistance, nearest } from './near-miss.js';
 import { checkEventSubject } from './nats-subject.js';
-import { scanTemplate } from './templates.js';
 
 describe('near-miss', () => {
   it('counts edits, transpositions and ignores case', () => {
@@ -32,18 +31,19 @@ describe('JSON Pointer', () => {
 
 describe(scanTemplate.name, () => {
   it('finds references with positions', () => {
-    expect(scanTemplate('a {{x}}\n  {{ input.y.z }}')).toEqual({
+    expect(scanTemplate('a {{x}}\n  {{ input.y.z }}')).toMatchObject({
       references: [
         { expression: 'x', root: 'x', line: 1, column: 3 },
         { expression: 'input.y.z', root: 'input', line: 2, column: 3 },
       ],
       problems: [],
+      omittedProblems: 0,
     });
   });
 
   it('reports stray and unclosed braces', () => {
-    expect(scanTemplate('a }} b').problems).toEqual([{ message: 'has "}}" without a matching "{{"', line: 1, column: 3 }]);
-    expect(scanTemplate('{{a {{b}}').problems).toEqual([{ message: 'has "{{" that is never closed with "}}"', line: 1, column: 1 }]);
+    expect(scanTemplate('a }} b').problems).toEqual([{ message: 'has "}}" without a matching "{{"', line: 1, column: 3, offset: 2 }]);
+    expect(scanTemplate('{{a {{b}}').problems).toEqual([{ message: 'has "{{" that is never closed with "}}"', line: 1, column: 1, offset: 0 }]);
   });
 });
 
