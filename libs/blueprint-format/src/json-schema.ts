@@ -129,6 +129,11 @@ export class JsonSchemaCompiler {
     }
     const unsupported: SchemaProblem[] = [];
     for (const { path, pattern } of userPatterns(schema)) {
+      const syntax = ecmaSyntaxError(pattern);
+      if (syntax !== undefined) {
+        unsupported.push(problem(path, `${JSON.stringify(truncate(pattern))} is not a valid regular expression: ${syntax}`));
+        continue;
+      }
       const reason = unsupportedPatternReason(pattern);
       if (reason !== undefined) {
         unsupported.push({
@@ -176,6 +181,16 @@ export class JsonSchemaCompiler {
   private createAjv(dialect: Dialect): Ajv {
     this.ajvsCreated++;
     return newAjv(dialect);
+  }
+}
+
+/** Why a pattern is not an ECMAScript regular expression (JSON Schema's pattern language); compiling only, never matching. */
+function ecmaSyntaxError(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern, 'u');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 
