@@ -29,6 +29,8 @@ export interface JetStreamServerOptions {
   connection: NatsConnection;
   logger: Logger;
   metrics: MetricsRegistry;
+  /** Request/reply handlers running at once; a request over it is answered UNAVAILABLE at once (back-pressure). */
+  maxRequestsInFlight?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly subscriptions: Subscription[] = [];
   private readonly consuming: SlotConsumer[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  private requestsInFlight = 0;
 
   constructor(private readonly opts: JetStreamServerOptions) {
     super();
@@ -114,7 +117,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
             this.opts.logger.error({ err, subject: pattern }, 'subscription error');
             return;
           }
-          this.track(this.answerRequest(pattern, msg));
+          if (this.requestsInFlight >= (this.opts.maxRequestsInFlight ?? Number.POSITIVE_INFINITY)) {
+            this.shed(pattern, msg);
+            return;
+          }
+          this.requestsInFlight++;
+          this.track(this.answerRequest(pattern, msg).finally(() => this.requestsInFlight--));
         },
       });
       this.subscriptions.push(sub);
@@ -167,6 +175,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         stop();
       }
     });
+  }
+
+  /** Over the in-flight bound: an immediate UNAVAILABLE reply (the gateway answers 503 + Retry-After). */
+  private shed(subject: string, msg: Msg): void {
+    const message = `${this.opts.service} is busy (${this.opts.maxRequestsInFlight} requests in flight); retry later`;
+    msg.respond(encode(ErrorReplySchema, { code: ErrorCode.Unavailable, message, detailsJson: '' }), { headers: statusHeaders('error') });
+    this.opts.metrics.messagesHandled.inc({ subject, outcome: 'shed' });
   }
 
   private async handleCoreEvent(subject: string, msg: Msg): Promise<void> {

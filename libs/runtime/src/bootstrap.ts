@@ -9,10 +9,14 @@ import { JetStreamServer, NATS_CONNECTION } from '@af/messaging';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { installHttpContext } from './http-context.js';
+import { installHttpBackPressure, type BackPressureOptions } from './back-pressure.js';
+import { DEFAULT_BACK_PRESSURE, NATS_ENVELOPE_RESERVE_BYTES } from './service.config.js';
 
 export interface BootstrapOptions {
   service: ServiceName;
   http: { host: string; port: number; bodyLimitBytes: number };
+  /** In-flight bounds (HTTP and NATS request/reply) and the Retry-After given over them; defaults as in serviceConfigSpec. */
+  backPressure?: BackPressureOptions;
   logLevel: string;
   shutdownTimeoutMs: number;
   /** Builds the root module once logger and instance id exist. */
@@ -60,17 +64,23 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
 }
 
 async function start(app: NestFastifyApplication, options: BootstrapOptions, logger: Logger, instanceId: string): Promise<RunningService> {
-  app.useGlobalFilters(new HttpErrorFilter(logger));
+  const connection = app.get<NatsConnection>(NATS_CONNECTION);
+  checkBodyLimit(options.http.bodyLimitBytes, connection.info?.max_payload);
+  const metrics = app.get(MetricsRegistry);
+  const backPressure = options.backPressure ?? DEFAULT_BACK_PRESSURE;
+  app.useGlobalFilters(new HttpErrorFilter(logger, backPressure.retryAfterSec));
   installHttpContext(app, logger);
+  installHttpBackPressure(app, backPressure, metrics);
   await options.configureHttp?.(app);
 
   app.connectMicroservice(
     {
       strategy: new JetStreamServer({
         service: options.service,
-        connection: app.get<NatsConnection>(NATS_CONNECTION),
+        connection,
         logger,
-        metrics: app.get(MetricsRegistry),
+        metrics,
+        maxRequestsInFlight: backPressure.natsMaxInFlight,
       }),
     },
     { inheritAppConfig: true },
@@ -98,6 +108,20 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
     return closing;
   };
   return { app, logger, url, close };
+}
+
+/**
+ * Any body the HTTP edge accepts must fit in a NATS message with its envelope; a limit that
+ * leaves no room would turn big requests into 503s instead of 413s, so it fails the boot.
+ */
+function checkBodyLimit(bodyLimitBytes: number, maxPayload: number | undefined): void {
+  if (maxPayload === undefined) return;
+  const allowed = maxPayload - NATS_ENVELOPE_RESERVE_BYTES;
+  if (bodyLimitBytes > allowed) {
+    throw new Error(
+      `HTTP_BODY_LIMIT_BYTES=${bodyLimitBytes} does not fit the NATS server's max_payload of ${maxPayload} bytes with ${NATS_ENVELOPE_RESERVE_BYTES} bytes for the envelope; set it to at most ${allowed}`,
+    );
+  }
 }
 
 /** Entry-point helper: boots, and exits non-zero with a readable message when boot fails. */

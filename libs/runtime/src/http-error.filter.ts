@@ -68,7 +68,10 @@ function fromFrameworkError(exception: unknown): AppError | undefined {
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly retryAfterSec = 1,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     if (host.getType() !== 'http') return throwError(() => exception);
@@ -81,6 +84,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const status = httpStatusOf(appError.code);
     if (status >= 500) this.logger.error({ err: exception, code: appError.code }, 'request failed');
     else this.logger.info({ code: appError.code, path: appError.path }, appError.message);
-    host.switchToHttp().getResponse<Reply>().code(status).header('content-type', 'application/json; charset=utf-8').send(errorBody(appError));
+    const reply = host.switchToHttp().getResponse<Reply>().code(status).header('content-type', 'application/json; charset=utf-8');
+    // A busy or unreachable dependency is worth retrying: say when.
+    if (appError.code === ErrorCode.Unavailable) reply.header('retry-after', String(this.retryAfterSec));
+    reply.send(errorBody(appError));
   }
 }
