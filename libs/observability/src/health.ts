@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable, Res, SetMetadata, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { Public } from './public-route.js';
 
 /** A dependency the service cannot serve without (its database, broker, cache…). */
 export interface ReadinessCheck {
@@ -73,6 +74,7 @@ interface Reply {
   send(body: unknown): void;
 }
 
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

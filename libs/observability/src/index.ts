@@ -16,3 +16,4 @@ export { HealthService, HealthController, ReadinessProbe, type ReadinessCheck, t
 export { MetricsController } from './metrics.controller.js';
 export { HttpMetricsInterceptor } from './http-metrics.interceptor.js';
 export { ObservabilityModule, LOGGER, type ObservabilityOptions } from './observability.module.js';
+export { Public, PUBLIC_ROUTE, FASTIFY_ROUTE_CONFIG, isPublicRouteConfig } from './public-route.js';

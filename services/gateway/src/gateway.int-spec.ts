@@ -100,6 +100,7 @@ describe('gateway over HTTP against real NATS', () => {
     const res = await call('/v1/mesh/health', { headers: { authorization: `Bearer ${token}` } });
     // No health service in this test: nothing answers on af.v1.health.status.
     expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
     expect(await res.json()).toMatchObject({ error: { code: 'UNAVAILABLE', message: expect.stringContaining('health') } });
   });
 });

@@ -1,12 +1,12 @@
 import { runService } from '@af/runtime';
 import { AppModule } from './app.module.js';
 import { loadGatewayConfig } from './config.js';
-import { installBodyParsers } from './http/body-parsers.js';
+import { configureGatewayHttp } from './http/configure-http.js';
 
 const config = loadGatewayConfig();
 await runService({
   service: 'gateway',
   ...config,
   module: (runtime) => AppModule.forRoot(config, runtime),
-  configureHttp: installBodyParsers,
+  configureHttp: configureGatewayHttp,
 });

@@ -1,11 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '../auth/auth.guard.js';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { AgentsApi } from './agents.api.js';
 
 @Controller('v1/agents')
-@UseGuards(AuthGuard)
 export class AgentsController {
   constructor(private readonly agents: AgentsApi) {}
 

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '../auth/auth.guard.js';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ArtifactsApi } from './artifacts.api.js';
 
 @Controller('v1')
-@UseGuards(AuthGuard)
 export class ArtifactsController {
   constructor(private readonly artifacts: ArtifactsApi) {}
 

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppError, ErrorCode } from '@af/errors';
+import { MetricsRegistry } from '@af/observability';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -23,8 +24,19 @@ function decodeUtf8(body: Buffer): string {
 const MAX_JSON_DEPTH = 512;
 
 /**
+ * `"\ud800"` is valid JSON but not Unicode: no database, protobuf string or UTF-8 encoder can
+ * keep it faithfully, so it is refused where it is, not deep in a service as a 500.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
+
+function loneSurrogate(path: string): AppError {
+  return new AppError(ErrorCode.InvalidDocument, 'string contains a lone UTF-16 surrogate (an escape such as \\ud800 that is not a Unicode character)', { path });
+}
+
+/**
  * JSON.parse (iterative in V8: deep input cannot overflow the stack) followed by an iterative
- * walk that refuses keys able to pollute prototypes and absurd nesting, naming where they are.
+ * walk that refuses keys able to pollute prototypes, absurd nesting and lone surrogates, naming where they are.
  */
 export function parseJsonStrict(text: string): unknown {
   let value: unknown;
@@ -33,6 +45,7 @@ export function parseJsonStrict(text: string): unknown {
   } catch (error) {
     throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${(error as Error).message}`, { path: '' });
   }
+  if (typeof value === 'string' && hasLoneSurrogate(value)) throw loneSurrogate('');
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
   while (stack.length > 0) {
     const { value: current, path, depth } = stack.pop()!;
@@ -41,7 +54,10 @@ export function parseJsonStrict(text: string): unknown {
     for (const key of Object.keys(current)) {
       const at = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (FORBIDDEN_KEYS.has(key)) throw new AppError(ErrorCode.InvalidDocument, `key "${key}" is not allowed anywhere in a document`, { path: at });
-      stack.push({ value: (current as Record<string, unknown>)[key], path: at, depth: depth + 1 });
+      if (hasLoneSurrogate(key)) throw loneSurrogate(at);
+      const child = (current as Record<string, unknown>)[key];
+      if (typeof child === 'string' && hasLoneSurrogate(child)) throw loneSurrogate(at);
+      stack.push({ value: child, path: at, depth: depth + 1 });
     }
   }
   return value;
@@ -53,8 +69,10 @@ export function parseJsonStrict(text: string): unknown {
  */
 export function installBodyParsers(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
+  const parsed = app.get(MetricsRegistry).counter('af_gateway_request_bodies_parsed_total', 'Request bodies read and parsed, by content type', ['type']);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: RawBodyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    parsed.inc({ type: 'json' });
     try {
       const text = decodeUtf8(body);
       req.rawBody = text;
@@ -64,6 +82,7 @@ export function installBodyParsers(app: NestFastifyApplication): void {
     }
   });
   fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'buffer' }, (req: RawBodyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+    parsed.inc({ type: 'yaml' });
     try {
       const text = decodeUtf8(body);
       req.rawBody = text;

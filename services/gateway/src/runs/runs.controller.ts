@@ -1,6 +1,5 @@
-import { Controller, Get, Injectable, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Injectable, Param } from '@nestjs/common';
 import { MessageBus } from '@af/messaging';
-import { AuthGuard } from '../auth/auth.guard.js';
 import { runView } from '../http/views.js';
 
 @Injectable()
@@ -14,7 +13,6 @@ export class RunsApi {
 }
 
 @Controller('v1/runs')
-@UseGuards(AuthGuard)
 export class RunsController {
   constructor(private readonly runs: RunsApi) {}
 

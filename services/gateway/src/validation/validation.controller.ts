@@ -1,5 +1,4 @@
-import { Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
-import { AuthGuard } from '../auth/auth.guard.js';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { BlueprintBody, type BlueprintSource } from '../blueprints/blueprint-source.decorator.js';
@@ -12,7 +11,6 @@ interface Reply {
 
 /** POST /v1/validate: YAML or JSON, 200 with the report even when it says valid: false. */
 @Controller('v1/validate')
-@UseGuards(AuthGuard)
 export class ValidationController {
   constructor(private readonly validation: ValidationApi) {}
 
@@ -25,7 +23,6 @@ export class ValidationController {
 
 /** GET /v1/schemas/blueprint: the published JSON Schema of the blueprint format. */
 @Controller('v1/schemas')
-@UseGuards(AuthGuard)
 export class SchemasController {
   constructor(private readonly validation: ValidationApi) {}
 

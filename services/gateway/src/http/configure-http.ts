@@ -1,0 +1,9 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { installEarlyAuthentication } from '../auth/early-authentication.js';
+import { installBodyParsers } from './body-parsers.js';
+
+/** The gateway's HTTP edge: authentication before any body is read, then strict body parsers. */
+export function configureGatewayHttp(app: NestFastifyApplication): void {
+  installEarlyAuthentication(app);
+  installBodyParsers(app);
+}
