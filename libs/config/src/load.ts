@@ -1,3 +1,4 @@
+import { redactUrl } from './redact.js';
 import { ConfigVarError, type ConfigOf, type ConfigSpec, type VarSpec } from './spec.js';
 
 export interface ConfigProblem {
@@ -28,7 +29,10 @@ export function loadConfig<S extends ConfigSpec>(spec: S, source: NodeJS.Process
           out[key] = child.parse(source[child.env]);
         } catch (error) {
           if (!(error instanceof ConfigVarError)) throw error;
-          problems.push({ env: child.env, problem: error.message });
+          const raw = source[child.env] ?? '';
+          // A secret's value is never echoed, whatever a parser wrote; URLs lose their credentials.
+          const problem = child.secret && raw !== '' ? error.message.split(raw).join('[secret]') : redactUrl(error.message);
+          problems.push({ env: child.env, problem });
         }
       } else {
         out[key] = walk(child);
@@ -41,12 +45,13 @@ export function loadConfig<S extends ConfigSpec>(spec: S, source: NodeJS.Process
   return config as ConfigOf<S>;
 }
 
-/** The config as it may be logged: secrets replaced by "[secret]". */
+/** The config as it may be logged: secrets replaced by "[secret]", credentials in URLs by "***". */
 export function describeConfig(spec: ConfigSpec, config: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const values = config as Record<string, unknown>;
   for (const [key, child] of Object.entries(spec)) {
-    out[key] = isVar(child) ? (child.secret ? '[secret]' : values[key]) : describeConfig(child, values[key]);
+    const value = values[key];
+    out[key] = isVar(child) ? (child.secret ? '[secret]' : typeof value === 'string' ? redactUrl(value) : value) : describeConfig(child, value);
   }
   return out;
 }

@@ -14,6 +14,8 @@ export type ConfigOf<S extends ConfigSpec> = {
   readonly [K in keyof S]: S[K] extends VarSpec<infer T> ? T : S[K] extends ConfigSpec ? ConfigOf<S[K]> : never;
 };
 
+import { redactUrl } from './redact.js';
+
 export class ConfigVarError extends Error {
   override readonly name = 'ConfigVarError';
 }
@@ -46,10 +48,11 @@ export const env = {
       return raw;
     });
   },
+  /** A value that must never be logged or echoed (keys, passwords, tokens): errors name the rule, never the value. */
   secret(name: string, opts: Common<string> & { minLength?: number } = {}): VarSpec<string> {
     return make(name, opts, true, (raw) => {
       const min = opts.minLength ?? 0;
-      if (raw.length < min) throw new ConfigVarError(`must be at least ${min} characters`);
+      if (raw.length < min) throw new ConfigVarError(`must be at least ${min} characters (got ${raw.length})`);
       return raw;
     });
   },
@@ -78,7 +81,8 @@ export const env = {
       try {
         url = new URL(raw);
       } catch {
-        throw new ConfigVarError(`must be a URL, got "${raw}"`);
+        // The value may hold credentials: never echoed whole.
+        throw new ConfigVarError(`must be a URL (got ${raw.length} characters that do not parse as one: "${redactUrl(raw).slice(0, 40)}")`);
       }
       if (!opts.protocols.includes(url.protocol.replace(/:$/, ''))) {
         throw new ConfigVarError(`must use ${opts.protocols.join(' or ')}, got ${url.protocol}`);

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { consumersOwnedBy, kvBuckets, streams, type KvBucketDefinition } from '@af/contracts';
+import { redactUrl } from '@af/config';
 
 import { HealthService, LOGGER, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
 import { MessageBus } from './message-bus.js';
@@ -22,7 +23,7 @@ export async function connectNats(options: Pick<MessagingOptions, 'url' | 'servi
       timeout: 5_000,
     });
   } catch (error) {
-    throw new Error(`cannot connect to NATS at ${options.url} (${(error as Error).message}); is nats-server with JetStream running?`, { cause: error });
+    throw new Error(`cannot connect to NATS at ${redactUrl(options.url)} (${(error as Error).message}); is nats-server with JetStream running?`, { cause: error });
   }
 }
 

@@ -10,7 +10,7 @@ export {
   SpanKind,
   type HeaderCarrier,
 } from './tracing.js';
-export { createLogger, NestPinoLogger, type Logger } from './logger.js';
+export { createLogger, NestPinoLogger, REDACTED_PATHS, type Logger } from './logger.js';
 export { MetricsRegistry } from './metrics.js';
 export { HealthService, HealthController, ReadinessProbe, type ReadinessCheck, type ProbeResult } from './health.js';
 export { MetricsController } from './metrics.controller.js';

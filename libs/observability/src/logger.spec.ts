@@ -22,4 +22,14 @@ describe(createLogger.name, () => {
     expect(lines[1]).not.toHaveProperty('traceId');
     expect(lines[1]).not.toHaveProperty('tenantId');
   });
+
+  it('redacts credentials wherever a line carries them', () => {
+    const lines: string[] = [];
+    const sut = createLogger('svc', 'info', new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    sut.info({ req: { headers: { authorization: 'Bearer eyJ.secret.sig', cookie: 'sid=abc' } }, headers: { authorization: 'Basic dXNlcjpwYXNz' }, options: { password: 'hunter2', token: 't0k3n' } }, 'with credentials');
+    const line = JSON.parse(lines[0]!) as Record<string, Record<string, Record<string, string>>>;
+    expect(lines[0]).not.toMatch(/eyJ\.secret|sid=abc|dXNlcjpwYXNz|hunter2|t0k3n/);
+    expect(line['req']?.['headers']?.['authorization']).toBe('[redacted]');
+    expect(line['options']?.['password']).toBe('[redacted]');
+  });
 });

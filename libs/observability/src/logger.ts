@@ -6,6 +6,31 @@ import { currentSpanId, currentTraceId } from './tracing.js';
 export type { Logger };
 
 /**
+ * Fields that carry credentials, wherever a log line puts them (a request's headers, an options
+ * object, an error's config): pino replaces their values before the line is written.
+ */
+export const REDACTED_PATHS = [
+  'authorization',
+  'cookie',
+  'token',
+  'password',
+  'secret',
+  'jwtSecret',
+  'headers.authorization',
+  'headers.cookie',
+  '*.authorization',
+  '*.cookie',
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.jwtSecret',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+/**
  * JSON logs on stdout. Every line carries the service, and — inside a request or message —
  * the tenant, correlation id and trace/span ids, so one run can be followed across the mesh.
  */
@@ -13,6 +38,7 @@ export function createLogger(service: string, level: string = process.env['LOG_L
   const options: pino.LoggerOptions = {
     level,
     base: { service, pid: process.pid },
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     mixin() {

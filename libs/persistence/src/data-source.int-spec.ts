@@ -40,8 +40,14 @@ describe('persistence against real PostgreSQL and Redis', () => {
 
   it('fails to open with a message naming PostgreSQL and the address, without the password', async () => {
     await expect(openDataSource({ url: 'postgres://u:hunter2@127.0.0.1:1/x', schema, entities: [], migrations: [] })).rejects.toThrow(
-      /cannot connect to PostgreSQL at postgres:\/\/u@127\.0\.0\.1:1\/x/,
+      /cannot connect to PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x/,
     );
+  });
+
+  it('fails to open Redis with the address, without the password', async () => {
+    const failure = openRedis('redis://:hunter2@127.0.0.1:1', 'x:');
+    await expect(failure).rejects.toThrow(/cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
+    await expect(failure).rejects.not.toThrow(/hunter2/);
   });
 
   it('opens Redis with a PING and names it when it cannot', async () => {

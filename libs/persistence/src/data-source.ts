@@ -1,3 +1,4 @@
+import { redactUrl } from '@af/config';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
@@ -47,8 +48,7 @@ export async function openDataSource(options: ServiceDataSourceOptions, runMigra
   try {
     await dataSource.initialize();
   } catch (error) {
-    const safeUrl = options.url.replace(/\/\/([^:@/]+)(:[^@]*)?@/, '//$1@');
-    throw new Error(`cannot connect to PostgreSQL at ${safeUrl} (${(error as Error).message})`, { cause: error });
+    throw new Error(`cannot connect to PostgreSQL at ${redactUrl(options.url)} (${(error as Error).message})`, { cause: error });
   }
   if (runMigrations) await migrate(dataSource);
   return dataSource;

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { env } from '@af/config';
+import { env, redactUrl } from '@af/config';
 import { ReadinessProbe, type ReadinessCheck } from '@af/observability';
 
 export const REDIS = Symbol.for('af.persistence.redis');
@@ -18,7 +18,7 @@ export async function openRedis(url: string, keyPrefix: string): Promise<Redis> 
     await client.ping();
   } catch (error) {
     client.disconnect();
-    throw new Error(`cannot connect to Redis at ${url} (${(error as Error).message})`, { cause: error });
+    throw new Error(`cannot connect to Redis at ${redactUrl(url)} (${(error as Error).message})`, { cause: error });
   }
   return client;
 }

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicat
 import neo4j, { type Driver } from 'neo4j-driver';
 import { ReadinessProbe, type ReadinessCheck } from '@af/observability';
 import type { Neo4jOptions } from './neo4j.config.js';
+import { redactUrl } from '@af/config';
 
 export const NEO4J_DRIVER = Symbol.for('af.memory.neo4jDriver');
 export const NEO4J_OPTIONS = Symbol.for('af.memory.neo4jOptions');
@@ -14,7 +15,7 @@ export async function openNeo4j(options: Neo4jOptions): Promise<Driver> {
     await driver.verifyConnectivity({ database: options.database });
   } catch (error) {
     await driver.close().catch(() => undefined);
-    throw new Error(`cannot connect to Neo4j at ${options.url} (${(error as Error).message})`, { cause: error });
+    throw new Error(`cannot connect to Neo4j at ${redactUrl(options.url)} (${(error as Error).message})`, { cause: error });
   }
   return driver;
 }
