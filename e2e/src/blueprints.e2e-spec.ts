@@ -105,6 +105,31 @@ describe('blueprints as versioned resources, through the gateway', () => {
     expect((await api('GET', '/v1/blueprints/guarded', { token: developer })).body).toMatchObject({ version: 2, archivedAt: null });
   });
 
+  it('stops running an archived agent: its deployment is deactivated (409 ARCHIVED), and a restore needs a new deploy', async () => {
+    await post(developer, blueprint('shelved'));
+    const deployed = await api('POST', '/v1/agents/shelved/deployments', { token: developer, body: {} });
+    expect(deployed.status).toBe(201);
+    expect((await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: { message: 'hi' } } })).status).toBe(202);
+
+    expect((await api('DELETE', '/v1/blueprints/shelved', { token: developer })).status).toBe(200);
+    // The deployment service applies the archive event asynchronously: poll until runs are refused.
+    let refused = await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: {} } });
+    for (let i = 0; i < 100 && refused.status === 202; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      refused = await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: {} } });
+    }
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'ARCHIVED', path: '/agent' });
+    const history = await api('GET', '/v1/agents/shelved/deployments', { token: developer });
+    expect((history.body['items'] as { status: string }[])[0]).toMatchObject({ status: 'deactivated' });
+
+    // Restored: still not deployed until someone deploys it again.
+    expect((await put(developer, 'shelved', blueprint('shelved', { goal: 'Back again' }))).status).toBe(201);
+    const notDeployed = await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: {} } });
+    expect(notDeployed.status).toBe(409);
+    expect(notDeployed.body.error).toMatchObject({ code: 'NOT_DEPLOYED' });
+  });
+
   it('archives on DELETE: still readable, hidden from the list, name reserved (409), PUT restores', async () => {
     await post(developer, blueprint('retired'));
     const archived = await api('DELETE', '/v1/blueprints/retired', { token: developer, headers: { 'if-match': '1' } });

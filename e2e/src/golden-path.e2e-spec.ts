@@ -157,9 +157,14 @@ describe('golden path through the gateway against the running mesh', () => {
     expect(badInput.status).toBe(400);
     expect(badInput.body.error).toMatchObject({ path: '/input' });
 
-    const notDeployed = await api('POST', '/v1/agents/never-deployed/runs', { token, body: { input: {} } });
-    expect(notDeployed.status).toBe(409);
-    expect(notDeployed.body.error).toMatchObject({ code: 'NOT_DEPLOYED' });
+    // An agent that does not exist is 404; one that exists without a deployment would be 409 NOT_DEPLOYED.
+    const unknown = await api('POST', '/v1/agents/never-created/runs', { token, body: { input: {} } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({ code: 'NOT_FOUND', path: '/agent' });
+
+    const loneSurrogate = await api('POST', '/v1/agents/lead-qualifier/runs', { token, raw: '{"input":{"q":"\\ud800"}}', type: 'application/json' });
+    expect(loneSurrogate.status).toBe(400);
+    expect(loneSurrogate.body.error).toMatchObject({ code: 'INVALID_DOCUMENT', path: '/input/q' });
 
     const missing = await api('GET', '/v1/blueprints/does-not-exist', { token });
     expect(missing.status).toBe(404);
