@@ -24,6 +24,8 @@ function active(overrides: Partial<DeploymentEntity> = {}): DeploymentEntity {
     createdAt: new Date('2026-01-01T00:00:00Z'),
     supersededAt: null,
     supersededBy: null,
+    deactivatedAt: null,
+    deactivatedReason: null,
     ...overrides,
   };
 }
