@@ -16,7 +16,7 @@ export class AppModule {
         NatsModule.forRoot({ service: 'compilation', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(compilationDataSource(config.database.url, schema ?? config.database.schema, config.database.poolSize)),
         RedisModule.forRoot(config.redis),
-        ArtifactsModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds }),
+        ArtifactsModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds, typecheck: config.typecheck }),
       ],
     };
   }

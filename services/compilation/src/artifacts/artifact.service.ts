@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { toJson, type MessageInitShape } from '@bufbuild/protobuf';
 import { ValidationReportSchema, type ArtifactMetadataReplySchema, type ArtifactReplySchema, type CompileBlueprintRequest, type CompileReplySchema, type CompileRequest, type TenantId } from '@af/contracts';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
@@ -11,7 +11,7 @@ import { ArtifactRepository, type StoredArtifact } from './artifact.repository.j
 import { ARTIFACTS_OPTIONS, type ArtifactsOptions } from './artifacts.options.js';
 import { COMPILER_VERSION, compileBlueprint } from './blueprint.compiler.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
-import { warmUpTypeChecker } from './tool-typecheck.js';
+import { DEFAULT_TYPECHECK_OPTIONS, closeToolTypeChecker, useToolTypeChecker } from './tool-typecheck.pool.js';
 
 const ARTIFACT_HASH = /^sha256:[0-9a-f]{64}$/;
 const BLUEPRINT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -20,7 +20,7 @@ type CacheOp = 'compile' | 'artifact';
 type CacheLayer = 'redis' | 'postgres';
 
 @Injectable()
-export class ArtifactService implements OnModuleInit {
+export class ArtifactService implements OnModuleInit, OnModuleDestroy {
   private readonly compileDuration: Histogram<'outcome'>;
   private readonly cache: Counter<'op' | 'layer' | 'result'>;
 
@@ -36,9 +36,16 @@ export class ArtifactService implements OnModuleInit {
     this.cache = metrics.counter('af_compilation_cache_total', 'Cache lookups by operation (compile: source → artifact hash; artifact: hash → artifact), layer (redis, postgres) and result (hit, miss, error)', ['op', 'layer', 'result']);
   }
 
-  /** Parses the TypeScript standard library at boot, so the first compile is as fast as the next. */
-  onModuleInit(): void {
-    warmUpTypeChecker();
+  /**
+   * Starts the type-check worker threads at boot (each parses the TypeScript standard library
+   * once), so the first compile is as fast as the next.
+   */
+  async onModuleInit(): Promise<void> {
+    await useToolTypeChecker(this.options.typecheck ?? DEFAULT_TYPECHECK_OPTIONS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await closeToolTypeChecker();
   }
 
   /**

@@ -5,7 +5,8 @@ import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment }
 import type { JsonValue } from './canonical-json.js';
 import { TemplateError, parseTemplate } from './prompt-template.js';
 import { schemaProblem } from './schema-check.js';
-import { typeCheckTools, type ToolSource } from './tool-typecheck.js';
+import type { ToolSource } from './tool-typecheck.js';
+import { checkToolTypes } from './tool-typecheck.pool.js';
 
 export const COMPILER_NAME = 'af-compiler';
 /** Bump when the artifact a blueprint compiles to changes (the compile cache keys on it). */
@@ -102,7 +103,8 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
   const tools = settled.map((r) => (r as PromiseFulfilledResult<ArtifactTool>).value);
-  checkToolTypes(sources);
+  // In a worker thread, under a deadline: a type-level bomb fails this compile (COMPILE_TIMEOUT), not the service.
+  await checkToolTypes(sources);
 
   const input = objectAt(spec, 'input', '/spec/input', false);
   const output = objectAt(spec, 'output', '/spec/output', false);
@@ -153,20 +155,6 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
     triggers: arrayAt(spec, 'triggers', '/spec/triggers') as JsonValue[],
     evals: arrayAt(spec, 'evals', '/spec/evals') as JsonValue[],
   };
-}
-
-/** A tool that does not type-check against its inputSchema: the first one, with its positions. */
-function checkToolTypes(sources: ToolSource[]): void {
-  const problems = typeCheckTools(sources);
-  for (const source of [...sources].sort((a, b) => a.index - b.index)) {
-    const errors = problems.get(source.index);
-    const first = errors?.[0];
-    if (!errors || !first) continue;
-    throw new AppError(ErrorCode.ValidationFailed, `tool "${source.name}" does not type-check against its inputSchema: line ${first.line}, column ${first.column}: ${first.message}`, {
-      path: `/spec/tools/${source.index}/code`,
-      details: { errors },
-    });
-  }
 }
 
 function checkSchema(schema: unknown, path: string): void {

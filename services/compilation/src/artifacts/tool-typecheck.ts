@@ -97,9 +97,13 @@ interface Prepared {
  * Type-checks tool code against the TypeScript type generated from its `inputSchema`: the default
  * export must accept that input, and an untyped parameter takes that type (so `message.foo()` on
  * a string, or reading a property the schema does not guarantee, is an error). One program checks
- * all tools of a blueprint; the standard library is parsed once per process.
+ * all tools of a blueprint; the standard library is parsed once per process. `onTool` is told which
+ * tool is about to be checked (the pool uses it to attribute a deadline overrun to a tool).
+ *
+ * Synchronous and unbounded in time: the service runs it only in a worker thread, under a deadline
+ * (tool-typecheck.pool.ts).
  */
-export function typeCheckTools(tools: readonly ToolSource[]): Map<number, TypeProblem[]> {
+export function typeCheckTools(tools: readonly ToolSource[], onTool?: (index: number) => void): Map<number, TypeProblem[]> {
   const problems = new Map<number, TypeProblem[]>();
   if (tools.length === 0) return problems;
   const prepared = tools.map(prepare);
@@ -123,6 +127,7 @@ export function typeCheckTools(tools: readonly ToolSource[]): Map<number, TypePr
   };
   const program = ts.createProgram({ rootNames: [SANDBOX_DTS, ...byName.keys()], options: OPTIONS, host });
   for (const p of prepared) {
+    onTool?.(p.tool.index);
     const found = [...p.early];
     const file = program.getSourceFile(p.fileName);
     if (file && found.length === 0) {

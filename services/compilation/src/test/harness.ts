@@ -7,10 +7,10 @@ import { loadCompilationConfig } from '../config.js';
 
 export { connectTestClient as connectClient } from '@af/runtime/testing';
 
-/** Boots the real compilation service (free port, real NATS, PostgreSQL and Redis, its own schema and key prefix). */
-export async function startCompilation(): Promise<{ service: RunningService; schema: string; keyPrefix: string; config: ReturnType<typeof loadCompilationConfig>; dataSource(): Promise<DataSource>; stop(): Promise<void> }> {
+/** Boots the real compilation service (free port, real NATS, PostgreSQL and Redis, its own schema and key prefix); `env` overrides its configuration. */
+export async function startCompilation(env: NodeJS.ProcessEnv = {}): Promise<{ service: RunningService; schema: string; keyPrefix: string; config: ReturnType<typeof loadCompilationConfig>; dataSource(): Promise<DataSource>; stop(): Promise<void> }> {
   const keyPrefix = `${uniqueName('aftest')}:`;
-  const config = loadCompilationConfig({ ...process.env, REDIS_KEY_PREFIX: keyPrefix });
+  const config = loadCompilationConfig({ ...process.env, REDIS_KEY_PREFIX: keyPrefix, ...env });
   const schema = uniqueName('compilation_test');
   const { service } = await startTestService({ service: 'compilation', ...config, module: (runtime) => AppModule.forRoot(config, runtime, schema) });
   return {
