@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { randomBytes } from 'node:crypto';
+import { AppError, ErrorCode } from '@af/errors';
 import { openDataSource } from './data-source.js';
 import { openRedis } from './redis.js';
 
@@ -48,6 +49,39 @@ describe('persistence against real PostgreSQL and Redis', () => {
     const failure = openRedis('redis://:hunter2@127.0.0.1:1', 'x:');
     await expect(failure).rejects.toThrow(/cannot connect to Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     await expect(failure).rejects.not.toThrow(/hunter2/);
+  });
+
+  it('fails fast with UNAVAILABLE when every pooled connection is busy, and serves again once one is released', async () => {
+    const ds = await openDataSource({ url, schema, entities: [], migrations: [], poolSize: 2, limits: { acquireTimeoutMs: 300 } });
+    const held = [ds.createQueryRunner(), ds.createQueryRunner()];
+    try {
+      for (const runner of held) await runner.connect();
+      const started = Date.now();
+      const error = await ds.query('SELECT 1').catch((e: unknown) => e);
+      const waited = Date.now() - started;
+      expect(error).toBeInstanceOf(AppError);
+      expect(error).toMatchObject({ code: ErrorCode.Unavailable, message: expect.stringMatching(/no connection of the pool \(2\) came free within 300 ms/) });
+      expect(waited).toBeGreaterThanOrEqual(250);
+      expect(waited).toBeLessThan(2_000);
+      await held[0]?.release();
+      expect(await ds.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      for (const runner of held) if (!runner.isReleased) await runner.release();
+      await ds.destroy();
+    }
+  });
+
+  it('sets the statement and idle-in-transaction timeouts on every session', async () => {
+    const ds = await openDataSource({ url, schema, entities: [], migrations: [], limits: { statementTimeoutMs: 200, idleInTransactionTimeoutMs: 700 } });
+    try {
+      expect(await ds.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '200ms' }]);
+      expect(await ds.query('SHOW idle_in_transaction_session_timeout')).toEqual([{ idle_in_transaction_session_timeout: '700ms' }]);
+      const started = Date.now();
+      await expect(ds.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it('opens Redis with a PING and names it when it cannot', async () => {

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { ReadinessProbe, type ReadinessCheck } from '@af/observability';
-import { openDataSource, type ServiceDataSourceOptions } from './data-source.js';
+import { openDataSource, type DatabaseLimits, type ServiceDataSourceOptions } from './data-source.js';
 
 export const DATA_SOURCE = Symbol.for('af.persistence.dataSource');
 
@@ -23,11 +23,18 @@ export class PostgresReadinessProbe implements ReadinessCheck, OnApplicationShut
 @Global()
 @Module({})
 export class PersistenceModule {
-  static forRoot(options: ServiceDataSourceOptions): DynamicModule {
+  /** `limits`: the service's validated database config (acquire and statement timeouts), over `options.limits`. */
+  static forRoot(options: ServiceDataSourceOptions, limits?: Partial<DatabaseLimits>): DynamicModule {
+    const merged: ServiceDataSourceOptions = limits ? { ...options, limits: { ...options.limits, ...pickLimits(limits) } } : options;
     return {
       module: PersistenceModule,
-      providers: [{ provide: DATA_SOURCE, useFactory: () => openDataSource(options) }, PostgresReadinessProbe],
+      providers: [{ provide: DATA_SOURCE, useFactory: () => openDataSource(merged) }, PostgresReadinessProbe],
       exports: [DATA_SOURCE],
     };
   }
+}
+
+function pickLimits(limits: Partial<DatabaseLimits>): Partial<DatabaseLimits> {
+  const { acquireTimeoutMs, statementTimeoutMs, idleInTransactionTimeoutMs } = limits;
+  return Object.fromEntries(Object.entries({ acquireTimeoutMs, statementTimeoutMs, idleInTransactionTimeoutMs }).filter(([, v]) => v !== undefined));
 }

@@ -14,7 +14,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'blueprints', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'blueprints', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        PersistenceModule.forRoot(blueprintsDataSource(config.database.url, schema, config.database.poolSize)),
+        PersistenceModule.forRoot(blueprintsDataSource(config.database.url, schema, config.database.poolSize), config.database),
         BlueprintsModule.forRoot({ documents: config.documents, outboxIntervalMs: config.outbox.intervalMs }),
       ],
     };

@@ -14,7 +14,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'compilation', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'compilation', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        PersistenceModule.forRoot(compilationDataSource(config.database.url, schema ?? config.database.schema, config.database.poolSize)),
+        PersistenceModule.forRoot(compilationDataSource(config.database.url, schema ?? config.database.schema, config.database.poolSize), config.database),
         RedisModule.forRoot(config.redis),
         ArtifactsModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds, typecheck: config.typecheck }),
       ],

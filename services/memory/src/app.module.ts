@@ -22,7 +22,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'memory', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'memory', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        PersistenceModule.forRoot(memoryDataSource(config.database.url, overrides.schema, config.database.poolSize)),
+        PersistenceModule.forRoot(memoryDataSource(config.database.url, overrides.schema, config.database.poolSize), config.database),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: overrides.redisKeyPrefix ?? config.redis.keyPrefix }),
         Neo4jModule.forRoot(config.neo4j),
         EpisodesModule.forRoot({ workingMemoryTtlSeconds: config.workingMemory.ttlSeconds }),

@@ -14,7 +14,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'orchestrator', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize)),
+        PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize), config.database),
         RunsModule.forRoot(config.runs),
       ],
     };
