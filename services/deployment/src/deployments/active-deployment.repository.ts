@@ -29,6 +29,37 @@ export class ActiveDeploymentRepository {
     return decode(ActiveDeploymentSchema, entry.value);
   }
 
+  /** The agent's entry with its revision (0 when there is none), for {@link replace}. */
+  async entry(tenantId: TenantId, agent: string): Promise<{ revision: number; active: ActiveDeployment | null }> {
+    try {
+      const kv = await this.buckets.get(kvBuckets.activeDeployments);
+      const entry = await kv.get(activeDeploymentKey(tenantId, agent));
+      if (!entry) return { revision: 0, active: null };
+      const live = entry.operation === 'PUT' && entry.value.length > 0;
+      return { revision: entry.revision, active: live ? decode(ActiveDeploymentSchema, entry.value) : null };
+    } catch (error) {
+      throw new AppError(ErrorCode.Unavailable, 'could not read the registry of active deployments', { cause: error });
+    }
+  }
+
+  /**
+   * Writes the agent's entry only if it is still at `revision` (compare-and-set; 0: only if there
+   * is no live entry). False when someone wrote it in between: read again and decide again.
+   */
+  async replace(tenantId: TenantId, active: MessageInitShape<typeof ActiveDeploymentSchema>, revision: number): Promise<boolean> {
+    const key = activeDeploymentKey(tenantId, active.agent ?? '');
+    try {
+      const kv = await this.buckets.get(kvBuckets.activeDeployments);
+      const value = encode(ActiveDeploymentSchema, active);
+      if (revision === 0) await kv.create(key, value);
+      else await kv.update(key, value, revision);
+      return true;
+    } catch (error) {
+      if (/wrong last sequence|key exists/i.test((error as Error).message)) return false;
+      throw new AppError(ErrorCode.Unavailable, 'could not update the registry of active deployments', { cause: error });
+    }
+  }
+
   /** Removes the agent's entry (a delete marker: the bucket keeps the earlier revisions). */
   async remove(tenantId: TenantId, agent: string): Promise<void> {
     try {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, Repository } from 'typeorm';
 import type { TenantId } from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
 import { DATA_SOURCE } from '@af/persistence';
 import { DeploymentEntity } from '../persistence/deployment.entity.js';
 
@@ -12,6 +13,20 @@ export interface NewDeployment {
   artifactHash: string;
   createdBy: string;
 }
+
+/** What {@link DeploymentRepository.activateOnce} did: the agent's active deployment afterwards. */
+export interface Activation {
+  deployment: DeploymentEntity;
+  /** false: that version and artifact were already active (no new record). */
+  created: boolean;
+  superseded: string | null;
+}
+
+/** How long a deployment waits for another one of the same agent to commit before answering UNAVAILABLE. */
+export const AGENT_LOCK_TIMEOUT_MS = 5_000;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+const agentLockKey = (tenantId: TenantId, agent: string) => `deployment:${tenantId}/${agent}`;
 
 /** Deployments of one tenant; every query is scoped by tenant id. History is never deleted. */
 @Injectable()
@@ -30,7 +45,7 @@ export class DeploymentRepository {
   async withAgentLock<T>(tenantId: TenantId, agent: string, work: () => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    const key = `deployment:${tenantId}/${agent}`;
+    const key = agentLockKey(tenantId, agent);
     try {
       await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
       try {
@@ -56,22 +71,39 @@ export class DeploymentRepository {
     return this.deployments.find({ where: { tenantId, agent }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  /** In one transaction: the agent's active deployment becomes superseded and the new one active. */
-  async activate(tenantId: TenantId, deployment: NewDeployment): Promise<{ activated: DeploymentEntity; superseded: string | null }> {
-    return this.dataSource.transaction(async (em) => {
-      const rows = (await em.query(
-        `UPDATE deployments SET status = 'superseded', superseded_at = clock_timestamp(), superseded_by = $3
-          WHERE tenant_id = $1 AND agent = $2 AND status = 'active' RETURNING id`,
-        [tenantId, deployment.agent, deployment.id],
-      )) as [{ id: string }[], number];
-      const superseded = rows[0][0]?.id ?? null;
-      await em.query(
-        `INSERT INTO deployments (id, tenant_id, agent, version, content_hash, artifact_hash, status, created_by)
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)`,
-        [deployment.id, tenantId, deployment.agent, deployment.version, deployment.contentHash, deployment.artifactHash, deployment.createdBy],
-      );
-      const activated = await em.getRepository(DeploymentEntity).findOneByOrFail({ tenantId, id: deployment.id });
-      return { activated, superseded };
-    });
+  /**
+   * One short transaction, serialized per (tenant, agent) by a transaction-level advisory lock
+   * (the same key as {@link withAgentLock}; released at commit or rollback). Waiting for it holds
+   * this one connection and nothing else, for at most {@link AGENT_LOCK_TIMEOUT_MS}; nothing remote
+   * is called inside. If the agent's active deployment already runs this version and artifact it
+   * is the answer (`created: false`: one record per version however many deploy it at once);
+   * otherwise it is superseded and the new deployment inserted as the active one.
+   */
+  async activateOnce(tenantId: TenantId, deployment: NewDeployment): Promise<Activation> {
+    try {
+      return await this.dataSource.transaction(async (em) => {
+        await em.query(`SELECT set_config('lock_timeout', $1, true)`, [`${AGENT_LOCK_TIMEOUT_MS}ms`]);
+        await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [agentLockKey(tenantId, deployment.agent)]);
+        const current = await em.getRepository(DeploymentEntity).findOneBy({ tenantId, agent: deployment.agent, status: 'active' });
+        if (current && current.version === deployment.version && current.artifactHash === deployment.artifactHash) return { deployment: current, created: false, superseded: null };
+        const rows = (await em.query(
+          `UPDATE deployments SET status = 'superseded', superseded_at = clock_timestamp(), superseded_by = $3
+            WHERE tenant_id = $1 AND agent = $2 AND status = 'active' RETURNING id`,
+          [tenantId, deployment.agent, deployment.id],
+        )) as [{ id: string }[], number];
+        await em.query(
+          `INSERT INTO deployments (id, tenant_id, agent, version, content_hash, artifact_hash, status, created_by)
+           VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)`,
+          [deployment.id, tenantId, deployment.agent, deployment.version, deployment.contentHash, deployment.artifactHash, deployment.createdBy],
+        );
+        const activated = await em.getRepository(DeploymentEntity).findOneByOrFail({ tenantId, id: deployment.id });
+        return { deployment: activated, created: true, superseded: rows[0][0]?.id ?? null };
+      });
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === LOCK_NOT_AVAILABLE) {
+        throw new AppError(ErrorCode.Unavailable, `another deployment of "${deployment.agent}" did not finish within ${AGENT_LOCK_TIMEOUT_MS} ms; retry shortly`, { path: '/agent', cause: error });
+      }
+      throw error;
+    }
   }
 }

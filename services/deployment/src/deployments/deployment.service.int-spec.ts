@@ -17,7 +17,7 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
   const tenant = parseTenantId(testTenant());
   const other = parseTenantId(testTenant());
   const catalog: Record<string, FakeBlueprint[]> = {
-    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false), blueprint('admin-only', 1, true, { adminOnly: true }), blueprint('retired', 1, true, { archivedAt: '2026-01-01T00:00:00.000Z' }), blueprint('shelved', 1)],
+    [tenant]: [blueprint('lead-qualifier', 1), blueprint('lead-qualifier', 2), blueprint('racer', 1), blueprint('racer', 2), blueprint('broken', 1, false), blueprint('admin-only', 1, true, { adminOnly: true }), blueprint('retired', 1, true, { archivedAt: '2026-01-01T00:00:00.000Z' }), blueprint('stampede', 1), blueprint('stampede', 2), blueprint('shelved', 1)],
     [other]: [blueprint('lead-qualifier', 1)],
   };
   const caller = { subject: 'user:alice', roles: ['Developer'], permissions: [] };
@@ -105,6 +105,37 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
     const active = history.deployments.filter((d) => d.status === 'active');
     expect(active).toHaveLength(1);
     expect((await activeInKv('racer'))?.deploymentId).toBe(active[0]?.deploymentId);
+  });
+
+  it('answers 50 concurrent deploys of one agent version with one deployment record, never a wedge, and keeps answering', async () => {
+    const started = Date.now();
+    const replies = await Promise.allSettled(Array.from({ length: 50 }, () => create('stampede', 1)));
+    const elapsed = Date.now() - started;
+    const failures = replies.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason as { code?: string; message?: string });
+    expect(failures).toEqual([]);
+    const answered = replies.map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof create>>>).value);
+    const ids = new Set(answered.map((r) => r.deployment?.deploymentId));
+    expect(ids.size).toBe(1);
+    expect(answered.filter((r) => r.created)).toHaveLength(1);
+    expect(elapsed).toBeLessThan(15_000);
+
+    const history = await client.bus.request('af.v1.deployments.list', { agent: 'stampede', limit: 100 }, { tenantId: tenant });
+    expect(history.deployments.map((d) => [d.version, d.status])).toEqual([[1, 'active']]);
+    expect((await activeInKv('stampede'))?.deploymentId).toBe([...ids][0]);
+
+    // Then 50 more, split over two versions: every one answered, one active record, and the registry agrees with it.
+    const mixed = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => create('stampede', 1 + (i % 2))));
+    expect(mixed.filter((r) => r.status === 'rejected')).toEqual([]);
+    const after = await client.bus.request('af.v1.deployments.list', { agent: 'stampede', limit: 100 }, { tenantId: tenant });
+    const active = after.deployments.filter((d) => d.status === 'active');
+    expect(active).toHaveLength(1);
+    expect((await activeInKv('stampede'))?.deploymentId).toBe(active[0]?.deploymentId);
+
+    // The service still answers, promptly.
+    const asked = Date.now();
+    const current = await client.bus.request('af.v1.deployments.get', { agent: 'stampede' }, { tenantId: tenant });
+    expect(current.deployment?.deploymentId).toBe(active[0]?.deploymentId);
+    expect(Date.now() - asked).toBeLessThan(1_000);
   });
 
   it('refuses an invalid blueprint with its validation report, and nothing is recorded', async () => {

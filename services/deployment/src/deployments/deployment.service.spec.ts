@@ -42,14 +42,20 @@ function setup(opts: { valid?: boolean; archivedAt?: string; current?: Deploymen
     return { artifactHash: opts.artifactHash ?? 'sha256:a2' };
   });
   const publish = jest.fn(async (_subject: string, _payload: unknown, _opts: unknown) => ({ seq: 1, duplicate: false }));
-  const activate = jest.fn(async (_t: string, d: { id: string }) => ({ activated: active({ id: d.id, artifactHash: opts.artifactHash ?? 'sha256:a2' }), superseded: null }));
+  // A stand-in for the one-transaction decision of DeploymentRepository.activateOnce (covered against PostgreSQL in the int test).
+  let latest: DeploymentEntity | null = opts.current ?? null;
+  const activate = jest.fn(async (_t: string, d: { id: string; version: number; artifactHash: string }) => {
+    if (latest && latest.version === d.version && latest.artifactHash === d.artifactHash) return { deployment: latest, created: false, superseded: null };
+    const superseded = latest?.id ?? null;
+    latest = active({ id: d.id, artifactHash: d.artifactHash });
+    return { deployment: latest, created: true, superseded };
+  });
   const deployments = {
-    withAgentLock: (_t: string, _a: string, work: () => Promise<unknown>) => work(),
-    findActive: jest.fn(async () => opts.current ?? null),
-    activate,
+    findActive: jest.fn(async () => latest),
+    activateOnce: activate,
   } as unknown as DeploymentRepository;
-  const put = jest.fn(async (_tenant: string, _active: unknown) => 1);
-  const registry = { put } as unknown as ActiveDeploymentRepository;
+  const put = jest.fn(async (_tenant: string, _active: unknown, _revision: number) => true);
+  const registry = { entry: async () => ({ revision: 0, active: null }), replace: put } as unknown as ActiveDeploymentRepository;
   const sut = new DeploymentService(deployments, registry, { request, publish } as unknown as MessageBus, new MetricsRegistry('deployment'), createLogger('deployment', 'error'));
   return { sut, request, publish, activate, put };
 }
@@ -62,7 +68,7 @@ describe(DeploymentService.name, () => {
     const reply = await sut.create(tenant, request);
     expect(reply.created).toBe(true);
     expect(activate).toHaveBeenCalledWith(tenant, expect.objectContaining({ agent: 'lead-qualifier', version: 2, artifactHash: 'sha256:a2', contentHash: 'sha256:c2', createdBy: 'user:alice' }));
-    expect(put).toHaveBeenCalledWith(tenant, expect.objectContaining({ agent: 'lead-qualifier', version: 2, artifactHash: 'sha256:a2' }));
+    expect(put).toHaveBeenCalledWith(tenant, expect.objectContaining({ agent: 'lead-qualifier', version: 2, artifactHash: 'sha256:a2' }), 0);
     const id = reply.deployment?.deploymentId;
     expect(publish).toHaveBeenCalledWith('af.v1.deployments.event.activated', expect.anything(), { msgId: `deployment-activated:${id}`, tenantId: tenant });
   });
@@ -72,8 +78,16 @@ describe(DeploymentService.name, () => {
     const { sut, activate, put } = setup({ current });
     const reply = await sut.create(tenant, request);
     expect(reply).toMatchObject({ created: false, deployment: { deploymentId: current.id, status: 'active' } });
-    expect(activate).not.toHaveBeenCalled();
-    expect(put).toHaveBeenCalled();
+    await expect(activate.mock.results[0]?.value).resolves.toMatchObject({ created: false });
+    expect(put).toHaveBeenCalledWith(tenant, expect.objectContaining({ deploymentId: current.id }), 0);
+  });
+
+  it('writes the registry by compare-and-set: a lost race reads the entry and the database again', async () => {
+    const { sut, put } = setup();
+    put.mockResolvedValueOnce(false);
+    const reply = await sut.create(tenant, request);
+    expect(put).toHaveBeenCalledTimes(2);
+    expect(put).toHaveBeenLastCalledWith(tenant, expect.objectContaining({ deploymentId: reply.deployment?.deploymentId }), 0);
   });
 
   it('a new artifact of the same version (new compiler) is a new deployment', async () => {

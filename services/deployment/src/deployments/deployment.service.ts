@@ -23,6 +23,8 @@ const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;
+/** Compare-and-set rounds on the registry entry (each lost only to another deployment's write). */
+const REGISTER_ATTEMPTS = 20;
 
 type DeploymentMessage = MessageInitShape<typeof DeploymentSchema>;
 
@@ -41,14 +43,16 @@ export class DeploymentService {
   }
 
   /**
-   * Deploys a blueprint version: fetch it, refuse it unless it validated, compile it, then —
-   * serialized per agent — record it as the active deployment (the previous one superseded in
-   * the same transaction), publish it in the KV registry and announce it on AF_EVENTS.
+   * Deploys a blueprint version: fetch it, refuse it unless it validated, compile it (all remote,
+   * holding nothing), then in one short transaction serialized per agent record it as the
+   * active deployment (the previous one superseded), then bring the KV registry in line and
+   * announce it on AF_EVENTS.
    *
    * Re-deploying the version and artifact that are already active is a no-op that succeeds:
-   * the reply carries the existing active deployment with `created: false`. The registry entry
-   * and the activated event are written again (the event de-duplicated by its msgId), which
-   * also repairs a previous attempt that failed after its database commit.
+   * the reply carries the existing active deployment with `created: false`. So concurrent
+   * deploys of one version make exactly one record, and every one of them is answered with it.
+   * The registry entry and the activated event are written again (the event de-duplicated by
+   * its msgId), which also repairs a previous attempt that failed after its database commit.
    */
   async create(tenantId: TenantId, request: CreateDeploymentRequest): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
     if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
@@ -75,37 +79,43 @@ export class DeploymentService {
     );
     if (!compiled.artifactHash) throw new AppError(ErrorCode.Unavailable, `compilation of ${blueprint.name} version ${blueprint.version} returned no artifact`);
 
-    const createdBy = request.caller?.subject || 'unknown';
-    return this.deployments.withAgentLock(tenantId, request.agent, async () => {
-      const current = await this.deployments.findActive(tenantId, request.agent);
-      const unchanged = current !== null && current.version === blueprint.version && current.artifactHash === compiled.artifactHash;
-      const deployment = unchanged
-        ? current
-        : (
-            await this.deployments.activate(tenantId, {
-              id: randomUUID(),
-              agent: request.agent,
-              version: blueprint.version,
-              contentHash: blueprint.contentHash,
-              artifactHash: compiled.artifactHash,
-              createdBy,
-            })
-          ).activated;
-      await this.registry.put(tenantId, {
-        deploymentId: deployment.id,
-        agent: deployment.agent,
-        version: deployment.version,
-        artifactHash: deployment.artifactHash,
-        activatedAtMs: BigInt(deployment.createdAt.getTime()),
-      });
-      await this.bus.publish('af.v1.deployments.event.activated', { deployment: toDeploymentMessage(deployment) }, { msgId: `deployment-activated:${deployment.id}`, tenantId });
-      this.deploys.inc({ outcome: unchanged ? 'unchanged' : 'activated' });
-      this.logger.info(
-        { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, superseded: unchanged ? undefined : current?.id },
-        unchanged ? 'deployment already active' : 'deployment activated',
-      );
-      return { deployment: toDeploymentMessage(deployment), created: !unchanged };
+    // The slow remote work is done; now one short transaction decides (no NATS call inside it).
+    const { deployment, created, superseded } = await this.deployments.activateOnce(tenantId, {
+      id: randomUUID(),
+      agent: request.agent,
+      version: blueprint.version,
+      contentHash: blueprint.contentHash,
+      artifactHash: compiled.artifactHash,
+      createdBy: request.caller?.subject || 'unknown',
     });
+    await this.register(tenantId, request.agent);
+    await this.bus.publish('af.v1.deployments.event.activated', { deployment: toDeploymentMessage(deployment) }, { msgId: `deployment-activated:${deployment.id}`, tenantId });
+    this.deploys.inc({ outcome: created ? 'activated' : 'unchanged' });
+    this.logger.info(
+      { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, superseded: superseded ?? undefined },
+      created ? 'deployment activated' : 'deployment already active',
+    );
+    return { deployment: toDeploymentMessage(deployment), created };
+  }
+
+  /**
+   * Brings the KV registry entry in line with the agent's active deployment in PostgreSQL, after
+   * the commit and outside any transaction: read the entry (and its revision), then the database,
+   * then compare-and-set; a concurrent writer makes the set fail and the loop read both again. So
+   * whatever order concurrent deployments finish in, the last write is the database's latest
+   * state. No active deployment (archived meanwhile): nothing to register. This also repairs an
+   * entry that an earlier attempt failed to write after its commit.
+   */
+  private async register(tenantId: TenantId, agent: string): Promise<void> {
+    for (let attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
+      const { revision, active } = await this.registry.entry(tenantId, agent);
+      const current = await this.deployments.findActive(tenantId, agent);
+      if (!current) return;
+      if (active?.deploymentId === current.id && active.artifactHash === current.artifactHash) return;
+      const entry = { deploymentId: current.id, agent: current.agent, version: current.version, artifactHash: current.artifactHash, activatedAtMs: BigInt(current.createdAt.getTime()) };
+      if (await this.registry.replace(tenantId, entry, revision)) return;
+    }
+    throw new AppError(ErrorCode.Unavailable, `the registry entry of "${agent}" kept changing while it was written; retry shortly`, { path: '/agent' });
   }
 
   /** A deployment by id, or (without id) the agent's active one. */
