@@ -141,7 +141,6 @@ export class TypeCheckPool {
     ready.catch(() => undefined);
     const slot: Slot = { worker, isReady: false, ready, job: null };
     this.slots.add(slot);
-    worker.unref();
     worker.on('message', (reply: TypeCheckReply) => {
       if (reply.kind === 'ready') {
         slot.isReady = true;
@@ -166,6 +165,8 @@ export class TypeCheckPool {
     };
     worker.on('error', (error) => gone(error.message));
     worker.on('exit', (code) => gone(`exited with code ${code}`));
+    // After the listeners: attaching a 'message' listener refs the worker's port again.
+    worker.unref();
     return slot;
   }
 
@@ -178,7 +179,6 @@ export class TypeCheckPool {
     }
     clearTimeout(job.timer);
     slot.job = null;
-    slot.worker.unref();
     if (reply.kind === 'done') job.resolve({ kind: 'done', problems: new Map(reply.problems) });
     else job.reject(new Error(`tool type check failed: ${reply.message}`));
     this.pump();
@@ -200,13 +200,17 @@ export class TypeCheckPool {
     // Workers that failed to start are replaced lazily, when there is work for them.
     while (this.queue.length > 0 && this.slots.size < this.options.workers) this.spawn();
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
+      if (this.queue.length === 0) break;
       if (!slot.isReady || slot.job) continue;
       const pending = this.queue.shift() as Pending;
       slot.job = { ...pending, index: null, started: performance.now(), timer: setTimeout(() => this.expire(slot), this.options.timeoutMs) };
-      slot.worker.ref();
       const job: TypeCheckJob = { id: pending.id, tools: pending.tools };
       slot.worker.postMessage(job);
+    }
+    // A worker keeps the process alive only while a check depends on it (running, or waiting for it to start).
+    for (const slot of this.slots) {
+      if (slot.job || (this.queue.length > 0 && !slot.isReady)) slot.worker.ref();
+      else slot.worker.unref();
     }
   }
 }
