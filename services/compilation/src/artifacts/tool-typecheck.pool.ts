@@ -69,8 +69,8 @@ import(require('node:worker_threads').workerData.url);
 
 function createWorker(memoryMb: number): Worker {
   const resourceLimits = { maxOldGenerationSizeMb: memoryMb };
-  // The process's own flags, minus those a worker refuses (`node --input-type=module -e …`).
-  const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+  // No flags: the checker needs none, and process-wide ones (--input-type, --no-node-snapshot) make a worker refuse to start.
+  const execArgv: string[] = [];
   if (import.meta.url.endsWith('.ts')) {
     return new Worker(SOURCE_BOOTSTRAP, { eval: true, workerData: { url: new URL('./tool-typecheck.worker.ts', import.meta.url).href }, resourceLimits, execArgv });
   }
