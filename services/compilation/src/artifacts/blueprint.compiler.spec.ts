@@ -98,7 +98,7 @@ describe(compileBlueprint.name, () => {
   it('compiles schemas to validators and refuses one that does not compile, and keeps the network allowlist', async () => {
     const doc = leadQualifier();
     const badOutput = { ...doc, spec: { ...doc.spec, output: { schema: { type: 'object', properties: { a: { type: 'strng' } } } } } };
-    expect(await compileError(badOutput)).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/spec/output/schema' });
+    expect(await compileError(badOutput)).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/spec/output/schema/properties/a/type' });
     const withNetwork = { ...doc, spec: { ...doc.spec, network: { allowHosts: ['API.example.com', '*.crm.io', 'api.example.com'] } } };
     expect((await compileBlueprint(withNetwork, identity)).network).toEqual({ allowHosts: ['*.crm.io', 'api.example.com'] });
     expect(await compileError({ ...doc, spec: { ...doc.spec, network: { allowHosts: ['http://x.io/'] } } })).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/network/allowHosts/0' });

@@ -2,7 +2,7 @@ import { transform, version as esbuildVersion, type Message } from 'esbuild';
 import ts from 'typescript';
 import { AppError, ErrorCode } from '@af/errors';
 import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
-import type { JsonValue } from './canonical-json.js';
+import { ALLOWED_HOST, BUILTIN_NAMES, TOOL_NAME, isBuiltinName, normalizeHost, type JsonValue } from '@af/blueprint-format';
 import { TemplateError, parseTemplate } from './prompt-template.js';
 import { schemaProblem } from './schema-check.js';
 import type { ToolSource } from './tool-typecheck.js';
@@ -13,11 +13,7 @@ export const COMPILER_NAME = 'af-compiler';
 export const COMPILER_RELEASE = '1.1.0';
 export const COMPILER_VERSION = `${COMPILER_NAME}@${COMPILER_RELEASE}+esbuild@${esbuildVersion}+typescript@${ts.version}`;
 
-export const BUILTIN_TOOLS = ['http.request', 'email.send', 'crm.update', 'payment.process', 'contact.delete'] as const;
-const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const TOOL_GLOBAL = '__af_tool';
-/** A host name, or `*.` + a host name (any subdomain of it, not the name itself). */
-const ALLOWED_HOST = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface BlueprintIdentity {
   name: string;
@@ -115,7 +111,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
   const allowHosts = [
     ...new Set(
       arrayAt(network, 'allowHosts', '/spec/network/allowHosts').map((entry, i) => {
-        const host = typeof entry === 'string' ? entry.trim().toLowerCase().replace(/\.$/, '') : '';
+        const host = typeof entry === 'string' ? normalizeHost(entry) : '';
         if (!ALLOWED_HOST.test(host)) throw invalid(`/spec/network/allowHosts/${i} must be a host name like "api.example.com" or "*.example.com"`, `/spec/network/allowHosts/${i}`);
         return host;
       }),
@@ -160,7 +156,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
 function checkSchema(schema: unknown, path: string): void {
   if (schema === undefined || schema === null) return;
   const problem = schemaProblem(schema);
-  if (problem) throw new AppError(ErrorCode.ValidationFailed, `${path} does not compile to a validator: ${problem}`, { path });
+  if (problem) throw new AppError(ErrorCode.ValidationFailed, `${path + problem.path} does not compile to a validator: ${problem.message}`, { path: path + problem.path, details: { code: problem.code } });
 }
 
 async function compileTool(raw: unknown, index: number, requireApproval: string[], seen: Set<string>, sources: ToolSource[]): Promise<ArtifactTool> {
@@ -182,9 +178,7 @@ async function compileTool(raw: unknown, index: number, requireApproval: string[
   };
   if (builtin !== undefined && code !== undefined) throw invalid(`${path}: a tool has either "builtin" or "code", not both`, path);
   if (builtin !== undefined) {
-    if (typeof builtin !== 'string' || !(BUILTIN_TOOLS as readonly string[]).includes(builtin)) {
-      throw invalid(`${path}/builtin must be one of ${BUILTIN_TOOLS.join(', ')}`, `${path}/builtin`);
-    }
+    if (!isBuiltinName(builtin)) throw invalid(`${path}/builtin must be one of ${BUILTIN_NAMES.join(', ')}`, `${path}/builtin`);
     return { ...base, requiresApproval: requireApproval.includes(name) || requireApproval.includes(builtin), kind: 'builtin', builtin };
   }
   if (typeof code !== 'string' || code.trim() === '') throw invalid(`${path}: a tool needs "builtin" or "code"`, path);

@@ -1,45 +1,23 @@
-import { createHash } from 'node:crypto';
-import { Ajv } from 'ajv';
-import addFormats from 'ajv-formats';
+import { JsonSchemaCompiler, type CompiledSchema, type SchemaProblem } from '@af/blueprint-format';
 
 /**
- * Proves at compile time that a JSON Schema compiles to a validator, with the same ajv options the
- * worker validates with (draft-07, `allErrors`, formats, non-strict). The worker compiles its own
- * validators from the schemas stored in the artifact (it never evaluates code read from an
- * artifact in its own process); compiling here means a schema that would fail there is a compile
- * error with its blueprint path instead of a failed run.
- *
- * Verdicts are memoised by schema content (a pure function of the bytes), bounded.
+ * Proves at compile time that a JSON Schema compiles to a validator in the one dialect of the
+ * blueprint format (@af/blueprint-format: draft 2020-12, draft-07 on request, formats, RE2
+ * patterns) — the dialect validation checked it in and the worker validates with. The worker
+ * compiles its own validators from the schemas stored in the artifact (it never evaluates code
+ * read from an artifact in its own process); compiling here means a schema that would fail there
+ * is a compile error with its blueprint path instead of a failed run. Outcomes are kept in the
+ * compiler's bounded LRU.
  */
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-addFormats.default(ajv);
+const schemas = new JsonSchemaCompiler({ maxEntries: 2_048 });
 
-const MAX_VERDICTS = 2_048;
-const verdicts = new Map<string, string | null>();
+/** null when the schema compiles, else the first problem (path relative to the schema). */
+export function schemaProblem(schema: unknown): SchemaProblem | null {
+  const checked = schemas.check(schema);
+  return checked.ok ? null : (checked.problems[0] ?? { code: 'INVALID_JSON_SCHEMA', path: '', message: 'is invalid' });
+}
 
-/** null when the schema compiles, else ajv's reason. */
-export function schemaProblem(schema: unknown): string | null {
-  const json = JSON.stringify(schema);
-  const key = createHash('sha256').update(json).digest('base64');
-  const known = verdicts.get(key);
-  if (known !== undefined) return known;
-  let problem: string | null = null;
-  if (typeof schema === 'boolean') return null;
-  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
-    problem = 'a JSON Schema must be an object or a boolean';
-  } else {
-    // A private copy: ajv keys its own cache by object identity, and a `$id` would collide.
-    const copy = JSON.parse(json) as Record<string, unknown>;
-    delete copy['$id'];
-    try {
-      ajv.compile(copy);
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    } finally {
-      ajv.removeSchema(copy);
-    }
-  }
-  if (verdicts.size >= MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
-  verdicts.set(key, problem);
-  return problem;
+/** The validator compilation's check stands for (parity tests with validation and the worker). */
+export function compiledSchema(schema: unknown): CompiledSchema {
+  return schemas.compile(schema);
 }

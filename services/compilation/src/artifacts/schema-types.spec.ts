@@ -19,6 +19,8 @@ describe(schemaToType.name, () => {
   it('falls back to unknown for what it does not model', () => {
     expect(schemaToType({})).toBe('unknown');
     expect(schemaToType({ $ref: '#/definitions/x' })).toBe('unknown');
+    // 2020-12 tuples: items types only the elements after prefixItems, so it must not type all of them.
+    expect(schemaToType({ type: 'array', prefixItems: [{ type: 'string' }], items: { type: 'integer' } })).toBe('unknown[]');
     expect(schemaToType({ anyOf: [{ type: 'string' }, { not: {} }] })).toBe('unknown');
     expect(schemaToType(true)).toBe('unknown');
     expect(schemaToType(false)).toBe('never');

@@ -67,7 +67,8 @@ function literal(value: unknown): string {
 
 function arrayType(s: Record<string, unknown>, depth: number): string {
   const items = s['items'];
-  if (Array.isArray(items)) return 'unknown[]';
+  // Tuples (2020-12 prefixItems, draft-07 items: [...]): `items` then types only the rest, so the array is unknown[].
+  if (Array.isArray(items) || Array.isArray(s['prefixItems'])) return 'unknown[]';
   return `Array<${items === undefined ? 'unknown' : schemaToType(items, depth + 1)}>`;
 }
 
