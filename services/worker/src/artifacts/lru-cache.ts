@@ -1,12 +1,16 @@
-/** A bounded map that forgets the least recently used entry first. */
-export class LruCache<K, V> {
-  private readonly entries = new Map<K, V>();
+import { LRUCache } from 'lru-cache';
 
-  constructor(
-    private readonly capacity: number,
-    private readonly onEvict?: (key: K, value: V) => void,
-  ) {
+/**
+ * A bounded map that forgets the least recently used entry first: npm `lru-cache`, with the
+ * worker's small interface (capacity, and a callback for entries evicted by capacity — not for
+ * ones deleted or replaced).
+ */
+export class LruCache<K extends NonNullable<unknown>, V extends NonNullable<unknown>> {
+  private readonly entries: LRUCache<K, V>;
+
+  constructor(capacity: number, onEvict?: (key: K, value: V) => void) {
     if (capacity < 1) throw new RangeError('LRU capacity must be at least 1');
+    this.entries = new LRUCache<K, V>({ max: capacity, ...(onEvict ? { dispose: (value: V, key: K, reason: LRUCache.DisposeReason) => reason === 'evict' && onEvict(key, value) } : {}) });
   }
 
   get size(): number {
@@ -14,21 +18,11 @@ export class LruCache<K, V> {
   }
 
   get(key: K): V | undefined {
-    if (!this.entries.has(key)) return undefined;
-    const value = this.entries.get(key) as V;
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    return this.entries.get(key);
   }
 
   set(key: K, value: V): void {
-    this.entries.delete(key);
     this.entries.set(key, value);
-    while (this.entries.size > this.capacity) {
-      const [oldest, evicted] = this.entries.entries().next().value as [K, V];
-      this.entries.delete(oldest);
-      this.onEvict?.(oldest, evicted);
-    }
   }
 
   delete(key: K): boolean {

@@ -1,34 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject } from 'ajv';
+import { JsonSchemaCompiler } from '@af/blueprint-format';
 import type { JsonSchema } from '../artifacts/artifact.js';
-import { LruCache } from '../artifacts/lru-cache.js';
 
 export interface SchemaViolation {
   path: string;
   message: string;
 }
 
-/** JSON Schema validation (ajv, draft-07 + formats), compiled once per distinct schema. */
+/** Validators kept: enough for the tools and schemas of many artifacts, bounded whatever tenants send. */
+export const MAX_CACHED_VALIDATORS = 512;
+
+/**
+ * Run-time JSON Schema validation of run input, tool arguments and output, in the one dialect of
+ * the blueprint format (@af/blueprint-format: draft 2020-12, draft-07 on request, formats, RE2
+ * patterns in linear time) — what validation accepted at save time is what runs. Validators are
+ * content-addressed in a bounded LRU (equal schemas of any artifact or tenant share one pure
+ * validator); no schema is registered in a shared ajv, so equal or distinct `$id`s across tools
+ * and tenants neither collide nor accumulate.
+ */
 @Injectable()
 export class SchemaValidator {
-  private readonly ajv: Ajv;
-  private readonly compiled = new LruCache<string, ValidateFunction>(512);
+  private readonly schemas: JsonSchemaCompiler;
 
-  constructor() {
-    this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
-    addFormats.default(this.ajv);
+  constructor(maxValidators = MAX_CACHED_VALIDATORS) {
+    this.schemas = new JsonSchemaCompiler({ maxEntries: maxValidators });
   }
 
-  /** The violations of `value` against `schema` (empty when valid). */
+  /** The violations of `value` against `schema` (empty when valid); a schema that cannot be compiled is one violation. */
   validate(schema: JsonSchema, value: unknown): SchemaViolation[] {
-    const key = JSON.stringify(schema);
-    let validate = this.compiled.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(key, validate);
-    }
-    if (validate(value)) return [];
-    return (validate.errors ?? []).map((e: ErrorObject) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }));
+    const compiled = this.schemas.compile(schema);
+    if (!compiled.ok) return compiled.problems.map((p) => ({ path: '/', message: `the schema cannot be used: ${p.path || '/'} ${p.message}` }));
+    if (compiled.validate(value)) return [];
+    return (compiled.validate.errors ?? []).map((e: ErrorObject) => ({ path: e.instancePath || '/', message: e.message ?? 'is invalid' }));
+  }
+
+  /** How many compiled validators are kept (tests, metrics). */
+  get cachedValidators(): number {
+    return this.schemas.cached;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BUILTIN_NAMES, type BuiltinName } from '@af/blueprint-format';
 import type { JsonValue } from '../artifacts/artifact.js';
 import type { Tool, ToolContext } from './tool.js';
 
@@ -22,7 +23,8 @@ function effectId(prefix: string, ctx: ToolContext, args: JsonValue): string {
 
 const str = (value: JsonValue | undefined, fallback = ''): string => (typeof value === 'string' ? value : value === undefined || value === null ? fallback : JSON.stringify(value));
 
-const handlers: Record<string, (args: Args, ctx: ToolContext, raw: JsonValue) => JsonValue> = {
+/** One connector per builtin of the catalogue (@af/blueprint-format) but http.request (HttpRequestTool): the compiler checks that none is missing. */
+const handlers: Record<Exclude<BuiltinName, 'http.request'>, (args: Args, ctx: ToolContext, raw: JsonValue) => JsonValue> = {
   'email.send': (a, ctx, raw) => ({
     simulated: true,
     messageId: effectId('msg', ctx, raw),
@@ -48,7 +50,7 @@ const handlers: Record<string, (args: Args, ctx: ToolContext, raw: JsonValue) =>
   }),
 };
 
-export const BUILTIN_TOOL_NAMES = Object.keys(handlers);
+export const BUILTIN_TOOL_NAMES: readonly string[] = BUILTIN_NAMES;
 
 export class BuiltinTool implements Tool {
   readonly kind = 'builtin' as const;
@@ -58,7 +60,7 @@ export class BuiltinTool implements Tool {
     readonly name: string,
     readonly builtin: string,
   ) {
-    const handler = handlers[builtin];
+    const handler = Object.hasOwn(handlers, builtin) ? handlers[builtin as keyof typeof handlers] : undefined;
     if (!handler) throw new TypeError(`unknown builtin tool ${builtin}`);
     this.handler = handler;
   }
