@@ -15,7 +15,7 @@ const projects = {
   'libs/observability': ['errors'],
   'libs/messaging': ['errors', 'config', 'contracts', 'observability'],
   'libs/persistence': ['config', 'observability'],
-  'libs/testing': [],
+  'libs/testing': ['blueprint-format'],
   'libs/blueprint-format': ['errors', 'contracts'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
   'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { BUILTIN_NAMES } from '@af/blueprint-format';
 
 /**
  * fast-check generators of near-valid blueprints and of the mutations authors (and attackers)
@@ -12,7 +13,7 @@ const identifier = fc.stringMatching(/^[a-z][a-z0-9]{0,7}(_[a-z0-9]{1,5})?$/);
 const mostly = <T>(good: T, ...bad: T[]) => fc.oneof({ arbitrary: fc.constant(good), weight: 8 }, { arbitrary: fc.constantFrom(good, ...bad), weight: 2 });
 const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,20}[a-z0-9])?$/);
 const scope = mostly('internal', 'external', 'realWorld');
-const builtin = fc.constantFrom('http.request', 'email.send', 'crm.update', 'payment.process', 'contact.delete');
+const builtin = fc.constantFrom(...BUILTIN_NAMES);
 const code = mostly(
   'export default function run(input: { message: string }) {\n  return { score: input.message.length };\n}\n',
   'export default async (i: { a?: number }) => ({ ok: (i.a ?? 0) > 1 });\n',

@@ -2,7 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type EpisodeOutcome = 'succeeded' | 'failed';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from '@af/contracts';
+
+export type { JsonValue };
 
 /** One finished run, as remembered. The generated `search` tsvector column is not mapped. */
 @Entity({ name: 'episodes' })
