@@ -6,6 +6,7 @@ export * from './gen/af/v1/deployments_pb.js';
 export * from './gen/af/v1/runs_pb.js';
 export * from './gen/af/v1/health_pb.js';
 export * from './gen/af/v1/memory_pb.js';
+export * from './gen/af/v1/deadletters_pb.js';
 export {
   requestSubjects,
   eventSubjects,

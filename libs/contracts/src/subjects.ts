@@ -37,7 +37,18 @@ import {
 } from './gen/af/v1/deployments_pb.js';
 import { MeshStatusReplySchema, MeshStatusRequestSchema } from './gen/af/v1/health_pb.js';
 import { ListEpisodesReplySchema, ListEpisodesRequestSchema } from './gen/af/v1/memory_pb.js';
+import { DeadLetterRecordedSchema, ListDeadLettersReplySchema, ListDeadLettersRequestSchema, RetryDeadLetterReplySchema, RetryDeadLetterRequestSchema } from './gen/af/v1/deadletters_pb.js';
 import {
+  BeginStepReplySchema,
+  BeginStepRequestSchema,
+  CancelRunRequestSchema,
+  CompleteStepReplySchema,
+  CompleteStepRequestSchema,
+  ListRunsReplySchema,
+  ListRunsRequestSchema,
+  ListRunTransitionsReplySchema,
+  ListRunTransitionsRequestSchema,
+  RunCancelledSchema,
   ExecuteRunSchema,
   GetRunRequestSchema,
   RunFailedSchema,
@@ -77,6 +88,13 @@ export const requestSubjects = {
   'af.v1.blueprints.validate': { owner: 'blueprints', request: ValidateStoredBlueprintRequestSchema, response: BlueprintValidationReplySchema },
   'af.v1.blueprints.source.validate': { owner: 'blueprints', request: ValidateBlueprintSourceRequestSchema, response: BlueprintValidationReplySchema },
   'af.v1.validation.schema.get': { owner: 'validation', request: GetSchemaRequestSchema, response: SchemaReplySchema },
+  'af.v1.runs.list': { owner: 'orchestrator', request: ListRunsRequestSchema, response: ListRunsReplySchema },
+  'af.v1.runs.transitions.list': { owner: 'orchestrator', request: ListRunTransitionsRequestSchema, response: ListRunTransitionsReplySchema },
+  'af.v1.runs.cancel': { owner: 'orchestrator', request: CancelRunRequestSchema, response: RunReplySchema },
+  'af.v1.runs.steps.begin': { owner: 'orchestrator', request: BeginStepRequestSchema, response: BeginStepReplySchema },
+  'af.v1.runs.steps.complete': { owner: 'orchestrator', request: CompleteStepRequestSchema, response: CompleteStepReplySchema },
+  'af.v1.deadletters.list': { owner: 'orchestrator', request: ListDeadLettersRequestSchema, response: ListDeadLettersReplySchema },
+  'af.v1.deadletters.retry': { owner: 'orchestrator', request: RetryDeadLetterRequestSchema, response: RetryDeadLetterReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**
@@ -88,6 +106,8 @@ export const eventSubjects = {
   'af.v1.runs.event.started': { stream: 'AF_EVENTS', event: RunStartedSchema },
   'af.v1.runs.event.succeeded': { stream: 'AF_EVENTS', event: RunSucceededSchema },
   'af.v1.runs.event.failed': { stream: 'AF_EVENTS', event: RunFailedSchema },
+  'af.v1.runs.event.cancelled': { stream: 'AF_EVENTS', event: RunCancelledSchema },
+  'af.v1.deadletters.record': { stream: 'AF_DLQ', event: DeadLetterRecordedSchema },
   'af.v1.deployments.event.activated': { stream: 'AF_EVENTS', event: DeploymentActivatedSchema },
   'af.v1.blueprints.event.versioned': { stream: 'AF_EVENTS', event: BlueprintVersionedSchema },
   'af.v1.blueprints.event.archived': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },

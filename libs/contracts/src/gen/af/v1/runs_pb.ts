@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/runs.proto.
  */
 export const file_af_v1_runs: GenFile = /*@__PURE__*/
-  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJUChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIlAKDlN1Ym1pdFJ1blJlcGx5Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBSIfCg1HZXRSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCSLTAgoDUnVuEg4KBnJ1bl9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSDgoGc3RhdHVzGAUgASgJEhIKCmlucHV0X2pzb24YBiABKAkSEwoLb3V0cHV0X2pzb24YByABKAkSIAoFZXJyb3IYCCABKAsyES5hZi52MS5FcnJvclJlcGx5EhAKCGF0dGVtcHRzGAkgASgFEhAKCHRyYWNlX2lkGAogASgJEhIKCmNyZWF0ZWRfYXQYCyABKAkSEwoLZmluaXNoZWRfYXQYDCABKAkSFgoOY29ycmVsYXRpb25faWQYDSABKAkSIwoKdG9vbF9jYWxscxgOIAMoCzIPLmFmLnYxLlRvb2xDYWxsEiAKBXVzYWdlGA8gASgLMhEuYWYudjEuTW9kZWxVc2FnZSIjCghSdW5SZXBseRIXCgNydW4YASABKAsyCi5hZi52MS5SdW4iZwoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSJsCgpNb2RlbFVzYWdlEhAKCHByb3ZpZGVyGAEgASgJEg0KBW1vZGVsGAIgASgJEhQKDGlucHV0X3Rva2VucxgDIAEoBRIVCg1vdXRwdXRfdG9rZW5zGAQgASgFEhAKCGNvc3RfdXNkGAUgASgBInwKCFRvb2xDYWxsEgwKBHRvb2wYASABKAkSFgoOYXJndW1lbnRzX2pzb24YAiABKAkSEwoLcmVzdWx0X2pzb24YAyABKAkSEwoLZHVyYXRpb25fbXMYBCABKAESDQoFZXJyb3IYBSABKAkSEQoJdHJ1bmNhdGVkGAYgASgIIuEBCgxSdW5TdWNjZWVkZWQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSEwoLb3V0cHV0X2pzb24YAyABKAkSIwoKdG9vbF9jYWxscxgEIAMoCzIPLmFmLnYxLlRvb2xDYWxsEiAKBXVzYWdlGAUgASgLMhEuYWYudjEuTW9kZWxVc2FnZRINCgVhdF9tcxgGIAEoAxINCgVhZ2VudBgHIAEoCRIPCgd2ZXJzaW9uGAggASgFEhIKCmlucHV0X2pzb24YCSABKAkSEQoJdHJ1bmNhdGVkGAogASgIIpABCglSdW5GYWlsZWQSDgoGcnVuX2lkGAEgASgJEg8KB2F0dGVtcHQYAiABKAUSIAoFZXJyb3IYAyABKAsyES5hZi52MS5FcnJvclJlcGx5Eg0KBWF0X21zGAQgASgDEg0KBWFnZW50GAUgASgJEg8KB3ZlcnNpb24YBiABKAUSEQoJdHJ1bmNhdGVkGAcgASgIYgZwcm90bzM", [file_af_v1_common]);
+  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJ/ChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRIQCghwcmlvcml0eRgFIAEoCSJ0Cg5TdWJtaXRSdW5SZXBseRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBWFnZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAUSEAoIcmVwbGF5ZWQYBSABKAgSEAoIcHJpb3JpdHkYBiABKAkiHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkijAMKA1J1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgppbnB1dF9qc29uGAYgASgJEhMKC291dHB1dF9qc29uGAcgASgJEiAKBWVycm9yGAggASgLMhEuYWYudjEuRXJyb3JSZXBseRIQCghhdHRlbXB0cxgJIAEoBRIQCgh0cmFjZV9pZBgKIAEoCRISCgpjcmVhdGVkX2F0GAsgASgJEhMKC2ZpbmlzaGVkX2F0GAwgASgJEhYKDmNvcnJlbGF0aW9uX2lkGA0gASgJEiMKCnRvb2xfY2FsbHMYDiADKAsyDy5hZi52MS5Ub29sQ2FsbBIgCgV1c2FnZRgPIAEoCzIRLmFmLnYxLk1vZGVsVXNhZ2USEAoIcHJpb3JpdHkYECABKAkSEgoKc3RhcnRlZF9hdBgRIAEoCRIRCgl3b3JrZXJfaWQYEiABKAkiIwoIUnVuUmVwbHkSFwoDcnVuGAEgASgLMgouYWYudjEuUnVuIosBCgpFeGVjdXRlUnVuEg4KBnJ1bl9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSEgoKaW5wdXRfanNvbhgFIAEoCRIQCghwcmlvcml0eRgGIAEoCRIQCghkaXNwYXRjaBgHIAEoBSJvCgpSdW5TdGFydGVkEg4KBnJ1bl9pZBgBIAEoCRIPCgdhdHRlbXB0GAIgASgFEhEKCXdvcmtlcl9pZBgDIAEoCRINCgVhdF9tcxgEIAEoAxINCgVhZ2VudBgFIAEoCRIPCgd2ZXJzaW9uGAYgASgFImwKCk1vZGVsVXNhZ2USEAoIcHJvdmlkZXIYASABKAkSDQoFbW9kZWwYAiABKAkSFAoMaW5wdXRfdG9rZW5zGAMgASgFEhUKDW91dHB1dF90b2tlbnMYBCABKAUSEAoIY29zdF91c2QYBSABKAEifAoIVG9vbENhbGwSDAoEdG9vbBgBIAEoCRIWCg5hcmd1bWVudHNfanNvbhgCIAEoCRITCgtyZXN1bHRfanNvbhgDIAEoCRITCgtkdXJhdGlvbl9tcxgEIAEoARINCgVlcnJvchgFIAEoCRIRCgl0cnVuY2F0ZWQYBiABKAgi4QEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCRIRCgl0cnVuY2F0ZWQYCiABKAgikAEKCVJ1bkZhaWxlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIgCgVlcnJvchgDIAEoCzIRLmFmLnYxLkVycm9yUmVwbHkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBRIRCgl0cnVuY2F0ZWQYByABKAgikgEKDVJ1blRyYW5zaXRpb24SCwoDc2VxGAEgASgFEhMKC2Zyb21fc3RhdHVzGAIgASgJEhEKCXRvX3N0YXR1cxgDIAEoCRIKCgJhdBgEIAEoCRIPCgdhdHRlbXB0GAUgASgFEhEKCXdvcmtlcl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSDAoEY29kZRgIIAEoCSI+ChlMaXN0UnVuVHJhbnNpdGlvbnNSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAUibQoXTGlzdFJ1blRyYW5zaXRpb25zUmVwbHkSDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVmaW5hbBgDIAEoCBIjCgVpdGVtcxgEIAMoCzIULmFmLnYxLlJ1blRyYW5zaXRpb24iXgoPTGlzdFJ1bnNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzaW5jZRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkirQEKClJ1blN1bW1hcnkSDgoGcnVuX2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDgoGc3RhdHVzGAQgASgJEhAKCHByaW9yaXR5GAUgASgJEhAKCGF0dGVtcHRzGAYgASgFEhIKCmNyZWF0ZWRfYXQYByABKAkSEwoLZmluaXNoZWRfYXQYCCABKAkSEgoKZXJyb3JfY29kZRgJIAEoCSJGCg1MaXN0UnVuc1JlcGx5EiAKBWl0ZW1zGAEgAygLMhEuYWYudjEuUnVuU3VtbWFyeRITCgtuZXh0X2N1cnNvchgCIAEoCSJRChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIsUBCgdSdW5TdGVwEg8KB3N0ZXBfaWQYASABKAkSCwoDc2VxGAIgASgFEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxyZXF1ZXN0X2hhc2gYBSABKAkSDQoFc3RhdGUYBiABKAkSEwoLcmVzdWx0X2pzb24YByABKAkSDQoFZXJyb3IYCCABKAkSDwoHYXR0ZW1wdBgJIAEoBRIRCgl3b3JrZXJfaWQYCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKAEihQEKEEJlZ2luU3RlcFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEgsKA3NlcRgCIAEoBRIMCgRraW5kGAMgASgJEgwKBG5hbWUYBCABKAkSFAoMcmVxdWVzdF9oYXNoGAUgASgJEg8KB2F0dGVtcHQYBiABKAUSEQoJd29ya2VyX2lkGAcgASgJIkAKDkJlZ2luU3RlcFJlcGx5EhAKCGRlY2lzaW9uGAEgASgJEhwKBHN0ZXAYAiABKAsyDi5hZi52MS5SdW5TdGVwIo8BChNDb21wbGV0ZVN0ZXBSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSEwoLcmVzdWx0X2pzb24YAyABKAkSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESDwoHYXR0ZW1wdBgGIAEoBRIRCgl3b3JrZXJfaWQYByABKAkiRAoRQ29tcGxldGVTdGVwUmVwbHkSHAoEc3RlcBgBIAEoCzIOLmFmLnYxLlJ1blN0ZXASEQoJY2FuY2VsbGVkGAIgASgIInMKDFJ1bkNhbmNlbGxlZBIOCgZydW5faWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWF0X21zGAMgASgDEg0KBWFnZW50GAQgASgJEg8KB3ZlcnNpb24YBSABKAUSFAoMY2FuY2VsbGVkX2J5GAYgASgJYgZwcm90bzM", [file_af_v1_common]);
 
 /**
  * af.v1.runs.submit — request/reply.
@@ -36,6 +36,22 @@ export type SubmitRunRequest = Message<"af.v1.SubmitRunRequest"> & {
    * @generated from field: af.v1.Caller caller = 3;
    */
   caller?: Caller | undefined;
+
+  /**
+   * The client's Idempotency-Key ('' for none): the same key with the same body returns the run
+   * created the first time (replayed = true); with a different body it is refused
+   * (IDEMPOTENCY_KEY_REUSED). Keys live at least 24 h per tenant.
+   *
+   * @generated from field: string idempotency_key = 4;
+   */
+  idempotencyKey: string;
+
+  /**
+   * high | normal | low ('' = normal).
+   *
+   * @generated from field: string priority = 5;
+   */
+  priority: string;
 };
 
 /**
@@ -68,6 +84,18 @@ export type SubmitRunReply = Message<"af.v1.SubmitRunReply"> & {
    * @generated from field: int32 version = 4;
    */
   version: number;
+
+  /**
+   * An earlier submission with the same Idempotency-Key and body created this run.
+   *
+   * @generated from field: bool replayed = 5;
+   */
+  replayed: boolean;
+
+  /**
+   * @generated from field: string priority = 6;
+   */
+  priority: string;
 };
 
 /**
@@ -121,7 +149,7 @@ export type Run = Message<"af.v1.Run"> & {
   artifactHash: string;
 
   /**
-   * queued | running | succeeded | failed
+   * queued | running | waiting | succeeded | failed | cancelled | dead_lettered
    *
    * @generated from field: string status = 5;
    */
@@ -178,6 +206,23 @@ export type Run = Message<"af.v1.Run"> & {
    * @generated from field: af.v1.ModelUsage usage = 15;
    */
   usage?: ModelUsage | undefined;
+
+  /**
+   * @generated from field: string priority = 16;
+   */
+  priority: string;
+
+  /**
+   * @generated from field: string started_at = 17;
+   */
+  startedAt: string;
+
+  /**
+   * The worker executing (or that last executed) the run.
+   *
+   * @generated from field: string worker_id = 18;
+   */
+  workerId: string;
 };
 
 /**
@@ -234,6 +279,20 @@ export type ExecuteRun = Message<"af.v1.ExecuteRun"> & {
    * @generated from field: string input_json = 5;
    */
   inputJson: string;
+
+  /**
+   * high | normal | low.
+   *
+   * @generated from field: string priority = 6;
+   */
+  priority: string;
+
+  /**
+   * The run's dispatch number: 1 for the first queueing, +1 for each re-queue (a dead-letter retry).
+   *
+   * @generated from field: int32 dispatch = 7;
+   */
+  dispatch: number;
 };
 
 /**
@@ -492,4 +551,573 @@ export type RunFailed = Message<"af.v1.RunFailed"> & {
  */
 export const RunFailedSchema: GenMessage<RunFailed> = /*@__PURE__*/
   messageDesc(file_af_v1_runs, 10);
+
+/**
+ * One stored transition of a run's state machine.
+ *
+ * @generated from message af.v1.RunTransition
+ */
+export type RunTransition = Message<"af.v1.RunTransition"> & {
+  /**
+   * 1, 2, 3… per run, in the order they were stored.
+   *
+   * @generated from field: int32 seq = 1;
+   */
+  seq: number;
+
+  /**
+   * '' for the first transition (creation as queued).
+   *
+   * @generated from field: string from_status = 2;
+   */
+  fromStatus: string;
+
+  /**
+   * @generated from field: string to_status = 3;
+   */
+  toStatus: string;
+
+  /**
+   * ISO-8601 UTC.
+   *
+   * @generated from field: string at = 4;
+   */
+  at: string;
+
+  /**
+   * The execution attempt the transition belongs to (0 before the first start).
+   *
+   * @generated from field: int32 attempt = 5;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string worker_id = 6;
+   */
+  workerId: string;
+
+  /**
+   * Why, in words (e.g. "submitted", "started on worker w-1", "cancelled by alice: …",
+   * "dead-lettered: max deliveries (5) reached", "retried from dead letter dl-…").
+   *
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+
+  /**
+   * An error code when the transition is a failure (TOOL_FAILED, …); '' otherwise.
+   *
+   * @generated from field: string code = 8;
+   */
+  code: string;
+};
+
+/**
+ * Describes the message af.v1.RunTransition.
+ * Use `create(RunTransitionSchema)` to create a new message.
+ */
+export const RunTransitionSchema: GenMessage<RunTransition> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 11);
+
+/**
+ * af.v1.runs.transitions.list — request/reply: a run's history, oldest first.
+ *
+ * @generated from message af.v1.ListRunTransitionsRequest
+ */
+export type ListRunTransitionsRequest = Message<"af.v1.ListRunTransitionsRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * Only transitions with seq > after_seq (0: all). Lets a follower (SSE) poll for what is new.
+   *
+   * @generated from field: int32 after_seq = 2;
+   */
+  afterSeq: number;
+};
+
+/**
+ * Describes the message af.v1.ListRunTransitionsRequest.
+ * Use `create(ListRunTransitionsRequestSchema)` to create a new message.
+ */
+export const ListRunTransitionsRequestSchema: GenMessage<ListRunTransitionsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 12);
+
+/**
+ * @generated from message af.v1.ListRunTransitionsReply
+ */
+export type ListRunTransitionsReply = Message<"af.v1.ListRunTransitionsReply"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The run's current status.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * The run is in a final status: no transition will follow.
+   *
+   * @generated from field: bool final = 3;
+   */
+  final: boolean;
+
+  /**
+   * @generated from field: repeated af.v1.RunTransition items = 4;
+   */
+  items: RunTransition[];
+};
+
+/**
+ * Describes the message af.v1.ListRunTransitionsReply.
+ * Use `create(ListRunTransitionsReplySchema)` to create a new message.
+ */
+export const ListRunTransitionsReplySchema: GenMessage<ListRunTransitionsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 13);
+
+/**
+ * af.v1.runs.list — request/reply: a tenant's runs, newest first.
+ *
+ * @generated from message af.v1.ListRunsRequest
+ */
+export type ListRunsRequest = Message<"af.v1.ListRunsRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * A status or '' for any.
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * ISO-8601: only runs created at or after it ('' for any).
+   *
+   * @generated from field: string since = 3;
+   */
+  since: string;
+
+  /**
+   * 1..100 (0: 20).
+   *
+   * @generated from field: int32 limit = 4;
+   */
+  limit: number;
+
+  /**
+   * Opaque, from the previous page's next_cursor.
+   *
+   * @generated from field: string cursor = 5;
+   */
+  cursor: string;
+};
+
+/**
+ * Describes the message af.v1.ListRunsRequest.
+ * Use `create(ListRunsRequestSchema)` to create a new message.
+ */
+export const ListRunsRequestSchema: GenMessage<ListRunsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 14);
+
+/**
+ * @generated from message af.v1.RunSummary
+ */
+export type RunSummary = Message<"af.v1.RunSummary"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: string agent = 2;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 3;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string status = 4;
+   */
+  status: string;
+
+  /**
+   * @generated from field: string priority = 5;
+   */
+  priority: string;
+
+  /**
+   * @generated from field: int32 attempts = 6;
+   */
+  attempts: number;
+
+  /**
+   * @generated from field: string created_at = 7;
+   */
+  createdAt: string;
+
+  /**
+   * @generated from field: string finished_at = 8;
+   */
+  finishedAt: string;
+
+  /**
+   * The error code of a failed / dead-lettered run; '' otherwise.
+   *
+   * @generated from field: string error_code = 9;
+   */
+  errorCode: string;
+};
+
+/**
+ * Describes the message af.v1.RunSummary.
+ * Use `create(RunSummarySchema)` to create a new message.
+ */
+export const RunSummarySchema: GenMessage<RunSummary> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 15);
+
+/**
+ * @generated from message af.v1.ListRunsReply
+ */
+export type ListRunsReply = Message<"af.v1.ListRunsReply"> & {
+  /**
+   * @generated from field: repeated af.v1.RunSummary items = 1;
+   */
+  items: RunSummary[];
+
+  /**
+   * '' on the last page.
+   *
+   * @generated from field: string next_cursor = 2;
+   */
+  nextCursor: string;
+};
+
+/**
+ * Describes the message af.v1.ListRunsReply.
+ * Use `create(ListRunsReplySchema)` to create a new message.
+ */
+export const ListRunsReplySchema: GenMessage<ListRunsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 16);
+
+/**
+ * af.v1.runs.cancel — request/reply: stop a queued, running or waiting run.
+ *
+ * @generated from message af.v1.CancelRunRequest
+ */
+export type CancelRunRequest = Message<"af.v1.CancelRunRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.CancelRunRequest.
+ * Use `create(CancelRunRequestSchema)` to create a new message.
+ */
+export const CancelRunRequestSchema: GenMessage<CancelRunRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 17);
+
+/**
+ * A step of a run: one model call or one tool/builtin call, with a deterministic id
+ * "<runId>/<seq>" (seq = 1, 2, 3… in the order the run makes them). The journal is the
+ * orchestrator's: a step's result is stored before the run moves on, and a redelivered run
+ * replays stored steps instead of executing them again.
+ *
+ * @generated from message af.v1.RunStep
+ */
+export type RunStep = Message<"af.v1.RunStep"> & {
+  /**
+   * @generated from field: string step_id = 1;
+   */
+  stepId: string;
+
+  /**
+   * @generated from field: int32 seq = 2;
+   */
+  seq: number;
+
+  /**
+   * model | tool
+   *
+   * @generated from field: string kind = 3;
+   */
+  kind: string;
+
+  /**
+   * provider/model for a model step, the tool name for a tool step.
+   *
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * sha-256 (hex) of the step's request (messages + tools for a model step, arguments for a
+   * tool step): a replay whose request differs is a non-determinism error, never a silent replay.
+   *
+   * @generated from field: string request_hash = 5;
+   */
+  requestHash: string;
+
+  /**
+   * started | completed
+   *
+   * @generated from field: string state = 6;
+   */
+  state: string;
+
+  /**
+   * The step's result (JSON) when completed: the model's completion or the tool's result.
+   *
+   * @generated from field: string result_json = 7;
+   */
+  resultJson: string;
+
+  /**
+   * The tool's error message when the step completed with an error ('' otherwise).
+   *
+   * @generated from field: string error = 8;
+   */
+  error: string;
+
+  /**
+   * @generated from field: int32 attempt = 9;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string worker_id = 10;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: double duration_ms = 11;
+   */
+  durationMs: number;
+};
+
+/**
+ * Describes the message af.v1.RunStep.
+ * Use `create(RunStepSchema)` to create a new message.
+ */
+export const RunStepSchema: GenMessage<RunStep> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 18);
+
+/**
+ * af.v1.runs.steps.begin — request/reply, before every step. The orchestrator refuses to start a
+ * step of a run that is cancelled or final, and answers with the stored result of a step that
+ * already completed (replay).
+ *
+ * @generated from message af.v1.BeginStepRequest
+ */
+export type BeginStepRequest = Message<"af.v1.BeginStepRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: int32 seq = 2;
+   */
+  seq: number;
+
+  /**
+   * @generated from field: string kind = 3;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string name = 4;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string request_hash = 5;
+   */
+  requestHash: string;
+
+  /**
+   * @generated from field: int32 attempt = 6;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string worker_id = 7;
+   */
+  workerId: string;
+};
+
+/**
+ * Describes the message af.v1.BeginStepRequest.
+ * Use `create(BeginStepRequestSchema)` to create a new message.
+ */
+export const BeginStepRequestSchema: GenMessage<BeginStepRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 19);
+
+/**
+ * @generated from message af.v1.BeginStepReply
+ */
+export type BeginStepReply = Message<"af.v1.BeginStepReply"> & {
+  /**
+   * proceed: execute the step now (it is recorded as started);
+   * replay: the step completed before — use `step` (result_json / error) and do not execute it;
+   * cancelled: the run was cancelled (or is final): stop before this step.
+   *
+   * @generated from field: string decision = 1;
+   */
+  decision: string;
+
+  /**
+   * @generated from field: af.v1.RunStep step = 2;
+   */
+  step?: RunStep | undefined;
+};
+
+/**
+ * Describes the message af.v1.BeginStepReply.
+ * Use `create(BeginStepReplySchema)` to create a new message.
+ */
+export const BeginStepReplySchema: GenMessage<BeginStepReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 20);
+
+/**
+ * af.v1.runs.steps.complete — request/reply, after every step; the reply confirms the result is
+ * stored (PostgreSQL) before the run moves on. Completing a step twice keeps the first result.
+ *
+ * @generated from message af.v1.CompleteStepRequest
+ */
+export type CompleteStepRequest = Message<"af.v1.CompleteStepRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: int32 seq = 2;
+   */
+  seq: number;
+
+  /**
+   * @generated from field: string result_json = 3;
+   */
+  resultJson: string;
+
+  /**
+   * @generated from field: string error = 4;
+   */
+  error: string;
+
+  /**
+   * @generated from field: double duration_ms = 5;
+   */
+  durationMs: number;
+
+  /**
+   * @generated from field: int32 attempt = 6;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string worker_id = 7;
+   */
+  workerId: string;
+};
+
+/**
+ * Describes the message af.v1.CompleteStepRequest.
+ * Use `create(CompleteStepRequestSchema)` to create a new message.
+ */
+export const CompleteStepRequestSchema: GenMessage<CompleteStepRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 21);
+
+/**
+ * @generated from message af.v1.CompleteStepReply
+ */
+export type CompleteStepReply = Message<"af.v1.CompleteStepReply"> & {
+  /**
+   * @generated from field: af.v1.RunStep step = 1;
+   */
+  step?: RunStep | undefined;
+
+  /**
+   * The run was cancelled meanwhile: the worker stops before its next step.
+   *
+   * @generated from field: bool cancelled = 2;
+   */
+  cancelled: boolean;
+};
+
+/**
+ * Describes the message af.v1.CompleteStepReply.
+ * Use `create(CompleteStepReplySchema)` to create a new message.
+ */
+export const CompleteStepReplySchema: GenMessage<CompleteStepReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 22);
+
+/**
+ * af.v1.runs.event.cancelled — JetStream event: the orchestrator cancelled a run (workers stop it
+ * between steps; memory records the outcome).
+ *
+ * @generated from message af.v1.RunCancelled
+ */
+export type RunCancelled = Message<"af.v1.RunCancelled"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: string reason = 2;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: int64 at_ms = 3;
+   */
+  atMs: bigint;
+
+  /**
+   * @generated from field: string agent = 4;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 5;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string cancelled_by = 6;
+   */
+  cancelledBy: string;
+};
+
+/**
+ * Describes the message af.v1.RunCancelled.
+ * Use `create(RunCancelledSchema)` to create a new message.
+ */
+export const RunCancelledSchema: GenMessage<RunCancelled> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 23);
 
