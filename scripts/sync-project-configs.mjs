@@ -14,7 +14,7 @@ const projects = {
   'libs/contracts': [],
   'libs/observability': ['errors'],
   'libs/messaging': ['errors', 'config', 'contracts', 'observability'],
-  'libs/persistence': ['config', 'observability'],
+  'libs/persistence': ['config', 'observability', 'errors'],
   'libs/testing': ['blueprint-format'],
   'libs/blueprint-format': ['errors', 'contracts'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
