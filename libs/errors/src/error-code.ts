@@ -11,6 +11,8 @@ export enum ErrorCode {
   NotDeployed = 'NOT_DEPLOYED',
   /** The agent's blueprint is archived: it cannot be deployed or run until restored and redeployed. */
   Archived = 'ARCHIVED',
+  /** An Idempotency-Key already used by this tenant with a different request (agent, input, priority). */
+  IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ToolFailed = 'TOOL_FAILED',

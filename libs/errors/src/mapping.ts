@@ -29,6 +29,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ValidationFailed:
     case ErrorCode.ToolFailed:
     case ErrorCode.OutputInvalid:
+    case ErrorCode.IdempotencyKeyReused:
       return 422;
     case ErrorCode.Unavailable:
       return 503;
@@ -68,6 +69,7 @@ export function dispositionOf(code: ErrorCode, deliveryCount: number): Dispositi
     case ErrorCode.UnsupportedMediaType:
     case ErrorCode.ToolFailed:
     case ErrorCode.OutputInvalid:
+    case ErrorCode.IdempotencyKeyReused:
       return { kind: 'term', reason: code };
     default:
       return assertUnreachable(code);
