@@ -1,4 +1,5 @@
 import { AppError } from '@af/errors';
+import { DNS_LABEL } from '@af/blueprint-format';
 
 /** One term of a label selector. */
 export type LabelRequirement =
@@ -15,7 +16,7 @@ const MAX_QUERY_CHARS = 200;
 // Kubernetes label syntax: an optional DNS-subdomain prefix and a name; values are names or empty.
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const NAME = DNS_LABEL;
 
 /**
  * Parses a Kubernetes-style equality selector: `k=v` (or `k==v`), `k!=v` (also matches blueprints

@@ -24,7 +24,7 @@ import { AppError, ErrorCode } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { parseBlueprintSource, parseFormat, type SourceFormat } from '../documents/blueprint-source.js';
-import { canonicalJson, contentHashOf } from '@af/blueprint-format';
+import { canonicalJson, contentHashOf, DNS_LABEL } from '@af/blueprint-format';
 import { normalizeBlueprint } from '../documents/normalize.js';
 import { structuralDiff } from '../documents/structural-diff.js';
 import { decodeCursor, encodeCursor, freeText, pageSize, parseLabelSelector } from './blueprint-query.js';
@@ -35,7 +35,7 @@ import { ValidationClient } from './validation.client.js';
 type Reply = MessageInitShape<typeof BlueprintVersionReplySchema>;
 type ValidationReply = MessageInitShape<typeof BlueprintValidationReplySchema>;
 
-const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const NAME = DNS_LABEL;
 
 @Injectable()
 export class BlueprintService {

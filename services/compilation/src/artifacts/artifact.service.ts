@@ -12,9 +12,10 @@ import { ARTIFACTS_OPTIONS, type ArtifactsOptions } from './artifacts.options.js
 import { COMPILER_VERSION, compileBlueprint } from './blueprint.compiler.js';
 import { canonicalJson, sha256 } from './canonical-json.js';
 import { DEFAULT_TYPECHECK_OPTIONS, closeToolTypeChecker, useToolTypeChecker } from './tool-typecheck.pool.js';
+import { DNS_LABEL } from '@af/blueprint-format';
 
 const ARTIFACT_HASH = /^sha256:[0-9a-f]{64}$/;
-const BLUEPRINT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const BLUEPRINT_NAME = DNS_LABEL;
 
 type CacheOp = 'compile' | 'artifact';
 type CacheLayer = 'redis' | 'postgres';

@@ -18,8 +18,9 @@ import type { Counter } from 'prom-client';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { DeploymentRepository } from './deployment.repository.js';
+import { DNS_LABEL } from '@af/blueprint-format';
 
-const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const AGENT_NAME = DNS_LABEL;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;

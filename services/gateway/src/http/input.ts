@@ -1,6 +1,7 @@
 import { AppError, ErrorCode } from '@af/errors';
+import { DNS_LABEL } from '@af/blueprint-format';
 
-export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+export { DNS_LABEL };
 
 export function agentName(value: string, path = '/name'): string {
   if (!DNS_LABEL.test(value)) throw AppError.invalid(`"${value}" is not a valid name: lower-case letters, digits and "-", at most 63 characters`, path);

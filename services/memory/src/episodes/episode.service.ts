@@ -9,6 +9,7 @@ import type { EpisodeEntity, JsonValue } from '../persistence/episode.entity.js'
 import { WorkingMemoryRepository } from '../working-memory/working-memory.repository.js';
 import { summarizeEpisode } from './episode-summary.js';
 import { EpisodeRepository, type NewEpisode } from './episode.repository.js';
+import { DNS_LABEL } from '@af/blueprint-format';
 
 export const EPISODES_OPTIONS = Symbol.for('af.memory.episodesOptions');
 
@@ -16,7 +17,7 @@ export interface EpisodesOptions {
   workingMemoryTtlSeconds: number;
 }
 
-const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const AGENT_NAME = DNS_LABEL;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
 const MAX_QUERY_CHARS = 200;
