@@ -5,7 +5,6 @@ import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import type { Counter } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { DeploymentDeactivationRepository } from './deployment-deactivation.repository.js';
-import { DeploymentRepository } from './deployment.repository.js';
 
 /**
  * An archived blueprint's agent stops taking runs: its active deployment is deactivated (history
@@ -17,7 +16,6 @@ export class AgentArchiveService {
   private readonly deactivations: Counter<'outcome'>;
 
   constructor(
-    private readonly deployments: DeploymentRepository,
     private readonly deactivation: DeploymentDeactivationRepository,
     private readonly registry: ActiveDeploymentRepository,
     metrics: MetricsRegistry,
@@ -31,14 +29,15 @@ export class AgentArchiveService {
     const archivedAt = new Date(event.changedAt);
     if (!event.name || Number.isNaN(archivedAt.getTime())) throw AppError.invalid('archive event needs a name and an RFC 3339 changed_at', '/changed_at');
     const reason = `blueprint archived at ${event.changedAt}${event.changedBy ? ` by ${event.changedBy}` : ''}`;
-    // Under the same per-agent lock as deployments: a deploy in progress finishes first, then is deactivated.
-    await this.deployments.withAgentLock(tenantId, event.name, async () => {
-      const deactivated = await this.deactivation.deactivateActive(tenantId, event.name, archivedAt, reason);
-      const entry = await this.registry.find(tenantId, event.name);
-      const registered = entry !== null && Number(entry.activatedAtMs) <= archivedAt.getTime();
-      if (registered) await this.registry.remove(tenantId, event.name);
-      this.deactivations.inc({ outcome: deactivated || registered ? 'deactivated' : 'none' });
-      if (deactivated || registered) this.logger.info({ agent: event.name, deploymentId: deactivated ?? entry?.deploymentId, reason }, 'deployment deactivated: blueprint archived');
-    });
+    // The database first, under the agent's lock (a deploy in progress commits first); then the KV
+    // registry, outside any transaction: an entry activated before the archive leaves it. A deploy
+    // that committed before us re-reads PostgreSQL when it writes the registry, so it does not
+    // re-register the deactivated deployment.
+    const deactivated = await this.deactivation.deactivateActive(tenantId, event.name, archivedAt, reason);
+    const entry = await this.registry.find(tenantId, event.name);
+    const registered = entry !== null && Number(entry.activatedAtMs) <= archivedAt.getTime();
+    if (registered) await this.registry.remove(tenantId, event.name);
+    this.deactivations.inc({ outcome: deactivated || registered ? 'deactivated' : 'none' });
+    if (deactivated || registered) this.logger.info({ agent: event.name, deploymentId: deactivated ?? entry?.deploymentId, reason }, 'deployment deactivated: blueprint archived');
   }
 }

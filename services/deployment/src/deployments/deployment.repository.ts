@@ -24,9 +24,9 @@ export interface Activation {
 
 /** How long a deployment waits for another one of the same agent to commit before answering UNAVAILABLE. */
 export const AGENT_LOCK_TIMEOUT_MS = 5_000;
-const LOCK_NOT_AVAILABLE = '55P03';
+export const LOCK_NOT_AVAILABLE = '55P03';
 
-const agentLockKey = (tenantId: TenantId, agent: string) => `deployment:${tenantId}/${agent}`;
+export const agentLockKey = (tenantId: TenantId, agent: string): string => `deployment:${tenantId}/${agent}`;
 
 /** Deployments of one tenant; every query is scoped by tenant id. History is never deleted. */
 @Injectable()
@@ -35,27 +35,6 @@ export class DeploymentRepository {
 
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {
     this.deployments = dataSource.getRepository(DeploymentEntity);
-  }
-
-  /**
-   * Runs `work` while holding a PostgreSQL advisory lock on (tenant, agent): concurrent
-   * deployments of one agent are serialized across instances, so the database record and the
-   * KV registry entry written inside `work` always end on the same deployment.
-   */
-  async withAgentLock<T>(tenantId: TenantId, agent: string, work: () => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    const key = agentLockKey(tenantId, agent);
-    try {
-      await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [key]);
-      try {
-        return await work();
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
-      }
-    } finally {
-      await runner.release();
-    }
   }
 
   findActive(tenantId: TenantId, agent: string): Promise<DeploymentEntity | null> {
@@ -73,7 +52,7 @@ export class DeploymentRepository {
 
   /**
    * One short transaction, serialized per (tenant, agent) by a transaction-level advisory lock
-   * (the same key as {@link withAgentLock}; released at commit or rollback). Waiting for it holds
+   * (the key {@link agentLockKey}, shared with deactivation; released at commit or rollback). Waiting for it holds
    * this one connection and nothing else, for at most {@link AGENT_LOCK_TIMEOUT_MS}; nothing remote
    * is called inside. If the agent's active deployment already runs this version and artifact it
    * is the answer (`created: false`: one record per version however many deploy it at once);
