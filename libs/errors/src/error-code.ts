@@ -17,6 +17,8 @@ export enum ErrorCode {
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   ToolFailed = 'TOOL_FAILED',
   OutputInvalid = 'OUTPUT_INVALID',
+  /** A per-tenant bound is reached (e.g. queued runs, admission control): retry later (429 + Retry-After). */
+  ResourceExhausted = 'RESOURCE_EXHAUSTED',
   Unavailable = 'UNAVAILABLE',
   Timeout = 'TIMEOUT',
   Internal = 'INTERNAL',

@@ -15,6 +15,8 @@ describe('error mapping', () => {
     expect(httpStatusOf(ErrorCode.NotFound)).toBe(404);
     expect(httpStatusOf(ErrorCode.Conflict)).toBe(409);
     expect(httpStatusOf(ErrorCode.Unavailable)).toBe(503);
+    expect(httpStatusOf(ErrorCode.ResourceExhausted)).toBe(429);
+    expect(dispositionOf(ErrorCode.ResourceExhausted, 1)).toEqual({ kind: 'nak', delayMs: 500 });
     expect(httpStatusOf(ErrorCode.IdempotencyKeyReused)).toBe(422);
     expect(dispositionOf(ErrorCode.IdempotencyKeyReused, 1)).toEqual({ kind: 'term', reason: 'IDEMPOTENCY_KEY_REUSED' });
   });

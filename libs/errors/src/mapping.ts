@@ -31,6 +31,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.OutputInvalid:
     case ErrorCode.IdempotencyKeyReused:
       return 422;
+    case ErrorCode.ResourceExhausted:
+      return 429;
     case ErrorCode.Unavailable:
       return 503;
     case ErrorCode.Timeout:
@@ -51,6 +53,7 @@ export type Disposition = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | {
  */
 export function dispositionOf(code: ErrorCode, deliveryCount: number): Disposition {
   switch (code) {
+    case ErrorCode.ResourceExhausted:
     case ErrorCode.Unavailable:
     case ErrorCode.Timeout:
     case ErrorCode.Internal:

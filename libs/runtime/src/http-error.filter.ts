@@ -86,7 +86,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     else this.logger.info({ code: appError.code, path: appError.path }, appError.message);
     const reply = host.switchToHttp().getResponse<Reply>().code(status).header('content-type', 'application/json; charset=utf-8');
     // A busy or unreachable dependency is worth retrying: say when.
-    if (appError.code === ErrorCode.Unavailable) reply.header('retry-after', String(this.retryAfterSec));
+    if (appError.code === ErrorCode.Unavailable || appError.code === ErrorCode.ResourceExhausted) reply.header('retry-after', String(this.retryAfterSec));
     reply.send(errorBody(appError));
   }
 }
