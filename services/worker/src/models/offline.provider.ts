@@ -1,18 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { canonicalJson } from '@af/blueprint-format';
 import type { JsonSchema, JsonValue } from '../artifacts/artifact.js';
 import { estimateTokens, type ChatMessage, type CompletionRequest, type CompletionResult, type ModelProvider, type ToolCallRequest, type ToolDefinition } from './model-provider.js';
 import { SeededChoice, defaultFor, synthesize } from './output-synthesizer.js';
 
 type Obj = Record<string, JsonValue>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Canonical (sorted keys) JSON, for seeds that do not depend on key order. */
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable(value[k])}`).join(',')}}`;
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * The `offline` provider: deterministic, no network, cost 0. First turn: calls every tool once,
@@ -32,7 +26,7 @@ export class OfflineModelProvider implements ModelProvider {
       return { kind: 'tool_calls', toolCalls, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(toolCalls)) }, costUsd: 0 };
     }
     const results = toolResults.map((m) => parse(m.content));
-    const seed = createHash('sha256').update(stable(request.context.input)).digest('hex');
+    const seed = createHash('sha256').update(canonicalJson(request.context.input ?? null)).digest('hex');
     const schema: JsonSchema = request.outputSchema ?? { type: 'object' };
     const output = synthesize(schema, [...results, request.context.input], new SeededChoice(seed));
     return { kind: 'final', output, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };
