@@ -4,6 +4,7 @@ import { ObservabilityModule, type Logger } from '@af/observability';
 import { PersistenceModule } from '@af/persistence';
 import type { OrchestratorConfig } from './config.js';
 import { orchestratorDataSource } from './persistence/data-source.js';
+import { JournalModule } from './journal/journal.module.js';
 import { RunsModule } from './runs/runs.module.js';
 
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
         NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize), config.database),
         RunsModule.forRoot(config.runs),
+        JournalModule,
       ],
     };
   }
