@@ -88,7 +88,7 @@ export const consumers = {
     stream: 'AF_EVENTS',
     durable: 'orchestrator-run-events',
     filterSubject: 'af.v1.runs.event.>',
-    subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed'],
+    subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed', 'af.v1.runs.event.cancelled'],
     owner: 'orchestrator',
     ackWaitMs: 30_000,
     maxDeliver: 10,
