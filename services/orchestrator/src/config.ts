@@ -10,6 +10,8 @@ export const orchestratorConfigSpec = {
   runs: {
     outboxIntervalMs: env.int('ORCHESTRATOR_OUTBOX_INTERVAL_MS', { default: 2_000, min: 100, max: 3_600_000 }),
     outboxGraceMs: env.int('ORCHESTRATOR_OUTBOX_GRACE_MS', { default: 2_000, min: 0, max: 600_000 }),
+    idempotencyKeyTtlMs: env.int('ORCHESTRATOR_IDEMPOTENCY_KEY_TTL_MS', { default: 86_400_000, min: 86_400_000, max: 30 * 86_400_000 }),
+    idempotencySweepIntervalMs: env.int('ORCHESTRATOR_IDEMPOTENCY_SWEEP_INTERVAL_MS', { default: 600_000, min: 1_000, max: 86_400_000 }),
   },
 };
 

@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
 import type { JsonValue } from '@af/contracts';
+import type { RunStatus } from '../runs/run-lifecycle.js';
 
-export type { JsonValue };
+export type { JsonValue, RunStatus };
 
 export interface RunToolCall {
   tool: string;
@@ -22,8 +23,23 @@ export interface RunUsage {
   costUsd: number;
 }
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type RunPriority = 'high' | 'normal' | 'low';
 
+/**
+ * A run. Its columns are a contract inside the orchestrator: other parts (dispatch, dead letters,
+ * the reconciler, the step journal) read them, and move a run only through
+ * RunRepository.transition, which checks the edge against runs/run-lifecycle.ts and stores the
+ * transition in the same transaction.
+ *
+ * - `status`: queued | running | waiting | succeeded | failed | cancelled | dead_lettered.
+ *   Final (nothing moves it on by itself): succeeded, failed, cancelled, dead_lettered
+ *   (`isFinalStatus`); a cancelled or final run must not start a new step.
+ * - `attempts`: the highest execution attempt seen; `worker_id`: the worker of the latest start.
+ * - `queued_at`: when ExecuteRun was stored on JetStream (null: the outbox relay still has to).
+ * - `started_at`: first start; `finished_at`: when it reached a final status.
+ * - `transition_seq`: seq of the last row in run_transitions for this run.
+ * - `priority`: high | normal | low, as submitted.
+ */
 @Entity({ name: 'runs' })
 @Index(['tenantId', 'agent', 'createdAt'])
 export class RunEntity {
@@ -44,6 +60,9 @@ export class RunEntity {
 
   @Column('text')
   status!: RunStatus;
+
+  @Column('text', { default: 'normal' })
+  priority!: RunPriority;
 
   @Column('jsonb')
   input!: object;
@@ -83,6 +102,12 @@ export class RunEntity {
 
   @Column('timestamptz', { name: 'finished_at', nullable: true })
   finishedAt!: Date | null;
+
+  @Column('text', { name: 'worker_id', nullable: true })
+  workerId!: string | null;
+
+  @Column('int', { name: 'transition_seq', default: 0 })
+  transitionSeq!: number;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

@@ -5,4 +5,8 @@ export interface OrchestratorOptions {
   outboxIntervalMs: number;
   /** A run younger than this may still be on its way to the queue: leave it to its submitter. */
   outboxGraceMs: number;
+  /** Idempotency-Keys are kept at least this long (≥ 24 h), then swept. */
+  idempotencyKeyTtlMs: number;
+  /** How often expired Idempotency-Keys are deleted. */
+  idempotencySweepIntervalMs: number;
 }

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { GetRunRequest, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
+import type { CancelRunRequest, GetRunRequest, ListRunsRequest, ListRunTransitionsRequest, RunCancelled, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
 import { MessageContext, OnEvent, OnRequest } from '@af/messaging';
 import { RunService } from './run.service.js';
 
@@ -19,6 +19,21 @@ export class RunHandler {
     return { run: await this.runs.get(ctx.tenantId, request.runId) };
   }
 
+  @OnRequest('af.v1.runs.transitions.list')
+  transitions(@Payload() request: ListRunTransitionsRequest, @Ctx() ctx: MessageContext) {
+    return this.runs.listTransitions(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.runs.list')
+  list(@Payload() request: ListRunsRequest, @Ctx() ctx: MessageContext) {
+    return this.runs.list(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.runs.cancel')
+  async cancel(@Payload() request: CancelRunRequest, @Ctx() ctx: MessageContext) {
+    return { run: await this.runs.cancel(ctx.tenantId, request) };
+  }
+
   @OnEvent('af.v1.runs.event.started')
   started(@Payload() event: RunStarted, @Ctx() ctx: MessageContext) {
     return this.runs.onStarted(ctx.tenantId, event);
@@ -32,5 +47,10 @@ export class RunHandler {
   @OnEvent('af.v1.runs.event.failed')
   failed(@Payload() event: RunFailed, @Ctx() ctx: MessageContext) {
     return this.runs.onFailed(ctx.tenantId, event);
+  }
+
+  @OnEvent('af.v1.runs.event.cancelled')
+  cancelled(@Payload() event: RunCancelled, @Ctx() ctx: MessageContext) {
+    return this.runs.onCancelled(ctx.tenantId, event);
   }
 }

@@ -1,22 +1,51 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import type { RunFailed, RunSchema, RunStarted, RunSucceeded, SubmitRunReplySchema, SubmitRunRequest, TenantId } from '@af/contracts';
+import type {
+  CancelRunRequest,
+  ListRunsReplySchema,
+  ListRunsRequest,
+  ListRunTransitionsReplySchema,
+  ListRunTransitionsRequest,
+  RunCancelled,
+  RunFailed,
+  RunSchema,
+  RunStarted,
+  RunSucceeded,
+  SubmitRunReplySchema,
+  SubmitRunRequest,
+  TenantId,
+} from '@af/contracts';
+import { contentHashOf } from '@af/blueprint-format';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } from '@af/observability';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
-import { RunRepository } from './run.repository.js';
-import type { JsonValue, RunEntity } from '../persistence/run.entity.js';
+import { RunRepository, type TransitionChange, type TransitionResult } from './run.repository.js';
+import { CANCELLABLE_STATUSES, isFinalStatus, isRunStatus, type RunStatus } from './run-lifecycle.js';
+import type { JsonValue, RunEntity, RunPriority } from '../persistence/run.entity.js';
+import type { RunTransitionEntity } from '../persistence/run-transition.entity.js';
 
 const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** RFC 9110 token-ish: 1–255 printable ASCII characters (space through tilde). */
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+const PRIORITIES: readonly RunPriority[] = ['high', 'normal', 'low'];
+/** Transitions returned per transitions.list call (a follower asks again with after_seq). */
+const TRANSITIONS_PAGE = 500;
+const DEFAULT_LIST_LIMIT = 20;
+const MAX_REASON_CHARS = 1000;
 
 @Injectable()
 export class RunService {
   private readonly submitted: Counter<'agent'>;
   private readonly finished: Counter<'status'>;
+  private readonly transitions: Counter<'to'>;
+  private readonly cancellations: Counter;
+  private readonly replays: Counter;
+  private readonly queueTime: Histogram;
+  private readonly runDuration: Histogram<'status'>;
 
   constructor(
     private readonly runs: RunRepository,
@@ -27,6 +56,12 @@ export class RunService {
   ) {
     this.submitted = metrics.counter('af_runs_submitted_total', 'Runs accepted for execution', ['agent']);
     this.finished = metrics.counter('af_runs_finished_total', 'Runs that reached a final status', ['status']);
+    this.transitions = metrics.counter('af_run_transitions_total', 'Stored run transitions, by the status entered (runs by status)', ['to']);
+    this.cancellations = metrics.counter('af_runs_cancelled_total', 'Runs cancelled by a caller');
+    this.replays = metrics.counter('af_runs_submit_replayed_total', 'Submissions answered with the run an earlier one with the same Idempotency-Key created');
+    const seconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+    this.queueTime = metrics.histogram('af_run_queue_seconds', 'Time from submission to the first start (queued → running)', [], seconds);
+    this.runDuration = metrics.histogram('af_run_duration_seconds', 'Time from the first start to a final status', ['status'], seconds);
   }
 
   /**
@@ -61,25 +96,36 @@ export class RunService {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw AppError.invalid('input must be a JSON object', '/input');
     }
+    const priority = request.priority || 'normal';
+    if (!(PRIORITIES as readonly string[]).includes(priority)) throw AppError.invalid(`priority must be one of ${PRIORITIES.join(', ')}`, '/priority');
+    const key = request.idempotencyKey;
+    if (key && !IDEMPOTENCY_KEY.test(key)) throw AppError.invalid('Idempotency-Key must be 1 to 255 printable ASCII characters', '/idempotencyKey');
     const active = await this.deployments.find(tenantId, request.agent);
     if (!active) throw await this.whyNotDeployed(tenantId, request.agent);
 
     const runId = randomUUID();
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
-    const run = await this.runs.create(tenantId, {
-      id: runId,
-      agent: request.agent,
-      version: active.version,
-      artifactHash: active.artifactHash,
-      input,
-      traceId: currentTraceId() ?? '',
-      correlationId,
-    });
+    const created = await this.runs.create(
+      tenantId,
+      { id: runId, agent: request.agent, version: active.version, artifactHash: active.artifactHash, input, traceId: currentTraceId() ?? '', correlationId, priority: priority as RunPriority },
+      key ? { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } : undefined,
+    );
+    if (created.kind === 'key-reused') {
+      throw new AppError(ErrorCode.IdempotencyKeyReused, `Idempotency-Key "${key}" was used for a different request (run ${created.runId}); use a new key for a new request`, { path: '/idempotencyKey' });
+    }
+    if (created.kind === 'replayed') {
+      // The first submission queued it (or its outbox relay will): answer with that run.
+      this.replays.inc();
+      this.logger.info({ runId: created.run.id }, 'submission replayed by Idempotency-Key');
+      return { runId: created.run.id, status: created.run.status, agent: created.run.agent, version: created.run.version, replayed: true, priority: created.run.priority };
+    }
+    const run = created.run;
+    this.transitions.inc({ to: 'queued' });
     // Outbox: the run is recorded; if queueing fails now, the relay queues it later.
     const queued = await this.enqueue(tenantId, run);
     this.submitted.inc({ agent: request.agent });
     this.logger.info({ runId, agent: request.agent, version: active.version, queued }, queued ? 'run queued' : 'run accepted; the outbox relay will queue it');
-    return { runId, status: 'queued', agent: request.agent, version: active.version };
+    return { runId, status: 'queued', agent: request.agent, version: active.version, replayed: false, priority };
   }
 
   /** Publishes the run's ExecuteRun (de-duplicated by run id) and records that it is on the queue. */
@@ -106,9 +152,34 @@ export class RunService {
     return toRunMessage(run);
   }
 
+  /**
+   * Moves a run along the lifecycle (run-lifecycle.ts) and stores the transition — the one way
+   * to change a run's status, for this service and for the dispatch, dead-letter and reconciler
+   * code. A refused move (a late or duplicate event) changes nothing and stores nothing.
+   */
+  async transition(tenantId: TenantId, runId: string, to: RunStatus, change: TransitionChange): Promise<TransitionResult> {
+    const result = await this.runs.transition(tenantId, runId, to, change);
+    if (!result.moved) return result;
+    this.transitions.inc({ to });
+    const { run, from } = result;
+    if (to === 'running' && from === 'queued' && run.attempts <= 1 && run.startedAt) {
+      this.queueTime.observe(Math.max(0, run.startedAt.getTime() - run.createdAt.getTime()) / 1000);
+    }
+    if (isFinalStatus(to)) {
+      this.finished.inc({ status: to });
+      if (run.startedAt && run.finishedAt) this.runDuration.observe({ status: to }, Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime()) / 1000);
+    }
+    return result;
+  }
+
   async onStarted(tenantId: TenantId, event: RunStarted): Promise<void> {
-    const moved = await this.runs.markRunning(tenantId, event.runId, event.attempt, new Date(Number(event.atMs)));
-    this.logger.info({ runId: event.runId, attempt: event.attempt, moved }, 'run started');
+    const result = await this.transition(tenantId, event.runId, 'running', {
+      at: new Date(Number(event.atMs)),
+      attempt: event.attempt,
+      workerId: event.workerId,
+      reason: `attempt ${event.attempt} started on worker ${event.workerId || '?'}`,
+    });
+    this.logger.info({ runId: event.runId, attempt: event.attempt, moved: result.moved }, 'run started');
   }
 
   async onSucceeded(tenantId: TenantId, event: RunSucceeded): Promise<void> {
@@ -116,23 +187,134 @@ export class RunService {
     const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error, ...(c.truncated ? { truncated: true } : {}) }));
     const usage = event.usage
       ? { provider: event.usage.provider, model: event.usage.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.usage.costUsd }
-      : undefined;
-    const moved = await this.runs.finish(
-      tenantId,
-      event.runId,
-      { status: 'succeeded', output: JSON.parse(event.outputJson || 'null') as JsonValue, attempt: event.attempt, toolCalls, ...(usage ? { usage } : {}) },
-      new Date(Number(event.atMs)),
-    );
-    if (moved) this.finished.inc({ status: 'succeeded' });
-    this.logger.info({ runId: event.runId, moved }, 'run succeeded');
+      : null;
+    const result = await this.transition(tenantId, event.runId, 'succeeded', {
+      at: new Date(Number(event.atMs)),
+      attempt: event.attempt,
+      reason: `attempt ${event.attempt} succeeded`,
+      set: { output: JSON.parse(event.outputJson || 'null') as JsonValue as object, error: null, toolCalls, usage },
+    });
+    this.logger.info({ runId: event.runId, moved: result.moved }, 'run succeeded');
   }
 
   async onFailed(tenantId: TenantId, event: RunFailed): Promise<void> {
     const error = { code: event.error?.code ?? ErrorCode.Internal, message: event.error?.message ?? 'run failed', ...(event.error?.path ? { path: event.error.path } : {}), ...(event.truncated ? { truncated: true } : {}) };
-    const moved = await this.runs.finish(tenantId, event.runId, { status: 'failed', error, attempt: event.attempt }, new Date(Number(event.atMs)));
-    if (moved) this.finished.inc({ status: 'failed' });
-    this.logger.info({ runId: event.runId, moved, code: error.code }, 'run failed');
+    const result = await this.transition(tenantId, event.runId, 'failed', {
+      at: new Date(Number(event.atMs)),
+      attempt: event.attempt,
+      reason: `attempt ${event.attempt} failed: ${error.message.slice(0, 200)}`,
+      code: error.code,
+      set: { output: null, error, toolCalls: null, usage: null },
+    });
+    this.logger.info({ runId: event.runId, moved: result.moved, code: error.code }, 'run failed');
   }
+
+  /** Our own RunCancelled coming back through the events consumer: cancel() already applied it. */
+  onCancelled(_tenantId: TenantId, event: RunCancelled): void {
+    this.logger.debug({ runId: event.runId }, 'run cancellation event seen (already applied)');
+  }
+
+  /**
+   * A caller stops a queued, running or waiting run: stored as cancelled (workers read it before
+   * each step and stop), then announced as RunCancelled. A final run answers CONFLICT with its status.
+   */
+  async cancel(tenantId: TenantId, request: CancelRunRequest): Promise<MessageInitShape<typeof RunSchema>> {
+    if (!UUID.test(request.runId)) throw AppError.notFound(`run ${request.runId}`, '/runId');
+    if (request.reason.length > MAX_REASON_CHARS) throw AppError.invalid(`reason must be at most ${MAX_REASON_CHARS} characters`, '/reason');
+    const by = request.caller?.subject || 'unknown';
+    const at = new Date();
+    const result = await this.transition(tenantId, request.runId, 'cancelled', { at, reason: `cancelled by ${by}${request.reason ? `: ${request.reason}` : ''}`, code: '' });
+    if (!result.moved) {
+      if (!result.current) throw AppError.notFound(`run ${request.runId}`, '/runId');
+      const status = result.current.status;
+      throw new AppError(ErrorCode.Conflict, `run ${request.runId} is ${status}: only a ${CANCELLABLE_STATUSES.join(', ')} run can be cancelled`, { path: '/runId', details: { status } });
+    }
+    this.cancellations.inc();
+    const run = result.run;
+    try {
+      await this.bus.publish(
+        'af.v1.runs.event.cancelled',
+        { runId: run.id, reason: request.reason, atMs: BigInt(at.getTime()), agent: run.agent, version: run.version, cancelledBy: by },
+        { msgId: `run-cancelled:${run.id}`, tenantId },
+      );
+    } catch (error) {
+      // The cancellation is stored: workers see it in the journal before their next step.
+      this.logger.warn({ err: error, runId: run.id }, 'run cancelled, but the RunCancelled event could not be published');
+    }
+    this.logger.info({ runId: run.id, by, from: result.from }, 'run cancelled');
+    return toRunMessage(run);
+  }
+
+  /** A run's history, oldest first, after `afterSeq`. Another tenant's run is NOT_FOUND. */
+  async listTransitions(tenantId: TenantId, request: ListRunTransitionsRequest): Promise<MessageInitShape<typeof ListRunTransitionsReplySchema>> {
+    if (!UUID.test(request.runId)) throw AppError.notFound(`run ${request.runId}`, '/runId');
+    if (request.afterSeq < 0) throw AppError.invalid('after_seq must be 0 or more', '/afterSeq');
+    const run = await this.runs.find(tenantId, request.runId);
+    if (!run) throw AppError.notFound(`run ${request.runId}`, '/runId');
+    const items = await this.runs.listTransitions(tenantId, run.id, request.afterSeq, TRANSITIONS_PAGE);
+    // `final` only once the follower has everything: a full page means more may follow.
+    const final = isFinalStatus(run.status) && items.length < TRANSITIONS_PAGE;
+    return { runId: run.id, status: run.status, final, items: items.map(toTransitionMessage) };
+  }
+
+  /** A tenant's runs, newest first, filtered, one keyset page. */
+  async list(tenantId: TenantId, request: ListRunsRequest): Promise<MessageInitShape<typeof ListRunsReplySchema>> {
+    if (request.agent && !AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent "${request.agent}" is not a DNS label`, '/agent');
+    if (request.status && !isRunStatus(request.status)) throw AppError.invalid(`status must be one of queued, running, waiting, succeeded, failed, cancelled, dead_lettered`, '/status');
+    let since: Date | undefined;
+    if (request.since) {
+      since = new Date(request.since);
+      if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(request.since) || Number.isNaN(since.getTime())) {
+        throw AppError.invalid('since must be an ISO-8601 date or date-time with a time zone, e.g. 2026-11-24T10:00:00Z', '/since');
+      }
+    }
+    if (request.limit < 0 || request.limit > 100) throw AppError.invalid('limit must be from 1 to 100', '/limit');
+    const limit = request.limit || DEFAULT_LIST_LIMIT;
+    const before = request.cursor ? decodeCursor(request.cursor) : undefined;
+    const page = await this.runs.list(tenantId, {
+      ...(request.agent ? { agent: request.agent } : {}),
+      ...(request.status ? { status: request.status as RunStatus } : {}),
+      ...(since ? { since } : {}),
+      ...(before ? { before } : {}),
+      limit: limit + 1,
+    });
+    const items = page.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(({ run }) => toRunSummary(run)),
+      nextCursor: page.length > limit && last ? encodeCursor({ createdUs: last.createdUs, id: last.run.id }) : '',
+    };
+  }
+}
+
+/** The keyset position as an opaque token: base64url of `<created_at µs>.<run id>`. */
+function encodeCursor(position: { createdUs: string; id: string }): string {
+  return Buffer.from(`${position.createdUs}.${position.id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdUs: string; id: string } {
+  const text = cursor.length <= 200 && /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const match = /^(\d{1,17})\.([0-9a-f-]{36})$/.exec(text);
+  if (!match || !UUID.test(match[2]!)) throw AppError.invalid('cursor is not one this service issued (take next_cursor from the previous page)', '/cursor');
+  return { createdUs: match[1]!, id: match[2]! };
+}
+
+function toTransitionMessage(t: RunTransitionEntity) {
+  return { seq: t.seq, fromStatus: t.fromStatus ?? '', toStatus: t.toStatus, at: t.at.toISOString(), attempt: t.attempt, workerId: t.workerId, reason: t.reason, code: t.code };
+}
+
+function toRunSummary(run: RunEntity) {
+  return {
+    runId: run.id,
+    agent: run.agent,
+    version: run.version,
+    status: run.status,
+    priority: run.priority,
+    attempts: run.attempts,
+    createdAt: run.createdAt.toISOString(),
+    finishedAt: run.finishedAt ? run.finishedAt.toISOString() : '',
+    errorCode: run.error?.code ?? '',
+  };
 }
 
 function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
@@ -152,5 +334,8 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     ...(run.usage ? { usage: run.usage } : {}),
     createdAt: run.createdAt.toISOString(),
     finishedAt: run.finishedAt ? run.finishedAt.toISOString() : '',
+    priority: run.priority,
+    startedAt: run.startedAt ? run.startedAt.toISOString() : '',
+    workerId: run.workerId ?? '',
   };
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ORCHESTRATOR_OPTIONS, type OrchestratorOptions } from './orchestrator.options.js';
+import { IdempotencyKeySweeper } from './idempotency-key.sweeper.js';
 import { RunOutboxRelay } from './run-outbox.relay.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { RunHandler } from './run.handler.js';
@@ -12,7 +13,7 @@ export class RunsModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
-      providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunRepository, ActiveDeploymentRepository, RunOutboxRelay],
+      providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunRepository, ActiveDeploymentRepository, RunOutboxRelay, IdempotencyKeySweeper],
     };
   }
 }
