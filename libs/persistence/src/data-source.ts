@@ -2,6 +2,7 @@ import { redactUrl } from '@af/config';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppError, ErrorCode } from '@af/errors';
+import { translateErrorsOf } from './database-errors.js';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -74,6 +75,7 @@ export async function openDataSource(options: ServiceDataSourceOptions, runMigra
     throw new Error(`cannot connect to PostgreSQL at ${redactUrl(options.url)} (${(error as Error).message})`, { cause: error });
   }
   failFastWhenExhausted(dataSource, options.poolSize ?? 10, { ...DEFAULT_DATABASE_LIMITS, ...options.limits }.acquireTimeoutMs);
+  translateErrorsOf(dataSource);
   if (runMigrations) await migrate(dataSource);
   return dataSource;
 }
