@@ -7,3 +7,4 @@ export { newTestNamespace, deleteNamespace } from './namespace.js';
 export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from './blueprint-arbitraries.js';
 export { leadQualifier, SCORE_LEAD_CODE, type LeadQualifierOptions } from './blueprints.js';
 export { startServiceProcess, freePort, type ServiceProcess } from './service-process.js';
+export { startOwnRedis, startOwnNats, type OwnServer } from './own-server.js';

@@ -24,6 +24,7 @@ type CacheLayer = 'redis' | 'postgres';
 export class ArtifactService implements OnModuleInit, OnModuleDestroy {
   private readonly compileDuration: Histogram<'outcome'>;
   private readonly cache: Counter<'op' | 'layer' | 'result'>;
+  private readonly cacheErrors: Counter<'cache'>;
 
   constructor(
     private readonly artifacts: ArtifactRepository,
@@ -35,6 +36,7 @@ export class ArtifactService implements OnModuleInit, OnModuleDestroy {
   ) {
     this.compileDuration = metrics.histogram('af_compilation_compile_duration_seconds', 'Blueprint compile duration (including the cache lookup), by outcome: compiled, cached, error', ['outcome'], [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
     this.cache = metrics.counter('af_compilation_cache_total', 'Cache lookups by operation (compile: source → artifact hash; artifact: hash → artifact), layer (redis, postgres) and result (hit, miss, error)', ['op', 'layer', 'result']);
+    this.cacheErrors = metrics.counter('af_cache_errors_total', 'Failed reads and writes of an optional cache (Redis), each served as a miss', ['cache']);
   }
 
   /**
@@ -172,6 +174,7 @@ export class ArtifactService implements OnModuleInit, OnModuleDestroy {
       return value;
     } catch (error) {
       this.cache.inc({ op, layer, result: 'error' });
+      this.cacheErrors.inc({ cache: 'artifact' });
       this.logger.warn({ err: error, op }, 'artifact cache (Redis) read failed; using PostgreSQL');
       return null;
     }
@@ -187,6 +190,7 @@ export class ArtifactService implements OnModuleInit, OnModuleDestroy {
     try {
       await write();
     } catch (error) {
+      this.cacheErrors.inc({ cache: 'artifact' });
       this.logger.warn({ err: error }, 'artifact cache (Redis) write failed');
     }
   }

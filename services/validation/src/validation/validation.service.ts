@@ -26,6 +26,7 @@ export class ValidationService {
   private readonly validator = new BlueprintValidator();
   private readonly validations: Counter<'outcome'>;
   private readonly cacheLookups: Counter<'result'>;
+  private readonly cacheErrors: Counter<'cache'>;
   private readonly duration: Histogram<'cached'>;
 
   constructor(
@@ -36,6 +37,7 @@ export class ValidationService {
   ) {
     this.validations = metrics.counter('af_validations_total', 'Blueprint validations, by outcome', ['outcome']);
     this.cacheLookups = metrics.counter('af_validation_cache_lookups_total', 'Validation report cache lookups (hit, miss, error)', ['result']);
+    this.cacheErrors = metrics.counter('af_cache_errors_total', 'Failed reads and writes of an optional cache (Redis), each served as a miss', ['cache']);
     this.duration = metrics.histogram('af_validation_duration_seconds', 'Time to produce a validation report', ['cached'], [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   }
 
@@ -55,6 +57,7 @@ export class ValidationService {
     const report = parsed.ok ? this.validator.validate(parsed.value, caller) : notJson(parsed.message);
     if (key) {
       await this.cache.save(tenantId, key, report, this.options.cacheTtlSeconds).catch((error: unknown) => {
+        this.cacheErrors.inc({ cache: 'validation' });
         this.logger.warn({ err: error }, 'could not cache the validation report');
       });
     }
@@ -78,6 +81,7 @@ export class ValidationService {
     } catch (error) {
       // Redis down is not a reason to refuse validation: validate without the cache.
       this.cacheLookups.inc({ result: 'error' });
+      this.cacheErrors.inc({ cache: 'validation' });
       this.logger.warn({ err: error }, 'validation cache unavailable');
       return null;
     }
