@@ -27,6 +27,7 @@ const projects = {
   'services/worker': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime', 'blueprint-format'],
   'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/pool-manager': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   e2e: ['contracts', 'testing'],
 };
 
@@ -49,6 +50,7 @@ const realServices = {
   'services/worker': ['postgres', 'redis', 'nats'],
   'services/health': ['redis', 'nats'],
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
+  'services/pool-manager': ['nats'],
 };
 
 /**

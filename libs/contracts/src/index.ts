@@ -31,7 +31,7 @@ export {
   type ConsumerName,
   type KvBucketDefinition,
 } from './streams.js';
-export { serviceNames, defaultHttpPorts, type ServiceName } from './services.js';
+export { serviceNames, optionalServiceNames, defaultHttpPorts, type ServiceName } from './services.js';
 export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
 export { Headers } from './headers.js';
 export { ARTIFACT_FORMAT, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';

@@ -9,6 +9,7 @@ export const serviceNames = [
   'worker',
   'health',
   'memory',
+  'pool-manager',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -24,4 +25,12 @@ export const defaultHttpPorts: Record<ServiceName, number> = {
   worker: 8086,
   health: 8087,
   memory: 8088,
+  'pool-manager': 8089,
 };
+
+/**
+ * Services the mesh is whole without: the pool manager is the local stand-in for KEDA + the HPA
+ * (it supervises worker processes on one host) and does not run where Kubernetes scales the
+ * workers. The mesh status lists them when they report, and is not degraded when they do not.
+ */
+export const optionalServiceNames: readonly ServiceName[] = ['pool-manager'];

@@ -40,4 +40,17 @@ describe(evaluateMesh.name, () => {
       ['health', 'down'],
     ]);
   });
+
+  it('is not degraded by an optional service that is not running, but is by one that runs unwell', () => {
+    const known = new Map<ServiceName, InstanceHeartbeat[]>([['worker', [beat()]]]);
+    const absent = evaluateMesh(['worker', 'pool-manager'], new Map(known), NOW, STALE, ['pool-manager']);
+    expect(absent.status).toBe('ok');
+    expect(absent.services.map((s) => [s.service, s.state])).toEqual([
+      ['worker', 'up'],
+      ['pool-manager', 'down'],
+    ]);
+    expect(evaluateMesh(['worker', 'pool-manager'], new Map(known), NOW, STALE).status).toBe('degraded');
+    known.set('pool-manager', [beat({ service: 'pool-manager', ready: false })]);
+    expect(evaluateMesh(['worker', 'pool-manager'], known, NOW, STALE, ['pool-manager']).status).toBe('degraded');
+  });
 });

@@ -43,7 +43,19 @@ export function evaluateService(service: ServiceName, instances: InstanceHeartbe
   return { service, state, instances: instances.length, lastSeenMs, checks: shown?.checks ?? {} };
 }
 
-export function evaluateMesh(expected: readonly ServiceName[], known: ReadonlyMap<ServiceName, InstanceHeartbeat[]>, nowMs: number, staleAfterMs: number): MeshStatusView {
+/**
+ * ok when every expected service is up. An optional service (one the mesh is whole without, such
+ * as the local pool manager) that was never heard from within the expiry window does not degrade
+ * the mesh; one that runs and is unwell does.
+ */
+export function evaluateMesh(
+  expected: readonly ServiceName[],
+  known: ReadonlyMap<ServiceName, InstanceHeartbeat[]>,
+  nowMs: number,
+  staleAfterMs: number,
+  optional: readonly ServiceName[] = [],
+): MeshStatusView {
   const services = expected.map((s) => evaluateService(s, known.get(s) ?? [], nowMs, staleAfterMs));
-  return { status: services.every((s) => s.state === 'up') ? 'ok' : 'degraded', services };
+  const healthy = (s: ServiceStatusView) => s.state === 'up' || (optional.includes(s.service) && s.instances === 0);
+  return { status: services.every(healthy) ? 'ok' : 'degraded', services };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { serviceNames, type Heartbeat, type MeshStatusReplySchema, type ServiceName } from '@af/contracts';
+import { optionalServiceNames, serviceNames, type Heartbeat, type MeshStatusReplySchema, type ServiceName } from '@af/contracts';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import type { Counter, Gauge } from 'prom-client';
 import { HeartbeatRepository } from './heartbeat.repository.js';
@@ -68,7 +68,7 @@ export class MeshStatusService implements OnApplicationBootstrap, OnApplicationS
   /** Every expected service as up / stale / down at `nowMs`; also refreshes the gauges. */
   async status(nowMs = Date.now()): Promise<MeshStatusView> {
     const known = await this.heartbeats.instancesOf(serviceNames, nowMs, this.options.expireAfterMs);
-    const view = evaluateMesh(serviceNames, known, nowMs, this.options.staleAfterMs);
+    const view = evaluateMesh(serviceNames, known, nowMs, this.options.staleAfterMs, optionalServiceNames);
     for (const s of view.services) this.serviceUp.set({ service: s.service }, s.state === 'up' ? 1 : 0);
     this.servicesUp.set(view.services.filter((s) => s.state === 'up').length);
     return view;
