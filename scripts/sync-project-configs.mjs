@@ -29,6 +29,7 @@ const projects = {
   'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/pool-manager': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   e2e: ['contracts', 'testing'],
+  chaos: ['contracts', 'testing'],
 };
 
 const json = (value) => JSON.stringify(value, null, 2) + '\n';
@@ -63,6 +64,11 @@ function jestConfigFile(dir, up) {
     const e2e = { testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'], testTimeout: 180_000, globalSetup: '<rootDir>/src/mesh.global-setup.ts', globalTeardown: '<rootDir>/src/mesh.global-teardown.ts' };
     return `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname, ${JSON.stringify(e2e)});\n`;
   }
+  if (dir === 'chaos') {
+    // Faults against a mesh of its own (own NATS, PostgreSQL, Redis, Neo4j): one file at a time.
+    const chaos = { testMatch: ['<rootDir>/src/**/*.chaos-spec.ts'], testTimeout: 600_000, maxWorkers: 1 };
+    return `import { jestConfig } from '${up}jest.preset.js';\n\nexport default jestConfig(import.meta.dirname, ${JSON.stringify(chaos)});\n`;
+  }
   return `import { tieredJestConfig } from '${up}jest.preset.js';\n\nexport default tieredJestConfig(import.meta.dirname, ${JSON.stringify({ services: realServices[dir] ?? [] })});\n`;
 }
 
@@ -70,7 +76,7 @@ for (const [dir, deps] of Object.entries(projects)) {
   const depth = dir.split('/').length;
   const up = '../'.repeat(depth);
   const isLib = dir.startsWith('libs/');
-  const isE2e = dir === 'e2e';
+  const isE2e = dir === 'e2e' || dir === 'chaos';
   const main = isLib ? 'tsconfig.lib.json' : 'tsconfig.app.json';
   const refs = deps.map((d) => ({ path: `${up}libs/${d}/tsconfig.lib.json` }));
   const testGlobs = ['src/**/*.spec.ts', 'src/**/*.int-spec.ts', 'src/**/*.e2e-spec.ts', 'src/**/test/**/*.ts'];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command B: every check and every test — lint, type-check, build, unit tests (no services),
-# integration tests against the real PostgreSQL, Redis, NATS JetStream and Neo4j, then the
-# end-to-end test through the gateway against the running mesh.
+# integration tests against the real PostgreSQL, Redis, NATS JetStream and Neo4j, the
+# end-to-end test through the gateway against the running mesh, then the chaos suite (chaos/).
 #
 # PostgreSQL, Redis and NATS are the machine's: if one is down, the tests that need it fail and
 # name it with the command that starts it. Neo4j is brought by the project, so it is started here
@@ -31,7 +31,7 @@ run nx run-many -t lint typecheck build --output-style=static || status=1
 step "unit tests (every *.spec.ts and the lint rules' tests; no services: their URLs point at closed ports)"
 run npm run -s test:unit || status=1
 step "integration tests (every *.int-spec.ts against the real services; each run in its own NATS namespace, schemas and key prefixes)"
-run nx run-many -t test --exclude=e2e,lint-rules --parallel=2 --output-style=static -- --selectProjects integration --passWithNoTests || status=1
+run nx run-many -t test --exclude=e2e,chaos,lint-rules --parallel=2 --output-style=static -- --selectProjects integration --passWithNoTests || status=1
 step "end-to-end: the golden path through the gateway against the running mesh"
 if bash scripts/mesh.sh status >/dev/null 2>&1 || ls .state/pids/*.pid >/dev/null 2>&1; then
   echo "a mesh from this checkout is running: stopping it so the end-to-end test runs the code just built"
@@ -44,6 +44,9 @@ if curl -fsS -o /dev/null --max-time 1 http://127.0.0.1:8080/health/live 2>/dev/
 else
   run nx run e2e:test --output-style=static || status=1
 fi
+step "chaos: faults against a mesh of its own (own NATS, PostgreSQL, Redis, Neo4j; ports of its own — never the machine's)"
+# CHAOS_PG_DOWN_MS (default 180000) is how long PostgreSQL stays down in its drill.
+run nx run chaos:test --output-style=static || status=1
 
 clean=$(sed 's/\x1b\[[0-9;]*m//g' "$LOG")
 passed=$(grep -E '^Tests: ' <<<"$clean" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
