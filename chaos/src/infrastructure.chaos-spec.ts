@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { ChaosClient } from './support/client.js';
+import { load, printCounts, sleep, tally, until, type DrillCounts } from './support/drill.js';
+import { EffectRecorder, effectBlueprint } from './support/effects.js';
+import { ChaosMesh } from './support/mesh.js';
+
+/**
+ * Dependency faults: our own nats-server frozen (SIGSTOP) and killed, our own PostgreSQL restarted
+ * and down for CHAOS_PG_DOWN_MS (3 minutes by default, as CI runs it), our own Redis and Neo4j
+ * down — all mid-load. The guarantees asserted after each: 0 lost, 0 stuck, 0 tool executions
+ * repeated, and clients told 503 or 504 (never 500), whose retries with the same Idempotency-Key
+ * are safe (one run per key).
+ */
+const STEPS = 3;
+const PG_DOWN_MS = Number(process.env['CHAOS_PG_DOWN_MS'] ?? 180_000);
+
+describe('chaos: dependency faults (NATS, PostgreSQL, Redis, Neo4j)', () => {
+  const mesh = new ChaosMesh({ workers: 2, extra: ['memory', 'health'], neo4j: true });
+  const effects = new EffectRecorder();
+  let client: ChaosClient;
+
+  beforeAll(async () => {
+    try {
+      await mesh.start();
+      await effects.start(mesh.nats.url);
+      client = await new ChaosClient(() => mesh.gateway.url, mesh.jwtSecret).login();
+      await client.deploy(effectBlueprint('effects', STEPS));
+    } catch (error) {
+      await mesh.dispose();
+      throw error;
+    }
+  }, 300_000);
+
+  afterAll(async () => {
+    await effects.stop();
+    await mesh.dispose();
+  }, 120_000);
+
+  /** Load with a fault in the middle, then the guarantees every dependency drill asserts. */
+  async function drill(name: string, prefix: string, fault: () => Promise<void>, opts: { total?: number; perSecond?: number; faultAtMs?: number; settleMs?: number } = {}): Promise<DrillCounts> {
+    const fresh = await new ChaosClient(() => mesh.gateway.url, mesh.jwtSecret, client.tenant).login();
+    const { outcomes, faultError } = await load(fresh, 'effects', { prefix, total: opts.total ?? 40, perSecond: opts.perSecond ?? 8, faultAtMs: opts.faultAtMs ?? 2_000, fault });
+    const { counts } = await tally(fresh, outcomes, effects, opts.settleMs ?? 180_000);
+    const wrongEffects = outcomes.filter((o) => o.accepted && effects.forKey(o.key) !== STEPS).length;
+    printCounts(name, counts, { runsWithWrongEffectCount: wrongEffects, answersSeen: [...new Set(outcomes.flatMap((o) => o.answers))].sort(), duplicates: effects.duplicateMarkers().slice(0, 10) });
+
+    expect(faultError).toBeUndefined();
+    expect(counts.fiveHundreds[500] ?? 0).toBe(0);
+    expect(Object.keys(counts.fiveHundreds).every((s) => s === '503' || s === '504')).toBe(true);
+    expect(counts.accepted).toBe(counts.submitted);
+    expect(counts.lost).toBe(0);
+    expect(counts.stuck).toBe(0);
+    expect(counts.succeeded).toBe(counts.accepted);
+    expect(counts.duplicateEffects).toBe(0);
+    expect(wrongEffects).toBe(0);
+    return counts;
+  }
+
+  it('NATS frozen (SIGSTOP) for 10 s mid-load, then SIGCONT', async () => {
+    await drill('NATS frozen 10 s', 'nats-freeze', async () => {
+      mesh.nats.freeze();
+      await sleep(10_000);
+      mesh.nats.thaw();
+    });
+  });
+
+  it('NATS killed mid-load, restarted on the same store', async () => {
+    await drill('NATS killed and restarted', 'nats-kill', async () => {
+      await mesh.nats.kill();
+      await sleep(3_000);
+      await mesh.nats.start();
+    });
+  });
+
+  it('PostgreSQL restarted (crash, immediate restart) mid-load', async () => {
+    await drill('PostgreSQL restarted', 'pg-restart', async () => {
+      mesh.postgres.stop('immediate');
+      mesh.postgres.start().catch(() => undefined);
+      await until('PostgreSQL back', async () => (await fetch(`${mesh.service('orchestrator').url}/health/ready`).then((r) => r.ok, () => false)) || undefined, 60_000, 250);
+    });
+  });
+
+  it(`PostgreSQL down for ${PG_DOWN_MS} ms mid-load (CHAOS_PG_DOWN_MS)`, async () => {
+    await drill(
+      `PostgreSQL down ${PG_DOWN_MS} ms`,
+      'pg-down',
+      async () => {
+        mesh.postgres.stop('fast');
+        await sleep(PG_DOWN_MS);
+        await mesh.postgres.start();
+      },
+      { total: 30, perSecond: 4, settleMs: 240_000 },
+    );
+  }, PG_DOWN_MS + 420_000);
+
+  it('Redis down mid-load (optional caches fail fast, runs still succeed)', async () => {
+    await drill('Redis down 10 s', 'redis-down', async () => {
+      await mesh.redis.kill();
+      await sleep(10_000);
+      await mesh.redis.start();
+    });
+  });
+
+  it('Neo4j down mid-load: runs still succeed and memory catches up once it is back', async () => {
+    const neo4j = mesh.neo4j!;
+    await drill('Neo4j down 15 s', 'neo4j-down', async () => {
+      await neo4j.kill();
+      await sleep(15_000);
+      await neo4j.start();
+    });
+    // Memory caught up: its consumer has nothing pending or unacknowledged.
+    const nc = await connect({ servers: mesh.nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const caughtUp = await until(
+        'memory-run-events to drain',
+        async () => {
+          const info = await jsm.consumers.info('AF_EVENTS', 'memory-run-events');
+          return info.num_pending === 0 && info.num_ack_pending === 0 ? info : undefined;
+        },
+        120_000,
+        500,
+      );
+      console.log(`[chaos] Neo4j down: memory-run-events delivered=${caughtUp.delivered.stream_seq} pending=0 ackPending=0 redelivered=${caughtUp.num_redelivered}`);
+      expect(caughtUp.num_pending).toBe(0);
+    } finally {
+      await nc.close();
+    }
+  });
+});
