@@ -11,6 +11,7 @@ import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
+import { DEFAULT_RUN_EVENT_STREAM_OPTIONS, RUN_EVENT_STREAM_OPTIONS, RunEventStream } from './runs/run-event.stream.js';
 import { ValidationApi } from './validation/validation.api.js';
 import { SchemasController, ValidationController } from './validation/validation.controller.js';
 
@@ -25,7 +26,7 @@ export class AppModule {
         AuthModule.forRoot(config.auth),
       ],
       controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, MeshApi, ValidationApi, ArtifactsApi],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { AgentsApi } from './agents.api.js';
@@ -30,9 +30,18 @@ export class AgentsController {
     return this.agents.episodes(name, q, limit);
   }
 
+  /** 202 for a new run; 200 with the original run when the Idempotency-Key was seen with the same request. */
   @Post(':name/runs')
   @HttpCode(202)
-  run(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body() body: unknown) {
-    return this.agents.run(principal, name, body);
+  async run(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) reply: { code(status: number): unknown },
+  ) {
+    const result = await this.agents.run(principal, name, body, idempotencyKey);
+    if (result.replayed) reply.code(200);
+    return result.view;
   }
 }

@@ -59,6 +59,9 @@ export function runView(r: Run | undefined) {
     traceId: r.traceId,
     correlationId: r.correlationId,
     createdAt: r.createdAt,
+    startedAt: r.startedAt || null,
     finishedAt: r.finishedAt || null,
+    priority: r.priority || 'normal',
+    workerId: r.workerId || null,
   };
 }

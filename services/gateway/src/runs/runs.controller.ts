@@ -1,23 +1,43 @@
-import { Controller, Get, Injectable, Param } from '@nestjs/common';
-import { MessageBus } from '@af/messaging';
-import { runView } from '../http/views.js';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res, HttpCode } from '@nestjs/common';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { RunEventStream, type StreamReply, type StreamRequest } from './run-event.stream.js';
+import { RunsApi, type RunListQuery } from './runs.api.js';
 
-@Injectable()
-export class RunsApi {
-  constructor(private readonly bus: MessageBus) {}
+export { RunsApi };
 
-  async get(runId: string) {
-    const reply = await this.bus.request('af.v1.runs.get', { runId });
-    return runView(reply.run);
-  }
+interface Reply extends StreamReply {
+  send(body: unknown): void;
 }
 
 @Controller('v1/runs')
 export class RunsController {
-  constructor(private readonly runs: RunsApi) {}
+  constructor(
+    private readonly runs: RunsApi,
+    private readonly events: RunEventStream,
+  ) {}
+
+  /** ?agent= &status= &since= &limit= &cursor=: the tenant's runs, newest first. */
+  @Get()
+  list(@Query() query: RunListQuery) {
+    return this.runs.list(query);
+  }
 
   @Get(':runId')
   get(@Param('runId') runId: string) {
     return this.runs.get(runId);
+  }
+
+  /** The run's transitions, oldest first; with `Accept: text/event-stream` a stream that ends when the run is final. */
+  @Get(':runId/events')
+  async history(@CurrentPrincipal() principal: Principal, @Param('runId') runId: string, @Headers('accept') accept: string | undefined, @Req() request: StreamRequest, @Res() reply: Reply) {
+    if (accept?.includes('text/event-stream')) return this.events.stream(principal, runId, request, reply);
+    reply.send(await this.runs.events(runId));
+  }
+
+  @Post(':runId/cancel')
+  @HttpCode(200)
+  cancel(@CurrentPrincipal() principal: Principal, @Param('runId') runId: string, @Body() body: unknown) {
+    return this.runs.cancel(principal, runId, body);
   }
 }
