@@ -4,6 +4,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { ActiveDeploymentSchema, RunCancelledSchema, activeDeploymentKey, consumers, kvBuckets, parseTenantId, type TenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { KvBuckets, decode, processNamespace } from '@af/messaging';
+import { MetricsRegistry } from '@af/observability';
 import { testTenant, until } from '@af/testing';
 import { connectClient, startOrchestrator } from '../test/harness.js';
 import { IdempotencyKeySweeper } from './idempotency-key.sweeper.js';
@@ -70,6 +71,10 @@ describe('the run as a persisted state machine (real NATS JetStream and PostgreS
     expect(after.items).toHaveLength(3);
     expect((await history(tenant, runId, 2)).items.map((t) => t.seq)).toEqual([3]);
     expect((await client.bus.request('af.v1.runs.get', { runId }, { tenantId: tenant })).run).toMatchObject({ status: 'succeeded', workerId: 'w-7', outputJson: '{"ok":true}' });
+    const metrics = await orchestrator.service.app.get(MetricsRegistry).text();
+    expect(metrics).toMatch(/^af_run_queue_seconds_count\{[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^af_run_duration_seconds_count\{[^}]*status="succeeded"[^}]*\} [1-9]/m);
+    expect(metrics).toMatch(/^af_run_transitions_total\{[^}]*to="running"[^}]*\} [1-9]/m);
   });
 
   it('cancels a queued run (stored with reason and caller, RunCancelled published) and refuses to cancel a final one with 409 and its status', async () => {
