@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ErrorObject } from 'ajv';
 import { JsonSchemaCompiler } from '@af/blueprint-format';
 import type { JsonSchema } from '../artifacts/artifact.js';
@@ -10,6 +10,9 @@ export interface SchemaViolation {
 
 /** Validators kept: enough for the tools and schemas of many artifacts, bounded whatever tenants send. */
 export const MAX_CACHED_VALIDATORS = 512;
+
+/** Optional provider of the validator cache size (MAX_CACHED_VALIDATORS when absent). */
+export const SCHEMA_VALIDATOR_CACHE_SIZE = Symbol.for('af.worker.schemaValidatorCacheSize');
 
 /**
  * Run-time JSON Schema validation of run input, tool arguments and output, in the one dialect of
@@ -23,7 +26,9 @@ export const MAX_CACHED_VALIDATORS = 512;
 export class SchemaValidator {
   private readonly schemas: JsonSchemaCompiler;
 
-  constructor(maxValidators = MAX_CACHED_VALIDATORS) {
+  // An injection token, not a bare `number` parameter: Nest resolves constructor parameters by their
+  // emitted type, and a plain number (emitted as Object) made the worker fail to boot from its build.
+  constructor(@Optional() @Inject(SCHEMA_VALIDATOR_CACHE_SIZE) maxValidators: number = MAX_CACHED_VALIDATORS) {
     this.schemas = new JsonSchemaCompiler({ maxEntries: maxValidators });
   }
 
