@@ -118,6 +118,18 @@ export const consumers = {
     maxAckPending: 256,
     concurrency: 2,
   },
+  /** Dead letters: stored by the orchestrator (dead_letters), a run's turns `dead_lettered`. */
+  'orchestrator-dead-letters': {
+    stream: 'AF_DLQ',
+    durable: 'orchestrator-dead-letters',
+    filterSubject: 'af.v1.deadletters.record',
+    subjects: ['af.v1.deadletters.record'],
+    owner: 'orchestrator',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 4,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;

@@ -4,6 +4,7 @@ import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom, isObservable } from 'rxjs';
 import type { DescMessage, MessageInitShape } from '@bufbuild/protobuf';
 import {
+  DeadLetterRecordedSchema,
   ErrorReplySchema,
   eventSubjects,
   Headers,
@@ -133,13 +134,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const js = jetstream(this.opts.connection);
     const consumer = await js.consumers.get(processNamespace().streamName(def.stream), def.durable);
     // The server's AckWait (not the contract's): heartbeats must beat whatever the consumer is set to.
-    const ackWaitMs = ((await consumer.info(true)).config.ack_wait ?? 30_000_000_000) / 1e6;
+    const serverConfig = (await consumer.info(true)).config;
+    const ackWaitMs = (serverConfig.ack_wait ?? 30_000_000_000) / 1e6;
+    // The server's MaxDeliver too: the last delivery of a failing message goes to the dead letters.
+    const maxDeliver = serverConfig.max_deliver !== undefined && serverConfig.max_deliver > 0 ? serverConfig.max_deliver : def.maxDeliver;
     const heartbeatMs = heartbeatIntervalFor(ackWaitMs);
     const slots = new SlotConsumer(
       consumer,
       { concurrency: def.concurrency, heartbeatMs, onPullError: (error) => this.opts.logger.warn({ err: error, consumer: def.durable }, 'pull failed; pulling again') },
       (msg) => {
-        const work = this.handleJetStream(msg);
+        const work = this.handleJetStream(msg, def, maxDeliver);
         this.track(work);
         return work;
       },
@@ -198,21 +202,35 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     });
   }
 
-  private async handleJetStream(msg: JsMsg): Promise<void> {
+  private async handleJetStream(msg: JsMsg, def: ConsumerDefinition, maxDeliver: number): Promise<void> {
     const subject = processNamespace().strip(msg.subject);
     const stop = this.opts.metrics.messageDuration.startTimer({ subject });
     await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, async (ctx) => {
+      let decoded = false;
       try {
         if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);
         const payload = decode(eventSubjects[subject].event, msg.data);
+        decoded = true;
         // In-progress heartbeats run from receipt to ack/nak/term (see SlotConsumer).
         await this.invoke(subject, payload, ctx);
         msg.ack();
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ack' });
       } catch (error) {
         const appError = toAppError(error);
-        const disposition = dispositionOf(appError.code, msg.info.deliveryCount);
-        this.logFailure(subject, appError, error, { disposition, deliveryCount: msg.info.deliveryCount });
+        let disposition = dispositionOf(appError.code, msg.info.deliveryCount);
+        // An undecodable message can never succeed: terminated at once, never retried.
+        if (!decoded) disposition = { kind: 'term', reason: appError.code };
+        const lastDelivery = disposition.kind === 'nak' && msg.info.deliveryCount >= maxDeliver;
+        this.logFailure(subject, appError, error, { disposition, deliveryCount: msg.info.deliveryCount, ...(lastDelivery ? { lastDelivery } : {}) });
+        // A dead letter that cannot be stored as one is terminated and logged, not dead-lettered again (no loop).
+        if ((disposition.kind === 'term' || lastDelivery) && def.stream !== 'AF_DLQ') {
+          // Dead letter first, then the plain term: a message given up on is never just dropped.
+          // If the dead letter cannot be stored, the message is handed back (nak) to try again.
+          const source = !decoded ? 'undecodable' : lastDelivery ? 'max_deliveries' : 'terminated';
+          if (!(await this.deadLetter(msg, subject, def, source, appError))) disposition = { kind: 'nak', delayMs: DEAD_LETTER_RETRY_MS };
+          else disposition = { kind: 'term', reason: appError.code };
+        }
+        if (lastDelivery && def.stream === 'AF_DLQ') disposition = { kind: 'term', reason: appError.code };
         switch (disposition.kind) {
           case 'ack':
             msg.ack();
@@ -230,6 +248,45 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         stop();
       }
     });
+  }
+
+  /**
+   * Publishes a DeadLetterRecorded (stream AF_DLQ) for a message this consumer gives up on: where
+   * it was, why, the run it is about and the payload when it fits. De-duplicated by stream and
+   * sequence, so a redelivery of the same message records one dead letter. Returns false if
+   * JetStream did not store it.
+   */
+  private async deadLetter(msg: JsMsg, subject: string, def: ConsumerDefinition, source: 'undecodable' | 'terminated' | 'max_deliveries', appError: AppError): Promise<boolean> {
+    const record = {
+      stream: def.stream,
+      consumer: def.durable,
+      subject,
+      streamSeq: BigInt(msg.seq),
+      deliveries: msg.info.deliveryCount,
+      source,
+      code: appError.code,
+      reason: utf8Prefix(appError.message, DEAD_LETTER_REASON_MAX_BYTES),
+      payload: msg.data.byteLength <= DEAD_LETTER_PAYLOAD_MAX_BYTES ? msg.data : new Uint8Array(),
+      runId: runIdOf(subject, msg),
+      atMs: BigInt(Date.now()),
+    };
+    const hdrs = natsHeaders();
+    for (const key of [Headers.tenantId, Headers.correlationId, 'traceparent']) {
+      const value = msg.headers?.get(key);
+      if (value) hdrs.set(key, value);
+    }
+    try {
+      await jetstream(this.opts.connection).publish(processNamespace().subject('af.v1.deadletters.record'), encode(DeadLetterRecordedSchema, record), {
+        msgID: `dead-letter:${def.stream}:${msg.seq}`,
+        headers: hdrs,
+      });
+      this.opts.metrics.messagesHandled.inc({ subject, outcome: 'dead_lettered' });
+      this.opts.logger.warn({ subject, consumer: def.durable, streamSeq: msg.seq, source, code: appError.code, runId: record.runId }, 'message dead-lettered');
+      return true;
+    } catch (error) {
+      this.opts.logger.error({ err: error, subject, streamSeq: msg.seq }, 'could not record a dead letter; the message is handed back');
+      return false;
+    }
   }
 
   private async invoke(subject: string, payload: unknown, ctx: MessageContext): Promise<unknown> {
@@ -283,6 +340,31 @@ function statusHeaders(status: 'ok' | 'error'): MsgHdrs {
   h.set(Headers.status, status);
   return h;
 }
+
+/**
+ * The run a message is about: ExecuteRun and the run events carry it in field 1 (`run_id`); an
+ * undecodable ExecuteRun still names it in its message id `run-execute:<runId>[:<dispatch>]`.
+ */
+function runIdOf(subject: string, msg: JsMsg): string {
+  if (isEventSubject(subject) && (subject === 'af.v1.runs.execute' || subject.startsWith('af.v1.runs.event.'))) {
+    try {
+      const runId = (decode(eventSubjects[subject].event, msg.data) as { runId?: unknown }).runId;
+      if (typeof runId === 'string' && RUN_ID.test(runId)) return runId;
+    } catch {
+      // fall through to the message id
+    }
+    const fromMsgId = /^run-execute:([0-9a-f-]{36})(?::\d+)?$/.exec(msg.headers?.get('Nats-Msg-Id') ?? '')?.[1];
+    if (fromMsgId && RUN_ID.test(fromMsgId)) return fromMsgId;
+  }
+  return '';
+}
+
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A dead letter keeps the original payload up to 64 KiB, its reason up to 4 KiB. */
+const DEAD_LETTER_PAYLOAD_MAX_BYTES = 65_536;
+const DEAD_LETTER_REASON_MAX_BYTES = 4_096;
+/** When a dead letter cannot be stored (JetStream unavailable), the message comes back after this. */
+const DEAD_LETTER_RETRY_MS = 5_000;
 
 /** Longest error message sent in a reply (16 KiB); longer ones are cut. */
 const ERROR_MESSAGE_MAX_BYTES = 16_384;

@@ -6,6 +6,9 @@ import type { OrchestratorConfig } from './config.js';
 import { orchestratorDataSource } from './persistence/data-source.js';
 import { JournalModule } from './journal/journal.module.js';
 import { RunsModule } from './runs/runs.module.js';
+import { DispatchModule } from './dispatch/dispatch.module.js';
+import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
+import { ReconcilerModule } from './reconciler/reconciler.module.js';
 
 @Module({})
 export class AppModule {
@@ -16,7 +19,10 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'orchestrator', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        DispatchModule.forRoot(config.dispatch),
         RunsModule.forRoot(config.runs),
+        DeadLettersModule,
+        ReconcilerModule.forRoot(config.reconciler),
         JournalModule,
       ],
     };

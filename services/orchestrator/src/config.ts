@@ -2,6 +2,8 @@ import { env, loadConfig } from '@af/config';
 import { natsConfigSpec } from '@af/messaging';
 import { databaseConfigSpec } from '@af/persistence';
 import { serviceConfigSpec } from '@af/runtime';
+import { dispatchConfigSpec } from './dispatch/dispatch.config.js';
+import { reconcilerConfigSpec } from './reconciler/reconciler.config.js';
 
 export const orchestratorConfigSpec = {
   ...serviceConfigSpec('orchestrator'),
@@ -13,6 +15,8 @@ export const orchestratorConfigSpec = {
     idempotencyKeyTtlMs: env.int('ORCHESTRATOR_IDEMPOTENCY_KEY_TTL_MS', { default: 86_400_000, min: 86_400_000, max: 30 * 86_400_000 }),
     idempotencySweepIntervalMs: env.int('ORCHESTRATOR_IDEMPOTENCY_SWEEP_INTERVAL_MS', { default: 600_000, min: 1_000, max: 86_400_000 }),
   },
+  dispatch: dispatchConfigSpec,
+  reconciler: reconcilerConfigSpec,
 };
 
 export type OrchestratorConfig = ReturnType<typeof loadOrchestratorConfig>;

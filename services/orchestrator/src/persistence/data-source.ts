@@ -2,6 +2,7 @@ import type { ServiceDataSourceOptions } from '@af/persistence';
 import { CreateRuns1732250000000 } from './migrations/1732250000000-create-runs.js';
 import { AddRunQueuedAt1732260000000 } from './migrations/1732260000000-add-run-queued-at.js';
 import { AddRunActivity1732270000000 } from './migrations/1732270000000-add-run-activity.js';
+import { DispatchAndDeadLetters1795540000000 } from './migrations/1795540000000-dispatch-and-dead-letters.js';
 import { RunStateMachine1795520000000 } from './migrations/1795520000000-run-state-machine.js';
 import { IdempotencyKeyEntity } from './idempotency-key.entity.js';
 import { CreateRunSteps1795530000000 } from './migrations/1795530000000-create-run-steps.js';
@@ -11,5 +12,5 @@ import { RunTransitionEntity } from './run-transition.entity.js';
 export const ORCHESTRATOR_SCHEMA = 'orchestrator';
 
 export function orchestratorDataSource(url: string, schema = ORCHESTRATOR_SCHEMA, poolSize?: number): ServiceDataSourceOptions {
-  return { url, schema, entities: [RunEntity, RunTransitionEntity, IdempotencyKeyEntity], migrations: [CreateRuns1732250000000, AddRunQueuedAt1732260000000, AddRunActivity1732270000000, RunStateMachine1795520000000, CreateRunSteps1795530000000], ...(poolSize ? { poolSize } : {}) };
+  return { url, schema, entities: [RunEntity, RunTransitionEntity, IdempotencyKeyEntity], migrations: [CreateRuns1732250000000, AddRunQueuedAt1732260000000, AddRunActivity1732270000000, RunStateMachine1795520000000, CreateRunSteps1795530000000, DispatchAndDeadLetters1795540000000], ...(poolSize ? { poolSize } : {}) };
 }

@@ -8,6 +8,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { RunRepository } from './run.repository.js';
 import { RunOutboxRelay } from './run-outbox.relay.js';
+import { DATA_SOURCE } from '@af/persistence';
+import type { DataSource } from 'typeorm';
 import { testTenant, until } from '@af/testing';
 import { answerBlueprintsGet } from '../test/blueprints-responder.js';
 import { connectClient, startOrchestrator } from '../test/harness.js';
@@ -148,27 +150,34 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     await expect(noTenant).rejects.toMatchObject({ code: ErrorCode.Unauthenticated });
   });
 
-  it('queues a run that was recorded but never reached the queue (outbox relay), with its trace', async () => {
+  it('queues a run that was recorded but never reached the queue (outbox relay = a dispatch pass), with its trace, and re-publishes an unconfirmed claim under the same message id', async () => {
     const runs = orchestrator.service.app.get(RunRepository);
     const runId = randomUUID();
     const traceId = 'ab'.repeat(16);
-    // As if the process died between the insert and the publish.
+    // As if the process died between the insert and the dispatch.
     await runs.create(tenant, { id: runId, agent: 'lead-qualifier', version: 3, artifactHash: 'sha256:abc', input: { m: 1 }, traceId, correlationId: 'corr-outbox' });
     const relay = orchestrator.service.app.get(RunOutboxRelay);
-    // Within the grace period (1.5 s) the submit path may still be publishing it: the relay leaves it alone…
-    await relay.relay();
-    expect((await runs.find(tenant, runId))?.queuedAt).toBeNull();
-    // …and queues it once the grace period has passed.
-    expect(await until(() => relay.relay(), (queued) => queued >= 1)).toBeGreaterThanOrEqual(1);
-    expect((await runs.find(tenant, runId))?.queuedAt).toBeInstanceOf(Date);
+    expect(await until(() => relay.relay().then(async () => (await runs.find(tenant, runId))?.queuedAt ?? null), (at) => at !== null)).toBeInstanceOf(Date);
 
     const jsm = await jetstreamManager(client.nc);
-    const stored = await jsm.streams.getMessage(processNamespace().streamName('AF_RUNS'), { last_by_subj: processNamespace().subject('af.v1.runs.execute') });
+    const stream = processNamespace().streamName('AF_RUNS');
+    const stored = await jsm.streams.getMessage(stream, { last_by_subj: processNamespace().subject('af.v1.runs.execute') });
     expect(stored).not.toBeNull();
-    expect(decode(ExecuteRunSchema, stored!.data)).toMatchObject({ runId, agent: 'lead-qualifier', version: 3, inputJson: '{"m":1}' });
+    expect(decode(ExecuteRunSchema, stored!.data)).toMatchObject({ runId, agent: 'lead-qualifier', version: 3, inputJson: '{"m":1}', dispatch: 1, priority: 'normal' });
+    expect(stored!.header.get('Nats-Msg-Id')).toBe(`run-execute:${runId}:1`);
     expect(stored!.header.get('Af-Tenant-Id')).toBe(tenant);
     expect(stored!.header.get('Af-Correlation-Id')).toBe('corr-outbox');
     expect(stored!.header.get('traceparent')).toContain(traceId);
-    expect(await relay.relay()).toBe(0);
+
+    // A claim whose publish was never confirmed (the process died after publishing, before
+    // recording the sequence): published again after the grace with the same message id, which
+    // JetStream stores once.
+    const db = orchestrator.service.app.get<DataSource>(DATA_SOURCE);
+    await db.query(`UPDATE runs SET dispatch_seq = NULL, queued_at = now() - interval '1 minute' WHERE id = $1`, [runId]);
+    const before = (await jsm.streams.info(stream)).state.messages;
+    expect(await relay.relay()).toBeGreaterThanOrEqual(1);
+    expect((await jsm.streams.info(stream)).state.messages).toBe(before);
+    const row = (await db.query(`SELECT dispatch, dispatch_seq::int AS seq FROM runs WHERE id = $1`, [runId])) as Array<{ dispatch: number; seq: number }>;
+    expect(row[0]).toEqual({ dispatch: 1, seq: stored!.seq });
   });
 });

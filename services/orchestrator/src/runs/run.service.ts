@@ -22,6 +22,7 @@ import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } from '@af/observability';
 import type { Counter, Histogram } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
+import { Dispatcher } from '../dispatch/dispatch.service.js';
 import { RunRepository, type TransitionChange, type TransitionResult } from './run.repository.js';
 import { CANCELLABLE_STATUSES, isFinalStatus, isRunStatus, type RunStatus } from './run-lifecycle.js';
 import type { JsonValue, RunEntity, RunPriority } from '../persistence/run.entity.js';
@@ -51,6 +52,7 @@ export class RunService {
     private readonly runs: RunRepository,
     private readonly deployments: ActiveDeploymentRepository,
     private readonly bus: MessageBus,
+    private readonly dispatcher: Dispatcher,
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -103,6 +105,8 @@ export class RunService {
     const active = await this.deployments.find(tenantId, request.agent);
     if (!active) throw await this.whyNotDeployed(tenantId, request.agent);
 
+    // Admission control: a tenant with too many runs waiting for dispatch gets 429, nothing recorded.
+    await this.dispatcher.admit(tenantId);
     const runId = randomUUID();
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
     const created = await this.runs.create(
@@ -121,27 +125,11 @@ export class RunService {
     }
     const run = created.run;
     this.transitions.inc({ to: 'queued' });
-    // Outbox: the run is recorded; if queueing fails now, the relay queues it later.
-    const queued = await this.enqueue(tenantId, run);
+    // The run is recorded (the outbox): the dispatcher hands it to the work queue when its tenant has a free slot.
+    this.dispatcher.trigger();
     this.submitted.inc({ agent: request.agent });
-    this.logger.info({ runId, agent: request.agent, version: active.version, queued }, queued ? 'run queued' : 'run accepted; the outbox relay will queue it');
+    this.logger.info({ runId: run.id, agent: request.agent, version: active.version, priority }, 'run queued');
     return { runId, status: 'queued', agent: request.agent, version: active.version, replayed: false, priority };
-  }
-
-  /** Publishes the run's ExecuteRun (de-duplicated by run id) and records that it is on the queue. */
-  async enqueue(tenantId: TenantId, run: RunEntity): Promise<boolean> {
-    try {
-      await this.bus.publish(
-        'af.v1.runs.execute',
-        { runId: run.id, agent: run.agent, version: run.version, artifactHash: run.artifactHash, inputJson: JSON.stringify(run.input) },
-        { msgId: `run-execute:${run.id}`, tenantId },
-      );
-    } catch (error) {
-      this.logger.warn({ err: error, runId: run.id }, 'could not queue run');
-      return false;
-    }
-    await this.runs.markQueued(tenantId, run.id, new Date());
-    return true;
   }
 
   async get(tenantId: TenantId, runId: string): Promise<MessageInitShape<typeof RunSchema>> {
@@ -166,6 +154,8 @@ export class RunService {
       this.queueTime.observe(Math.max(0, run.startedAt.getTime() - run.createdAt.getTime()) / 1000);
     }
     if (isFinalStatus(to)) {
+      // A finished run frees a slot of its tenant: dispatch the next one.
+      this.dispatcher.trigger();
       this.finished.inc({ status: to });
       if (run.startedAt && run.finishedAt) this.runDuration.observe({ status: to }, Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime()) / 1000);
     }
