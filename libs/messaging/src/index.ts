@@ -5,7 +5,7 @@ export { MessageContext, type MessageContextData } from './message-context.js';
 export { ensureStream, ensureConsumer, ensureKvBucket, streamConfigOf, consumerConfigOf } from './provision.js';
 export { MessageBus, type SendOptions, type PublishOptions } from './message-bus.js';
 export { JetStreamServer, type JetStreamServerOptions } from './jetstream.server.js';
-export { NatsModule, KvBuckets, NatsReadinessProbe, HeartbeatPublisher, connectNats, provisionFor } from './nats.module.js';
+export { NatsModule, KvBuckets, NatsReadinessProbe, NatsConnectionMonitor, HeartbeatPublisher, connectNats, provisionFor } from './nats.module.js';
 export type { MessagingOptions } from './messaging.options.js';
 export { Namespace, processNamespace } from './namespace.js';
 export { assertFits, maxBodyBytes, utf8Prefix, DEFAULT_MAX_PAYLOAD_BYTES, HEADER_ROOM_BYTES } from './payload-limit.js';

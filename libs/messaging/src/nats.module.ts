@@ -1,12 +1,13 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection } from '@nats-io/nats-core';
+import type { NatsConnection, Status } from '@nats-io/nats-core';
+import type { Counter } from 'prom-client';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import { consumersOwnedBy, kvBuckets, streams, type KvBucketDefinition } from '@af/contracts';
 import { redactUrl } from '@af/config';
 
-import { HealthService, LOGGER, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
+import { HealthService, LOGGER, MetricsRegistry, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
 import { MessageBus } from './message-bus.js';
 import type { MessagingOptions } from './messaging.options.js';
 import { ensureConsumer, ensureKvBucket, ensureStream } from './provision.js';
@@ -60,16 +61,113 @@ export class KvBuckets {
   }
 }
 
+/** Status events worth a log line and a count (`ping` and cluster `update` are routine). */
+const CONNECTION_EVENTS = ['disconnect', 'reconnecting', 'reconnect', 'slowConsumer', 'staleConnection', 'error', 'ldm', 'forceReconnect', 'close'] as const;
+type ConnectionEvent = (typeof CONNECTION_EVENTS)[number];
+/** The same kind of event is logged at most once per this window; the others are counted and summed up in the next line. */
+const LOG_WINDOW_MS = 5_000;
+
+/**
+ * Watches the connection's status: every disconnect, reconnect attempt, reconnect, slow consumer,
+ * stale connection and server error is counted (`af_nats_connection_events_total{type}`) and
+ * logged with the redacted server URL (rate-limited per type); readiness is down while disconnected.
+ */
+@Injectable()
+export class NatsConnectionMonitor {
+  private connected = true;
+  private readonly events: Counter<'type'>;
+  private readonly lastLogged = new Map<ConnectionEvent, { at: number; suppressed: number }>();
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+    metrics: MetricsRegistry,
+  ) {
+    this.events = metrics.counter('af_nats_connection_events_total', 'NATS connection events (disconnect, reconnecting, reconnect, slowConsumer, staleConnection, error, …)', ['type']);
+    // The status iterator ends when the connection closes (drain at shutdown).
+    void this.watch().catch((error: unknown) => this.logger.warn({ err: error }, 'NATS status watch ended'));
+  }
+
+  /** Whether the client is connected now (false from a disconnect to the next reconnect). */
+  isConnected(): boolean {
+    return this.connected && !this.nc.isClosed();
+  }
+
+  private async watch(): Promise<void> {
+    for await (const status of this.nc.status()) this.record(status);
+  }
+
+  private record(status: Status): void {
+    if (!(CONNECTION_EVENTS as readonly string[]).includes(status.type)) return;
+    const type = status.type as ConnectionEvent;
+    if (type === 'disconnect' || type === 'close') this.connected = false;
+    if (type === 'reconnect') this.connected = true;
+    this.events.inc({ type });
+    const now = Date.now();
+    const last = this.lastLogged.get(type);
+    if (last && now - last.at < LOG_WINDOW_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.lastLogged.set(type, { at: now, suppressed: 0 });
+    const server = redactUrl('server' in status && status.server ? withScheme(status.server) : this.options.url);
+    const fields = { event: type, server, ...(last?.suppressed ? { suppressed: last.suppressed } : {}), ...details(status) };
+    const level = type === 'reconnect' ? 'info' : type === 'reconnecting' || type === 'close' ? 'info' : 'warn';
+    this.logger[level](fields, messageOf(type, server));
+  }
+}
+
+function withScheme(server: string): string {
+  return /^[a-z]+:\/\//i.test(server) ? server : `nats://${server}`;
+}
+
+function details(status: Status): Record<string, unknown> {
+  switch (status.type) {
+    case 'slowConsumer':
+      return { subject: status.sub.getSubject(), pending: status.pending };
+    case 'error':
+      return { err: status.error };
+    default:
+      return {};
+  }
+}
+
+function messageOf(type: ConnectionEvent, server: string): string {
+  switch (type) {
+    case 'disconnect':
+      return `disconnected from NATS at ${server}; reconnecting`;
+    case 'reconnecting':
+      return `reconnecting to NATS at ${server}`;
+    case 'reconnect':
+      return `reconnected to NATS at ${server}`;
+    case 'slowConsumer':
+      return 'NATS slow consumer: a subscription falls behind and messages may be dropped';
+    case 'staleConnection':
+      return `stale NATS connection to ${server} (pings unanswered)`;
+    case 'error':
+      return `NATS server error from ${server}`;
+    case 'ldm':
+      return `NATS server ${server} enters lame-duck mode`;
+    case 'forceReconnect':
+      return `forced reconnect to NATS at ${server}`;
+    case 'close':
+      return `NATS connection to ${server} closed`;
+  }
+}
+
 @ReadinessProbe('nats')
 @Injectable()
 export class NatsReadinessProbe implements ReadinessCheck {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    private readonly monitor: NatsConnectionMonitor,
   ) {}
 
   async check(): Promise<void> {
     if (this.nc.isClosed()) throw new Error('connection closed');
+    if (!this.monitor.isConnected()) throw new Error('disconnected from NATS; reconnecting');
     await this.nc.flush();
     await this.jsm.getAccountInfo();
   }
@@ -144,11 +242,12 @@ export class NatsModule {
         { provide: JETSTREAM_CLIENT, inject: [NATS_CONNECTION, JETSTREAM_MANAGER], useFactory: (nc: NatsConnection) => jetstream(nc) },
         MessageBus,
         KvBuckets,
+        NatsConnectionMonitor,
         NatsReadinessProbe,
         HeartbeatPublisher,
         NatsLifecycle,
       ],
-      exports: [NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, MessageBus, KvBuckets],
+      exports: [NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, MessageBus, KvBuckets, NatsConnectionMonitor],
     };
   }
 }
