@@ -51,7 +51,7 @@ const realServices = {
   'services/worker': ['postgres', 'redis', 'nats'],
   'services/health': ['redis', 'nats'],
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
-  'services/pool-manager': ['nats'],
+  'services/pool-manager': ['postgres', 'redis', 'nats'],
 };
 
 /**
