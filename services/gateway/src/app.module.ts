@@ -10,6 +10,7 @@ import { BlueprintsApi } from './blueprints/blueprints.api.js';
 import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
+import { DeadLettersApi, DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
 import { DEFAULT_RUN_EVENT_STREAM_OPTIONS, RUN_EVENT_STREAM_OPTIONS, RunEventStream } from './runs/run-event.stream.js';
 import { ValidationApi } from './validation/validation.api.js';
@@ -25,8 +26,8 @@ export class AppModule {
         NatsModule.forRoot({ service: 'gateway', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         AuthModule.forRoot(config.auth),
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi],
     };
   }
 }
