@@ -44,7 +44,7 @@ describe('chaos: dependency faults (NATS, PostgreSQL, Redis, Neo4j)', () => {
     const { outcomes, faultError } = await load(fresh, 'effects', { prefix, total: opts.total ?? 40, perSecond: opts.perSecond ?? 8, faultAtMs: opts.faultAtMs ?? 2_000, fault });
     const { counts } = await tally(fresh, outcomes, effects, opts.settleMs ?? 180_000);
     const wrongEffects = outcomes.filter((o) => o.accepted && effects.forKey(o.key) !== STEPS).length;
-    printCounts(name, counts, { runsWithWrongEffectCount: wrongEffects, answersSeen: [...new Set(outcomes.flatMap((o) => o.answers))].sort(), duplicates: effects.duplicateMarkers().slice(0, 10) });
+    printCounts(name, counts, { runsWithWrongEffectCount: wrongEffects, answersSeen: [...new Set(outcomes.flatMap((o) => o.answers))].sort(), repeats: effects.countFor(outcomes.map((o) => o.key)).markers.slice(0, 10) });
 
     expect(faultError).toBeUndefined();
     expect(counts.fiveHundreds[500] ?? 0).toBe(0);

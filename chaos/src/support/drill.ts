@@ -15,7 +15,7 @@ export interface DrillCounts {
   lost: number;
   /** Accepted, found, but not final at the end. */
   stuck: number;
-  /** Distinct tool effects recorded, and effects recorded more than once. */
+  /** Distinct tool effects recorded for this drill's runs, and repeated executions among them. */
   effects: number;
   duplicateEffects: number;
   /** Runs whose attempts > 1 (executed again after a fault). */
@@ -59,6 +59,7 @@ export async function load(client: ChaosClient, agent: string, opts: { prefix: s
 export async function tally(client: ChaosClient, outcomes: SubmitOutcome[], effects: EffectRecorder | undefined, settleMs: number): Promise<{ counts: DrillCounts; runs: Map<string, Record<string, unknown>> }> {
   const accepted = outcomes.filter((o) => o.accepted && o.runId);
   const runs = await client.settle(accepted.map((o) => o.runId!), settleMs);
+  const mine = effects?.countFor(outcomes.map((o) => o.key));
   const status = (s: string) => [...runs.values()].filter((r) => r['status'] === s).length;
   const counts: DrillCounts = {
     submitted: outcomes.length,
@@ -69,8 +70,8 @@ export async function tally(client: ChaosClient, outcomes: SubmitOutcome[], effe
     deadLettered: status('dead_lettered'),
     lost: accepted.filter((o) => !runs.has(o.runId!)).length,
     stuck: [...runs.values()].filter((r) => !['succeeded', 'failed', 'cancelled', 'dead_lettered'].includes(String(r['status']))).length,
-    effects: effects?.effects ?? 0,
-    duplicateEffects: effects?.duplicates ?? 0,
+    effects: mine?.effects ?? 0,
+    duplicateEffects: mine?.duplicates ?? 0,
     retriedRuns: [...runs.values()].filter((r) => Number(r['attempts']) > 1).length,
     fiveHundreds: client.tally.fiveHundreds(),
     transportErrors: client.tally.transportErrors,

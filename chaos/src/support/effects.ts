@@ -50,6 +50,47 @@ export class EffectRecorder {
     return n;
   }
 
+  /** Distinct effects and repeated executions among the given run keys (one drill's runs). */
+  countFor(keys: readonly string[]): { effects: number; duplicates: number; markers: string[] } {
+    const wanted = new Set(keys);
+    let effects = 0;
+    let duplicates = 0;
+    const markers: string[] = [];
+    for (const [marker, count] of this.seen) {
+      if (!wanted.has(marker.split('|')[1] ?? '')) continue;
+      effects++;
+      if (count > 1) {
+        duplicates += count - 1;
+        markers.push(`${marker}×${count}`);
+      }
+    }
+    return { effects, duplicates, markers };
+  }
+
+  /**
+   * Repeated executions of steps that had FINISHED before `faultAt`: a step whose first execution
+   * was seen at t finished no earlier than t + stepMs (the recorder answers after stepMs), plus
+   * `marginMs` for the worker to journal it. A repeat of a step still in flight at the fault is the
+   * at-least-once edge (its receiver gets the step id as idempotency key); any other repeat — or
+   * more than one repeated step in a run, or a step run three times — breaks the journal's promise.
+   */
+  repeatsOfFinishedSteps(keys: readonly string[], faultAt: number, stepMs: number, marginMs = 250): string[] {
+    const wanted = new Set(keys);
+    const first = new Map<string, number>();
+    for (const { marker, at } of this.log) if (!first.has(marker)) first.set(marker, at);
+    const bad: string[] = [];
+    const repeatedPerRun = new Map<string, number>();
+    for (const [marker, count] of this.seen) {
+      const key = marker.split('|')[1] ?? '';
+      if (!wanted.has(key) || count < 2) continue;
+      repeatedPerRun.set(key, (repeatedPerRun.get(key) ?? 0) + 1);
+      const finishedBy = first.get(marker)! + stepMs + marginMs;
+      if (count > 2 || finishedBy < faultAt) bad.push(`${marker}×${count} (first ${faultAt - first.get(marker)!} ms before the fault)`);
+    }
+    for (const [key, n] of repeatedPerRun) if (n > 1) bad.push(`${key}: ${n} steps repeated`);
+    return bad;
+  }
+
   /** Distinct effects (marker seen at least once). */
   get effects(): number {
     return this.seen.size;
