@@ -28,6 +28,12 @@ describe(parsePriority.name, () => {
   it('defaults to normal and refuses anything else at /priority', () => {
     expect(parsePriority('')).toBe('normal');
     expect(parsePriority('high')).toBe('high');
-    expect(() => parsePriority('urgent')).toThrow(expect.objectContaining({ path: '/priority' }) as Error);
+    let thrown: unknown;
+    try {
+      parsePriority('urgent');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ code: 'INVALID_ARGUMENT', path: '/priority' });
   });
 });
