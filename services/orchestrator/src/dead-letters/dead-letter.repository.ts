@@ -144,7 +144,10 @@ export class DeadLetterRepository {
       const moved = await moveRun(m, tenantId, letter.run_id, `('dead_lettered')`, 'queued', {
         reason: `retried from dead letter ${id} by ${by || 'unknown'}${input ? ' with corrected input' : ''}`,
         code: '',
-        extra: `, queued_at = NULL, dispatch_seq = NULL, finished_at = NULL, error = NULL${input ? ', input = $6::jsonb' : ''}`,
+        // A dead-lettered run's message was on the queue, so dispatch 1 at least was used (even when
+        // the message reached AF_RUNS before the dispatcher recorded its claim): the claim that
+        // follows takes dispatch ≥ 2, a message id JetStream has not de-duplicated away.
+        extra: `, dispatch = GREATEST(dispatch, 1), queued_at = NULL, dispatch_seq = NULL, finished_at = NULL, error = NULL${input ? ', input = $6::jsonb' : ''}`,
         extraParams: input ? [JSON.stringify(input)] : [],
       });
       if (!moved) {

@@ -202,6 +202,8 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
     // dispatcher's own publish of dispatch 1 is de-duplicated against it).
     const h = natsHeaders();
     h.set('Af-Tenant-Id', poison);
+    // It may be dead-lettered before any dispatch pass claims the run (the worker is fast): the
+    // retry must then still use a message id that was never stored (dispatch 2).
     await jetstream(client.nc).publish(processNamespace().subject('af.v1.runs.execute'), new Uint8Array([0xff, 0xff, 0xff, 0x01]), { msgID: `run-execute:${runId}:1`, headers: h });
     const started = Date.now();
     await dispatcher.round();
@@ -213,6 +215,7 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(letter).toMatchObject({ source: 'undecodable', subject: 'af.v1.runs.execute', stream: 'AF_RUNS', consumer: 'worker-runs', status: 'open', deliveries: 1, agent: AGENT });
     const run = await until(() => runs.find(poison, runId), (r) => r?.status === 'dead_lettered');
+    expect(run?.status).toBe('dead_lettered');
     expect(run?.error).toMatchObject({ code: 'INVALID_ARGUMENT' });
     expect(await orchestrator.service.app.get(StreamMessageRepository).get('AF_RUNS', Number(letter.streamSeq))).toBeNull();
     expect(executed.some((e) => e.runId === runId)).toBe(false);
@@ -223,6 +226,7 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
     const retried = await client.bus.request('af.v1.deadletters.retry', { id: letter.id, inputJson: '{"fixed":true}', caller: { subject: 'alice' } }, { tenantId: poison });
     expect(retried.deadLetter).toMatchObject({ status: 'retried', retriedBy: 'alice', runId });
     const done = await until(() => runs.find(poison, runId), (r) => r?.status === 'succeeded', 10_000);
+    expect(done?.status).toBe('succeeded');
     expect(done?.input).toEqual({ fixed: true });
     expect(executed.filter((e) => e.runId === runId)).toEqual([{ runId, dispatch: 2 }]);
     // A dead letter is retried once: again is a conflict.
