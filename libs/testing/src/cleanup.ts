@@ -29,12 +29,24 @@ export async function deleteRedisKeys(url: string, prefix: string): Promise<void
   }
 }
 
-/** Polls until `ok(value)` or the timeout, then returns the last value (the assertion says why). */
+/** Polls until `ok(value)` and returns that value; throws (naming the last value) when the timeout passes first. */
 export async function until<T>(fn: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
-    if (ok(value) || Date.now() > deadline) return value;
+    if (ok(value)) return value;
+    // A wait that times out fails the test here: returning the last value would let a caller that
+    // asserts nothing afterwards pass without the condition ever holding.
+    if (Date.now() > deadline) throw new Error(`until: the condition did not hold within ${timeoutMs} ms (last value: ${describe(value)})`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function describe(value: unknown): string {
+  try {
+    const text = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    return text === undefined ? String(value) : text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  } catch {
+    return String(value);
   }
 }
