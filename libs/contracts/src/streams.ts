@@ -73,16 +73,27 @@ export interface ConsumerDefinition {
 }
 
 export const consumers = {
+  /**
+   * AckWait 15 s: a worker that dies (kill -9, lost host) has its runs redelivered to another
+   * worker within 15 s, not a minute; a live worker's long runs are not redelivered because the
+   * SlotConsumer marks every held message in progress every AckWait/3 (5 s). A clean shutdown hands
+   * runs back with nak() at once. MaxDeliver 5 with backoff from the worker's nak delays
+   * (0.5, 1, 2, 4 s… capped at 30 s: @af/errors dispositionOf) for transient failures; the consumer
+   * `backoff` list is not used: on nats-server 2.9 it replaces AckWait for every delivery after
+   * the first, which would slow the recovery from a second crash to its later entries. The journal
+   * makes every redelivery resume from the last stored step. maxAckPending bounds the runs held
+   * by all workers together: 64 workers at the default WORKER_RUN_CONCURRENCY of 64.
+   */
   'worker-runs': {
     stream: 'AF_RUNS',
     durable: 'worker-runs',
     filterSubject: 'af.v1.runs.execute',
     subjects: ['af.v1.runs.execute'],
     owner: 'worker',
-    ackWaitMs: 60_000,
+    ackWaitMs: 15_000,
     maxDeliver: 5,
-    maxAckPending: 256,
-    concurrency: 4,
+    maxAckPending: 4_096,
+    concurrency: 64,
   },
   'orchestrator-run-events': {
     stream: 'AF_EVENTS',

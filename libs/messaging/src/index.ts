@@ -9,5 +9,5 @@ export { NatsModule, KvBuckets, NatsReadinessProbe, NatsConnectionMonitor, Heart
 export type { MessagingOptions } from './messaging.options.js';
 export { Namespace, processNamespace } from './namespace.js';
 export { assertFits, maxBodyBytes, utf8Prefix, DEFAULT_MAX_PAYLOAD_BYTES, HEADER_ROOM_BYTES } from './payload-limit.js';
-export { SlotConsumer, heartbeatIntervalFor, type SlotConsumerOptions } from './slot-consumer.js';
+export { SlotConsumer, consumerLoad, handBackSignalOf, heartbeatIntervalFor, type SlotConsumerOptions } from './slot-consumer.js';
 export { OnRequest, OnEvent, type RequestOf, type ReplyOf, type EventOf, type RequestHandler, type EventHandler } from './handlers.js';

@@ -23,7 +23,7 @@ import { decode, encode } from './codec.js';
 import { MessageContext } from './message-context.js';
 import { processNamespace } from './namespace.js';
 import { assertFits, maxBodyBytes, utf8Prefix } from './payload-limit.js';
-import { SlotConsumer, heartbeatIntervalFor } from './slot-consumer.js';
+import { SlotConsumer, handBackSignalOf, heartbeatIntervalFor } from './slot-consumer.js';
 
 export interface JetStreamServerOptions {
   service: ServiceName;
@@ -32,6 +32,13 @@ export interface JetStreamServerOptions {
   metrics: MetricsRegistry;
   /** Request/reply handlers running at once; a request over it is answered UNAVAILABLE at once (back-pressure). */
   maxRequestsInFlight?: number;
+  /** Messages each durable consumer handles at once in this process (by durable name); the contract's `concurrency` otherwise. */
+  consumerConcurrency?: Readonly<Record<string, number>>;
+  /**
+   * On close, how long JetStream handlers in flight may run to their end (default 10 s); the ones
+   * still running then are handed back (`nak()` without delay, their handler's signal aborted).
+   */
+  shutdownGraceMs?: number;
 }
 
 /**
@@ -69,11 +76,29 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** Stops taking work, lets handlers in flight finish (their acks go out), then returns. */
+  /**
+   * Stops taking work, lets handlers in flight finish within the grace period (their acks go
+   * out), hands back the messages whose handlers are still running (nak without delay: another
+   * instance takes them at once — no AckWait, no failure), then returns.
+   */
   async close(): Promise<void> {
     for (const sub of this.subscriptions) sub.unsubscribe();
     await Promise.all(this.consuming.map((c) => c.stop().catch(() => undefined)));
-    await Promise.allSettled([...this.inFlight]);
+    const graceMs = this.opts.shutdownGraceMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace-over'>((resolve) => (timer = setTimeout(() => resolve('grace-over'), graceMs)));
+    const settled = await Promise.race([Promise.allSettled([...this.inFlight]).then(() => 'settled' as const), graceOver]);
+    clearTimeout(timer);
+    if (settled === 'grace-over') {
+      const handedBack = this.consuming.reduce((n, c) => n + c.handBack(), 0);
+      this.opts.logger.info({ handedBack, graceMs }, 'shutdown grace period over: messages still in progress handed back');
+      // Request/reply handlers still get their short time to answer.
+      await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+    }
+  }
+
+  private concurrencyOf(def: ConsumerDefinition): number {
+    return this.opts.consumerConcurrency?.[def.durable] ?? def.concurrency;
   }
 
   private verifyHandlers(): void {
@@ -141,7 +166,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const heartbeatMs = heartbeatIntervalFor(ackWaitMs);
     const slots = new SlotConsumer(
       consumer,
-      { concurrency: def.concurrency, heartbeatMs, onPullError: (error) => this.opts.logger.warn({ err: error, consumer: def.durable }, 'pull failed; pulling again') },
+      { name: def.durable, concurrency: this.concurrencyOf(def), heartbeatMs, onPullError: (error) => this.opts.logger.warn({ err: error, consumer: def.durable }, 'pull failed; pulling again') },
       (msg) => {
         const work = this.handleJetStream(msg, def, maxDeliver);
         this.track(work);
@@ -150,7 +175,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     );
     this.consuming.push(slots);
     slots.start();
-    this.opts.logger.info({ consumer: def.durable, stream: def.stream, concurrency: def.concurrency, heartbeatMs }, 'consuming');
+    this.opts.logger.info({ consumer: def.durable, stream: def.stream, concurrency: slots.concurrency, heartbeatMs }, 'consuming');
   }
 
   private track(work: Promise<void>): void {
@@ -162,7 +187,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (!isRequestSubject(subject)) return;
     const def = requestSubjects[subject];
     const stop = this.opts.metrics.messageDuration.startTimer({ subject });
-    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.SERVER, async (ctx) => {
+    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.SERVER, undefined, async (ctx) => {
       try {
         const payload = decode(def.request, msg.data);
         const result = await this.invoke(subject, payload, ctx);
@@ -190,7 +215,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async handleCoreEvent(subject: string, msg: Msg): Promise<void> {
     if (!isEventSubject(subject)) return;
-    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.CONSUMER, async (ctx) => {
+    await this.withMessageScope(subject, msg.headers, 1, 0, SpanKind.CONSUMER, undefined, async (ctx) => {
       try {
         await this.invoke(subject, decode(eventSubjects[subject].event, msg.data), ctx);
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ok' });
@@ -205,7 +230,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handleJetStream(msg: JsMsg, def: ConsumerDefinition, maxDeliver: number): Promise<void> {
     const subject = processNamespace().strip(msg.subject);
     const stop = this.opts.metrics.messageDuration.startTimer({ subject });
-    await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, async (ctx) => {
+    await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, handBackSignalOf(msg), async (ctx) => {
       let decoded = false;
       try {
         if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);
@@ -302,12 +327,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     deliveryCount: number,
     streamSequence: number,
     kind: SpanKind,
+    signal: AbortSignal | undefined,
     fn: (ctx: MessageContext) => Promise<void>,
   ): Promise<void> {
     const correlationId = hdrs?.get(Headers.correlationId) || RequestContext.newCorrelationId();
     const tenantId = hdrs?.get(Headers.tenantId) || undefined;
     const parent = extractTraceContext({ get: (k) => hdrs?.get(k) || undefined, set: () => undefined });
-    const ctx = new MessageContext([{ subject, headers: hdrs, correlationId, deliveryCount, streamSequence }]);
+    const ctx = new MessageContext([{ subject, headers: hdrs, correlationId, deliveryCount, streamSequence, ...(signal ? { signal } : {}) }]);
     return otelContext.with(parent, () =>
       RequestContext.run({ correlationId, subject, ...(tenantId ? { tenantId } : {}) }, () =>
         withSpan(`process ${subject}`, { kind, attributes: { 'messaging.destination': subject, 'messaging.delivery_count': deliveryCount } }, () => fn(ctx)),

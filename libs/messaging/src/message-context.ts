@@ -11,6 +11,10 @@ export interface MessageContextData {
   deliveryCount: number;
   /** JetStream stream sequence, 0 for core NATS. */
   streamSequence: number;
+  /** The durable consumer that delivered the message (JetStream only). */
+  consumer?: string;
+  /** Aborted when the service shuts down and hands the message back (JetStream only). */
+  signal?: AbortSignal;
 }
 
 /** What a handler learns about the message besides its payload: `@Ctx() ctx: MessageContext`. */
@@ -29,6 +33,19 @@ export class MessageContext extends BaseRpcContext<[MessageContextData]> {
 
   get deliveryCount(): number {
     return this.data.deliveryCount;
+  }
+
+  /**
+   * Aborted when the service is shutting down and has handed this message back (nak, another
+   * instance takes it): a long handler stops at its next safe point; its result is ignored.
+   */
+  get signal(): AbortSignal | undefined {
+    return this.data.signal;
+  }
+
+  /** The durable consumer that delivered the message, when one did: a service with one consumer per tier dispatches on it. */
+  get consumer(): string | undefined {
+    return this.data.consumer;
   }
 
   get msgId(): string | undefined {

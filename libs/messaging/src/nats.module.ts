@@ -10,6 +10,7 @@ import { redactUrl } from '@af/config';
 import { HealthService, LOGGER, MetricsRegistry, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
 import { MessageBus } from './message-bus.js';
 import type { MessagingOptions } from './messaging.options.js';
+import { consumerLoad } from './slot-consumer.js';
 import { ensureConsumer, ensureKvBucket, ensureStream } from './provision.js';
 import { processNamespace } from './namespace.js';
 import { JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
@@ -203,7 +204,11 @@ export class HeartbeatPublisher implements OnApplicationBootstrap, OnApplication
         ready: result.status === 'up',
         version: process.env['npm_package_version'] ?? '0.1.0',
         sentAtMs: BigInt(Date.now()),
-        checks: Object.fromEntries(Object.entries(result.checks).map(([k, v]) => [k, v.status])),
+        checks: {
+          ...Object.fromEntries(Object.entries(result.checks).map(([k, v]) => [k, v.status])),
+          // Load of each durable consumer: "held/concurrency" (e.g. a worker's runs in flight).
+          ...Object.fromEntries(Object.entries(consumerLoad()).map(([name, load]) => [`inflight:${name}`, `${load.held}/${load.concurrency}`])),
+        },
       });
     } catch (error) {
       this.logger.debug({ err: error }, 'heartbeat not sent');

@@ -23,6 +23,13 @@ export interface BootstrapOptions {
   module: (runtime: { logger: Logger; instanceId: string }) => DynamicModule;
   /** Extra Fastify setup (content-type parsers…) before routes are registered. */
   configureHttp?: (app: NestFastifyApplication) => void | Promise<void>;
+  /** Messages each durable consumer handles at once in this process (by durable name), e.g. the worker's WORKER_RUN_CONCURRENCY. */
+  consumerConcurrency?: Readonly<Record<string, number>>;
+  /**
+   * On shutdown, how long consumers' handlers in flight may run to their end before their
+   * messages are handed back (nak without delay); default two thirds of shutdownTimeoutMs.
+   */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningService {
@@ -81,6 +88,8 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
         logger,
         metrics,
         maxRequestsInFlight: backPressure.natsMaxInFlight,
+        ...(options.consumerConcurrency ? { consumerConcurrency: options.consumerConcurrency } : {}),
+        shutdownGraceMs: options.shutdownGraceMs ?? Math.floor((options.shutdownTimeoutMs * 2) / 3),
       }),
     },
     { inheritAppConfig: true },
