@@ -18,7 +18,7 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'orchestrator', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'orchestrator', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        PersistenceModule.forRoot(orchestratorDataSource(config.database.url, schema ?? config.database.schema, config.database.poolSize), config.database),
         DispatchModule.forRoot(config.dispatch),
         RunsModule.forRoot(config.runs),
         DeadLettersModule,

@@ -8,7 +8,11 @@ import { reconcilerConfigSpec } from './reconciler/reconciler.config.js';
 export const orchestratorConfigSpec = {
   ...serviceConfigSpec('orchestrator'),
   nats: natsConfigSpec,
-  database: databaseConfigSpec,
+  database: {
+    ...databaseConfigSpec,
+    /** The PostgreSQL schema the service owns (tests, e.g. the worker's, run one in their own). */
+    schema: env.string('ORCHESTRATOR_DB_SCHEMA', { default: 'orchestrator', pattern: /^[a-z_][a-z0-9_]{0,62}$/, description: 'PostgreSQL schema of the orchestrator service' }),
+  },
   runs: {
     outboxIntervalMs: env.int('ORCHESTRATOR_OUTBOX_INTERVAL_MS', { default: 2_000, min: 100, max: 3_600_000 }),
     outboxGraceMs: env.int('ORCHESTRATOR_OUTBOX_GRACE_MS', { default: 2_000, min: 0, max: 600_000 }),

@@ -3,16 +3,18 @@ import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
 import type { WorkerConfig } from './config.js';
 import { RunsModule } from './runs/runs.module.js';
+import type { SafeFetch } from './tools/safe-fetch.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: WorkerConfig, runtime: { logger: Logger; instanceId: string }): DynamicModule {
+  /** `overrides.fetch`: tests pass a SafeFetch allowed to reach a loopback test server. */
+  static forRoot(config: WorkerConfig, runtime: { logger: Logger; instanceId: string }, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ObservabilityModule.forRoot({ service: 'worker', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'worker', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        RunsModule.forRoot(config),
+        RunsModule.forRoot(config, overrides),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { env, loadConfig } from '@af/config';
 import { natsConfigSpec } from '@af/messaging';
 import { serviceConfigSpec } from '@af/runtime';
@@ -13,7 +14,14 @@ export const workerConfigSpec = {
     timeoutMs: env.int('WORKER_SANDBOX_TIMEOUT_MS', { default: 2_000, min: 10, max: 300_000, description: 'Wall-clock limit of one tool call (bridge calls included)' }),
     cpuTimeMs: env.int('WORKER_SANDBOX_CPU_MS', { default: 1_000, min: 10, max: 300_000, description: 'CPU time limit of one tool call' }),
     maxIsolates: env.int('WORKER_SANDBOX_MAX_ISOLATES', { default: 32, min: 1, max: 1_000, description: 'Isolates kept warm (one per artifact, LRU)' }),
-    maxResultBytes: env.int('WORKER_SANDBOX_MAX_RESULT_BYTES', { default: 1_048_576, min: 1_024, max: 64 * 1_048_576, description: 'Largest JSON a tool may return' }),
+    // At most what the orchestrator's step journal stores (768 KiB, so a CompleteStep fits a NATS message).
+    maxResultBytes: env.int('WORKER_SANDBOX_MAX_RESULT_BYTES', { default: 786_432, min: 1_024, max: 786_432, description: 'Largest JSON a tool may return (the step journal keeps at most 768 KiB)' }),
+    maxConcurrentCalls: env.int('WORKER_SANDBOX_MAX_CONCURRENT', { default: 2 * availableParallelism(), min: 1, max: 256, description: 'Tool-code calls running in isolates at once (CPU-bound); more wait for a turn' }),
+  },
+  /** The worker-runs consumer in this process (see README "Guarantees"). */
+  runs: {
+    concurrency: env.int('WORKER_RUN_CONCURRENCY', { default: 64, min: 1, max: 1_000, description: 'Runs one worker process executes at once (I/O-bound: a run waiting on a model holds no CPU)' }),
+    shutdownGraceMs: env.int('WORKER_SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 290_000, description: 'On SIGTERM, how long runs in flight may finish before they are handed back (must be below SHUTDOWN_TIMEOUT_MS)' }),
   },
   /** Run events on AF_EVENTS are bounded (see runs/run-event.limits.ts); NATS carries 1 MiB by default. */
   runEvents: {

@@ -9,6 +9,8 @@ if (!relaunchWithRequiredFlag()) {
   await runService({
     service: 'worker',
     ...config,
+    consumerConcurrency: { 'worker-runs': config.runs.concurrency },
+    shutdownGraceMs: Math.min(config.runs.shutdownGraceMs, Math.max(0, config.shutdownTimeoutMs - 2_000)),
     module: (runtime) => AppModule.forRoot(config, runtime),
   });
 }

@@ -6,6 +6,8 @@ import type { ChatMessage, TokenUsage } from '../models/model-provider.js';
 import { ModelRouter } from '../models/model-router.js';
 import { SandboxError } from '../tools/sandbox.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
+import { RunSteps, StepFailure } from '../journal/run-steps.js';
+import type { RoutedCompletion } from '../models/model-router.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { renderPrompt } from './prompt-renderer.js';
@@ -52,17 +54,22 @@ export class AgentExecutor {
     private readonly metrics: WorkerMetrics,
   ) {}
 
-  async execute(artifact: Artifact, input: JsonValue, ctx: ToolContext): Promise<Execution> {
+  /**
+   * Every model call and tool call is a step of `steps` (the run's journal): replayed from its
+   * stored result when an earlier delivery completed it, else executed and stored before the run
+   * moves on. Throws RunStopped between steps when the run was cancelled or is handed back.
+   */
+  async execute(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps): Promise<Execution> {
     const toolCalls: ToolCallRecord[] = [];
     try {
-      return await this.run(artifact, input, ctx, toolCalls);
+      return await this.run(artifact, input, ctx, steps, toolCalls);
     } catch (error) {
       if (error instanceof AppError) throw new ExecutionError(error, toolCalls);
       throw error;
     }
   }
 
-  private async run(artifact: Artifact, input: JsonValue, ctx: ToolContext, toolCalls: ToolCallRecord[]): Promise<Execution> {
+  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[]): Promise<Execution> {
     if (artifact.input.schema) {
       const violations = this.schemas.validate(artifact.input.schema, input);
       if (violations.length > 0) throw new AppError(ErrorCode.InvalidArgument, `input does not match the blueprint's input schema: ${describe(violations)}`, { path: `/input${violations[0]?.path === '/' ? '' : (violations[0]?.path ?? '')}`, details: { violations } });
@@ -82,7 +89,7 @@ export class AgentExecutor {
       if (budget !== null && usage.costUsd >= budget && usage.costUsd > 0) {
         throw new AppError(ErrorCode.PreconditionFailed, `run budget of ${budget} USD is spent (${usage.costUsd.toFixed(4)} USD)`, { path: '/spec/model/maxCostUsdPerRun' });
       }
-      const { result, provider, model } = await this.models.complete(artifact.model.route, { messages, tools: definitions, outputSchema: artifact.output.schema, context: scope });
+      const { result, provider, model } = await this.modelStep(artifact, messages, definitions, scope, steps);
       usage.inputTokens += result.usage.inputTokens;
       usage.outputTokens += result.usage.outputTokens;
       usage.costUsd += result.costUsd;
@@ -90,18 +97,36 @@ export class AgentExecutor {
       usage.model = model;
       if (result.kind === 'final') {
         this.checkOutput(artifact, result.output);
+        // complete() said the run was cancelled meanwhile: no outcome for it.
+        steps.checkpoint();
         return { output: result.output, toolCalls, usage };
       }
       messages.push({ role: 'assistant', content: '', toolCalls: result.toolCalls });
       for (const call of result.toolCalls) {
-        const resultJson = await this.callTool(artifact, tools, call.tool, call.arguments, ctx, toolCalls);
+        const resultJson = await this.callTool(artifact, tools, call.tool, call.arguments, ctx, steps, toolCalls);
         messages.push({ role: 'tool', toolCallId: call.id, tool: call.tool, content: resultJson });
       }
     }
     throw new AppError(ErrorCode.OutputInvalid, `the model gave no final output within ${MAX_TURNS} turns`);
   }
 
-  private async callTool(artifact: Artifact, tools: Map<string, Tool>, name: string, args: JsonValue, ctx: ToolContext, log: ToolCallRecord[]): Promise<string> {
+  /** One model call as a step (kind model, name provider route): replayed or executed and stored. */
+  private async modelStep(
+    artifact: Artifact,
+    messages: ChatMessage[],
+    tools: { name: string; description: string; inputSchema: unknown }[],
+    scope: { input: JsonValue; variables: Record<string, JsonValue> },
+    steps: RunSteps,
+  ): Promise<RoutedCompletion> {
+    const route = artifact.model.route;
+    const outcome = await steps.step('model', route.join(',') || 'none', { route, messages, tools, outputSchema: artifact.output.schema }, async () =>
+      JSON.stringify(await this.models.complete(route, { messages, tools: tools as never, outputSchema: artifact.output.schema, context: scope })),
+    );
+    if (outcome.error) throw new AppError(ErrorCode.PayloadTooLarge, `model step ${outcome.stepId}: ${outcome.error}`);
+    return JSON.parse(outcome.resultJson) as RoutedCompletion;
+  }
+
+  private async callTool(artifact: Artifact, tools: Map<string, Tool>, name: string, args: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, log: ToolCallRecord[]): Promise<string> {
     const index = artifact.tools.findIndex((t) => t.name === name);
     const tool = tools.get(name);
     const spec = artifact.tools[index];
@@ -119,19 +144,25 @@ export class AgentExecutor {
       this.metrics.toolCalls.inc({ kind: tool.kind, outcome: 'invalid_arguments' });
       throw new AppError(ErrorCode.ToolFailed, message, { path: `${path}/inputSchema`, details: { violations } });
     }
-    try {
-      const result = await tool.invoke(args, ctx);
-      const resultJson = JSON.stringify(result);
-      record(resultJson, '');
-      this.metrics.toolCalls.inc({ kind: tool.kind, outcome: 'ok' });
-      return resultJson;
-    } catch (error) {
-      const reason = error instanceof SandboxError ? error.reason : 'threw';
-      const message = error instanceof Error ? error.message : String(error);
-      record('', message);
-      this.metrics.toolCalls.inc({ kind: tool.kind, outcome: reason });
-      throw new AppError(ErrorCode.ToolFailed, message, { path: tool.kind === 'code' ? `${path}/code` : path, details: { tool: name, reason }, cause: error });
+    let reason = 'replayed';
+    const outcome = await steps.step('tool', name, { tool: name, arguments: args }, async (stepId) => {
+      try {
+        // The step id is the idempotency key of whatever the call does outside (see README "Guarantees").
+        return JSON.stringify(await tool.invoke(args, { ...ctx, stepId }));
+      } catch (error) {
+        reason = error instanceof SandboxError ? error.reason : 'threw';
+        throw new StepFailure(error instanceof Error ? error.message : String(error), error);
+      }
+    });
+    if (!outcome.error) {
+      record(outcome.resultJson, '');
+      this.metrics.toolCalls.inc({ kind: tool.kind, outcome: outcome.replayed ? 'replayed' : 'ok' });
+      return outcome.resultJson;
     }
+    if (!outcome.replayed && reason === 'replayed') reason = 'result_too_large';
+    record('', outcome.error);
+    this.metrics.toolCalls.inc({ kind: tool.kind, outcome: reason });
+    throw new AppError(ErrorCode.ToolFailed, outcome.error, { path: tool.kind === 'code' ? `${path}/code` : path, details: { tool: name, reason, stepId: outcome.stepId } });
   }
 
   private checkOutput(artifact: Artifact, output: JsonValue): void {

@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseTenantId } from '@af/contracts';
+import { parseTenantId, type TenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
 import { leadQualifier, testTenant } from '@af/testing';
-import { connectClient, startCompilationProcess, startWorker } from '../test/harness.js';
+import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 
 /**
  * Oversized run data never makes a run poison: each of these finishes on its first delivery with
@@ -13,20 +12,18 @@ import { connectClient, startCompilationProcess, startWorker } from '../test/har
  */
 describe('worker: bounded run events against real NATS and the real compilation service', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
+  let orchestrator: Awaited<ReturnType<typeof startOrchestratorProcess>>;
   let worker: RunningService;
   let client: Awaited<ReturnType<typeof connectClient>>;
   const tenant = parseTenantId(testTenant());
 
   const compile = async (doc: ReturnType<typeof leadQualifier>) =>
     (await client.bus.request('af.v1.compilation.compile', { blueprintName: doc.metadata.name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
-  const execute = async (agent: string, artifactHash: string, input: unknown) => {
-    const runId = randomUUID();
-    await client.bus.publish('af.v1.runs.execute', { runId, agent, version: 1, artifactHash, inputJson: JSON.stringify(input) }, { msgId: `run-execute:${runId}`, tenantId: tenant });
-    return runId;
-  };
+  /** A run submitted through the real orchestrator (which owns runs and their step journal). */
+  const execute = (agent: string, artifactHash: string, input: unknown, tenantId: TenantId = tenant) => client.submit(tenantId, agent, artifactHash, input);
 
   beforeAll(async () => {
-    compilation = await startCompilationProcess();
+    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
     client = await connectClient();
     worker = await startWorker({ timeoutMs: 1_500, memoryLimitMb: 64 });
   }, 60_000);
@@ -35,6 +32,7 @@ describe('worker: bounded run events against real NATS and the real compilation 
     await client?.close();
     await worker?.close();
     await compilation?.stop();
+    await orchestrator?.stop();
   });
 
   it('fails a run whose output is over the output limit on its first attempt: PAYLOAD_TOO_LARGE at /output', async () => {

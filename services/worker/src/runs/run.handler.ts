@@ -11,6 +11,6 @@ export class RunHandler {
 
   @OnEvent('af.v1.runs.execute')
   execute(@Payload() run: ExecuteRun, @Ctx() ctx: MessageContext) {
-    return this.runs.execute(ctx.tenantId, run, ctx.deliveryCount);
+    return this.runs.execute(ctx.tenantId, run, ctx.deliveryCount, ctx.signal);
   }
 }

@@ -1,30 +1,29 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseTenantId } from '@af/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { consumers, parseTenantId, type TenantId } from '@af/contracts';
+import { processNamespace } from '@af/messaging';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, testTenant } from '@af/testing';
-import { connectClient, startCompilationProcess, startWorker } from '../test/harness.js';
+import { leadQualifier, testTenant, until } from '@af/testing';
+import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 
 /** The example blueprint; this test's tool scores a lead by message length + 1. */
 const blueprint = (name: string, toolCode = 'export default function ({ message }: { message: string }): { score: number } {\n  return { score: Math.min(100, message.length + 1) };\n}\n') => leadQualifier({ name, toolCode });
 
 describe('worker end to end: real compilation service, real worker, NATS JetStream', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
+  let orchestrator: Awaited<ReturnType<typeof startOrchestratorProcess>>;
   let worker: RunningService;
   let client: Awaited<ReturnType<typeof connectClient>>;
   const tenant = parseTenantId(testTenant());
 
   const compile = async (doc: ReturnType<typeof blueprint>) =>
     (await client.bus.request('af.v1.compilation.compile', { blueprintName: doc.metadata.name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
-  const execute = async (agent: string, artifactHash: string, input: unknown, tenantId: string = tenant) => {
-    const runId = randomUUID();
-    await client.bus.publish('af.v1.runs.execute', { runId, agent, version: 1, artifactHash, inputJson: JSON.stringify(input) }, { msgId: `run-execute:${runId}`, tenantId });
-    return runId;
-  };
+  /** A run submitted through the real orchestrator (which owns runs and their step journal). */
+  const execute = (agent: string, artifactHash: string, input: unknown, tenantId: TenantId = tenant) => client.submit(tenantId, agent, artifactHash, input);
 
   beforeAll(async () => {
-    compilation = await startCompilationProcess();
+    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
     client = await connectClient();
     worker = await startWorker({ timeoutMs: 500, memoryLimitMb: 16 });
   }, 60_000);
@@ -33,6 +32,7 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
     await client?.close();
     await worker?.close();
     await compilation?.stop();
+    await orchestrator?.stop();
   });
 
   it('runs the lead-qualifier: tool in the sandbox, offline model, output valid against the schema', async () => {
@@ -122,9 +122,17 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
   });
 
   it('fails (and acks) a run whose artifact this tenant does not have, and one whose output cannot be valid', async () => {
+    // An artifact this tenant does not have can never run: the message is terminated on its first
+    // delivery (dead-lettered by the transport), and no start or outcome is reported for the run.
     const artifactHash = await compile(blueprint('lead-qualifier'));
-    const foreign = await client.outcomeOf(await execute('lead-qualifier', artifactHash, { message: 'x' }, parseTenantId(testTenant())));
-    expect(foreign).toMatchObject({ kind: 'failed', event: { error: { code: ErrorCode.NotFound } } });
+    const foreign = await execute('lead-qualifier', artifactHash, { message: 'x' }, parseTenantId(testTenant()));
+    const jsm = await jetstreamManager(client.nc);
+    const queued = (await jsm.streams.info(processNamespace().streamName('AF_RUNS'))).state.last_seq;
+    const def = consumers['worker-runs'];
+    const info = await until(() => jsm.consumers.info(processNamespace().streamName(def.stream), def.durable), (i) => i.ack_floor.stream_seq >= queued, 15_000);
+    expect(info.ack_floor.stream_seq).toBeGreaterThanOrEqual(queued);
+    expect(info.num_redelivered).toBe(0);
+    expect(client.startsOf(foreign)).toBe(0);
 
     const bad = blueprint('lead-bad', 'export default function () { return { score: "high" }; }');
     bad.spec.output.schema.properties.score = { type: 'number' };

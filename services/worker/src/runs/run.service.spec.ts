@@ -7,16 +7,17 @@ import { MetricsRegistry, createLogger } from '@af/observability';
 import type { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import type { AgentExecutor } from './agent-executor.js';
+import type { StepJournalRepository } from '../journal/step-journal.repository.js';
 import { MAX_DELIVER, RunService } from './run.service.js';
 
-function setup() {
+function setup(artifactError = new AppError(ErrorCode.Unavailable, 'the compilation service is not answering')) {
   const published: { subject: string; payload: Record<string, unknown>; msgId: string }[] = [];
   const bus = { publish: jest.fn(async (subject: string, payload: Record<string, unknown>, opts: { msgId: string }) => {
     published.push({ subject, payload, msgId: opts.msgId });
     return { seq: 1, duplicate: false };
   }) } as unknown as MessageBus;
-  const artifacts = { get: jest.fn(() => Promise.reject(new AppError(ErrorCode.Unavailable, 'the compilation service is not answering'))) } as unknown as ArtifactRepository;
-  const sut = new RunService(artifacts, {} as AgentExecutor, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 });
+  const artifacts = { get: jest.fn(() => Promise.reject(artifactError)) } as unknown as ArtifactRepository;
+  const sut = new RunService(artifacts, {} as AgentExecutor, {} as StepJournalRepository, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 });
   return { sut, published };
 }
 
@@ -38,6 +39,12 @@ describe(RunService.name, () => {
       ['af.v1.runs.event.failed', 'run-finished:r1'],
     ]);
     expect(published[1]?.payload).toMatchObject({ attempt: MAX_DELIVER, agent: 'a', version: 2, error: { code: ErrorCode.Unavailable } });
+  });
+
+  it('throws NOT_FOUND for an artifact the tenant does not have (the transport terminates and dead-letters it) and reports nothing', async () => {
+    const { sut, published } = setup(AppError.notFound('artifact sha256:x', '/artifactHash'));
+    await expect(sut.execute(tenant, run, 1)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect(published).toEqual([]);
   });
 
   it('fails a run with unparsable input without retrying', async () => {

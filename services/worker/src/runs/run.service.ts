@@ -8,6 +8,8 @@ import type { JsonValue } from '../artifacts/artifact.js';
 import { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { FETCH_BUDGET_LIMITS, RunFetchBudget, type FetchBudgetLimits } from '../tools/fetch-budget.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { StepJournalRepository } from '../journal/step-journal.repository.js';
+import { RunSteps, RunStopped } from '../journal/run-steps.js';
 import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
 import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
 
@@ -22,6 +24,7 @@ export class RunService {
   constructor(
     private readonly artifacts: ArtifactRepository,
     private readonly executor: AgentExecutor,
+    private readonly journal: StepJournalRepository,
     private readonly bus: MessageBus,
     private readonly metrics: WorkerMetrics,
     @Inject(MESSAGING_OPTIONS) private readonly messaging: MessagingOptions,
@@ -37,9 +40,21 @@ export class RunService {
    * last delivery, which reports the run as failed instead of leaving it running forever.
    * Events are bounded (run-event.limits.ts): previews of long fields, and an output over the
    * limit fails the run with PAYLOAD_TOO_LARGE at `/output` — permanent, so never retried.
+   *
+   * Every model and tool call goes through the run's step journal (RunSteps): a redelivery
+   * replays the steps an earlier delivery completed. A run that was cancelled (or is already
+   * final) stops before its next step and nothing is reported; a run handed back at shutdown
+   * (`signal` aborted) stops the same way and throws HANDED_BACK so the transport naks it at once.
+   * An artifact this tenant does not have is a permanent error thrown to the transport (terminated
+   * and dead-lettered), before anything is reported for the run.
    */
-  async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number): Promise<void> {
+  async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
+    const artifact = await this.artifacts.get(tenantId, run.artifactHash).catch((error: unknown) => {
+      // Unknown to this tenant: no delivery can ever run it — permanent, thrown to the transport.
+      if (toAppError(error).code === ErrorCode.NotFound) throw error;
+      return toAppError(error);
+    });
     await this.bus.publish(
       'af.v1.runs.event.started',
       { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version },
@@ -48,14 +63,14 @@ export class RunService {
     let toolCalls: ToolCallRecord[] = [];
     try {
       const input = parseInput(run.inputJson);
-      const artifact = await this.artifacts.get(tenantId, run.artifactHash);
-      const execution = await this.executor.execute(artifact, input, {
-        tenantId,
-        runId: run.runId,
-        agent: run.agent || artifact.blueprint.name,
-        artifactHash: artifact.hash,
-        fetchBudget: new RunFetchBudget(this.fetchLimits),
-      });
+      if (artifact instanceof AppError) throw artifact;
+      const steps = new RunSteps(this.journal, tenantId, run.runId, deliveryCount, this.messaging.instanceId, signal);
+      const execution = await this.executor.execute(
+        artifact,
+        input,
+        { tenantId, runId: run.runId, agent: run.agent || artifact.blueprint.name, artifactHash: artifact.hash, fetchBudget: new RunFetchBudget(this.fetchLimits) },
+        steps,
+      );
       toolCalls = execution.toolCalls;
       const outputJson = boundedOutputJson(execution.output, this.limits);
       const bounded = boundSucceeded(run.inputJson, outputJson, execution.toolCalls, this.limits);
@@ -78,6 +93,7 @@ export class RunService {
       this.finished('succeeded', started);
       this.logger.info({ runId: run.runId, agent: run.agent, version: run.version, toolCalls: toolCalls.length, ms: performance.now() - started }, 'run succeeded');
     } catch (error) {
+      if (error instanceof RunStopped) return this.stopped(error, run, started);
       if (error instanceof ExecutionError) toolCalls = error.toolCalls;
       const appError = toAppError(error);
       if (TRANSIENT.has(appError.code) && deliveryCount < MAX_DELIVER) {
@@ -102,6 +118,16 @@ export class RunService {
       this.finished(appError.code, started);
       this.logger.info({ runId: run.runId, agent: run.agent, code: appError.code, path: appError.path, deliveryCount }, `run failed: ${textPreview(appError.message, 1_024).value}`);
     }
+  }
+
+  /** Cancelled: the orchestrator recorded it, nothing to report (the message is acked). Shutdown: handed back. */
+  private stopped(stop: RunStopped, run: ExecuteRun, started: number): void {
+    if (stop.reason === 'shutdown') {
+      this.logger.info({ runId: run.runId, beforeStep: stop.beforeSeq }, 'run handed back at shutdown; another worker resumes it from the journal');
+      throw new AppError(ErrorCode.Unavailable, stop.message, { details: { handedBack: true } });
+    }
+    this.finished('cancelled', started);
+    this.logger.info({ runId: run.runId, beforeStep: stop.beforeSeq }, 'run stopped: cancelled (or already final)');
   }
 
   private finished(outcome: string, started: number): void {

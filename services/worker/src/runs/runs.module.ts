@@ -10,6 +10,7 @@ import { SafeFetch } from '../tools/safe-fetch.js';
 import { Sandbox } from '../tools/sandbox.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { StepJournalRepository } from '../journal/step-journal.repository.js';
 import { AgentExecutor } from './agent-executor.js';
 import { RunHandler } from './run.handler.js';
 import { RUN_EVENT_LIMITS } from './run-event.limits.js';
@@ -46,6 +47,7 @@ export class RunsModule {
         ToolBridges,
         Toolbox,
         SchemaValidator,
+        StepJournalRepository,
         AgentExecutor,
         RunService,
       ],

@@ -1,17 +1,26 @@
 import { DeliverPolicy, jetstream, type ConsumerMessages } from '@nats-io/jetstream';
-import { RunFailedSchema, RunStartedSchema, RunSucceededSchema, type RunFailed, type RunSucceeded } from '@af/contracts';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { ActiveDeploymentSchema, RunFailedSchema, RunStartedSchema, RunSucceededSchema, activeDeploymentKey, kvBuckets, type RunFailed, type RunSucceeded, type TenantId } from '@af/contracts';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { connectNats, decode, MessageBus, processNamespace, provisionFor } from '@af/messaging';
+import { KvBuckets, connectNats, decode, MessageBus, processNamespace, provisionFor } from '@af/messaging';
 import { dropSchema, startServiceProcess, uniqueName, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
+import type { SafeFetch } from '../tools/safe-fetch.js';
 
 /** Boots the real worker in this process (HTTP on a free port, real NATS), with tight sandbox limits. */
-export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?: number } = {}): Promise<RunningService> {
+export async function startWorker(sandbox: { timeoutMs?: number; memoryLimitMb?: number; shutdownGraceMs?: number; fetch?: SafeFetch } = {}): Promise<RunningService> {
   const config = loadWorkerConfig({ ...process.env, HTTP_PORT: '1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' });
   const timeoutMs = sandbox.timeoutMs ?? 500;
   const tuned = { ...config, sandbox: { ...config.sandbox, timeoutMs, cpuTimeMs: Math.round(timeoutMs * 0.6), memoryLimitMb: sandbox.memoryLimitMb ?? 16 } };
-  return bootstrapService({ service: 'worker', ...tuned, http: { ...config.http, port: 0 }, module: (runtime) => AppModule.forRoot(tuned, runtime) });
+  return bootstrapService({
+    service: 'worker',
+    ...tuned,
+    http: { ...config.http, port: 0 },
+    consumerConcurrency: { 'worker-runs': config.runs.concurrency },
+    shutdownGraceMs: sandbox.shutdownGraceMs ?? config.runs.shutdownGraceMs,
+    module: (runtime) => AppModule.forRoot(tuned, runtime, sandbox.fetch ? { fetch: sandbox.fetch } : {}),
+  });
 }
 
 /**
@@ -27,6 +36,23 @@ export async function startCompilationProcess(): Promise<ServiceProcess> {
     url: compilation.url,
     async stop() {
       await compilation.stop();
+      await dropSchema(databaseUrl, schema);
+    },
+  };
+}
+
+/**
+ * Starts the real orchestrator as its own process with its own schema: it owns runs and their
+ * step journal (af.v1.runs.steps.begin/complete), which every run the worker executes goes through.
+ */
+export async function startOrchestratorProcess(env: Record<string, string> = {}): Promise<ServiceProcess> {
+  const schema = uniqueName('orchestrator_worker_test');
+  const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const orchestrator = await startServiceProcess('orchestrator', { ORCHESTRATOR_DB_SCHEMA: schema, DATABASE_URL: databaseUrl, ...env });
+  return {
+    url: orchestrator.url,
+    async stop() {
+      await orchestrator.stop();
       await dropSchema(databaseUrl, schema);
     },
   };
@@ -77,9 +103,20 @@ export async function connectClient() {
     });
   };
 
+  /**
+   * Submits a run of `agent` as a client would, through the orchestrator: `artifactHash` becomes
+   * the agent's active deployment (version 1) for `tenantId` first. Returns the run id.
+   */
+  const submit = async (tenantId: TenantId, agent: string, artifactHash: string, input: unknown): Promise<string> => {
+    const kv = await new KvBuckets(nc).get(kvBuckets.activeDeployments);
+    await kv.put(activeDeploymentKey(tenantId, agent), toBinary(ActiveDeploymentSchema, create(ActiveDeploymentSchema, { deploymentId: `d-${agent}`, agent, version: 1, artifactHash, activatedAtMs: 1n })));
+    return (await bus.request('af.v1.runs.submit', { agent, inputJson: JSON.stringify(input) }, { tenantId })).runId;
+  };
+
   return {
     nc,
     bus,
+    submit,
     outcomeOf,
     /** How many deliveries of the run have started so far. */
     startsOf: (runId: string) => starts.get(runId) ?? 0,

@@ -49,7 +49,7 @@ describe('ToolBridges memory.recall against real NATS', () => {
   });
 
   it('reads the run’s own tenant and agent, clamps the limit and query, and audits the call', async () => {
-    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-1', agent: 'lead-qualifier', artifactHash: 'h', tool: 'score_lead', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, []);
+    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-1', agent: 'lead-qualifier', artifactHash: 'h', stepId: 'run-1/2', tool: 'score_lead', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, []);
     const signal = new AbortController().signal;
     const result = JSON.parse(await bridge('memory.recall', JSON.stringify({ limit: 500, query: 'x'.repeat(500) }), signal)) as unknown[];
     expect(result).toEqual([{ runId: 'r1', summary: 'qualified a lead', outcome: 'succeeded', occurredAt: '2026-11-22T00:00:00Z', version: 2 }]);
@@ -63,7 +63,7 @@ describe('ToolBridges memory.recall against real NATS', () => {
   });
 
   it('refuses an unknown bridge and a fetch outside the allowlist, auditing both as refused', async () => {
-    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-2', agent: 'a', artifactHash: 'h', tool: 't', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, ['api.example.com']);
+    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-2', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 't', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, ['api.example.com']);
     const signal = new AbortController().signal;
     await expect(bridge('fs.read', '{}', signal)).rejects.toThrow(/fs\.read refused/);
     await expect(bridge('fetch', JSON.stringify({ url: 'http://169.254.169.254/latest/meta-data' }), signal)).rejects.toThrow(/fetch refused/);

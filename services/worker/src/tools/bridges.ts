@@ -43,7 +43,7 @@ export class ToolBridges {
             inFlight++;
             let used = 0;
             try {
-              const answer = await this.fetch(payload, allowHosts, signal, reservation.maxBytes);
+              const answer = await this.fetch(payload, allowHosts, signal, reservation.maxBytes, ctx.stepId);
               used = answer.bodyBytes;
               return answer.json;
             } finally {
@@ -59,13 +59,19 @@ export class ToolBridges {
     };
   }
 
-  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal, maxBytes: number): Promise<{ json: string; bodyBytes: number }> {
+  /**
+   * Every request carries the call's journal step id as `Idempotency-Key` (unless the tool set
+   * one): a step repeated after a crash sends the same key, so an idempotent receiver applies it once.
+   */
+  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal, maxBytes: number, stepId: string): Promise<{ json: string; bodyBytes: number }> {
     const init = (payload['init'] ?? {}) as Record<string, unknown>;
-    const headers = init['headers'];
+    const given = init['headers'];
+    const headers: Record<string, string> = given !== null && typeof given === 'object' && !Array.isArray(given) ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])) : {};
+    if (stepId && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key')) headers['idempotency-key'] = stepId;
     const request: FetchRequest = {
       url: String(payload['url'] ?? ''),
       ...(typeof init['method'] === 'string' ? { method: init['method'] } : {}),
-      ...(headers !== null && typeof headers === 'object' && !Array.isArray(headers) ? { headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])) } : {}),
+      headers,
       ...(typeof init['body'] === 'string' ? { body: init['body'] } : {}),
     };
     const response = await this.network.fetch(request, allowHosts, signal, maxBytes);

@@ -16,7 +16,10 @@ function argsOf(value: JsonValue): Args {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }
 
-/** A stable id derived from the run and the call's arguments (same call → same id). */
+/**
+ * A stable id derived from the run and the call's arguments (same call → same id). Each effect
+ * also records the call's idempotency key (its journal step id, `<runId>/<seq>`).
+ */
 function effectId(prefix: string, ctx: ToolContext, args: JsonValue): string {
   return `${prefix}_${createHash('sha256').update(`${ctx.tenantId}\0${ctx.runId}\0${JSON.stringify(args)}`).digest('hex').slice(0, 16)}`;
 }
@@ -28,25 +31,25 @@ const handlers: Record<Exclude<BuiltinName, 'http.request'>, (args: Args, ctx: T
   'email.send': (a, ctx, raw) => ({
     simulated: true,
     messageId: effectId('msg', ctx, raw),
-    effect: { kind: 'email.send', to: str(a['to']), subject: str(a['subject']) },
+    effect: { kind: 'email.send', idempotencyKey: ctx.stepId, to: str(a['to']), subject: str(a['subject']) },
   }),
   'crm.update': (a, ctx, raw) => ({
     simulated: true,
     updated: true,
     recordId: str(a['recordId'] ?? a['id'], effectId('rec', ctx, raw)),
-    effect: { kind: 'crm.update', fields: Object.keys(argsOf(a['fields'] ?? a)).sort() },
+    effect: { kind: 'crm.update', idempotencyKey: ctx.stepId, fields: Object.keys(argsOf(a['fields'] ?? a)).sort() },
   }),
   'payment.process': (a, ctx, raw) => ({
     simulated: true,
     status: 'authorized',
     transactionId: effectId('txn', ctx, raw),
-    effect: { kind: 'payment.process', amount: typeof a['amount'] === 'number' ? a['amount'] : 0, currency: str(a['currency'], 'USD') },
+    effect: { kind: 'payment.process', idempotencyKey: ctx.stepId, amount: typeof a['amount'] === 'number' ? a['amount'] : 0, currency: str(a['currency'], 'USD') },
   }),
   'contact.delete': (a, ctx, raw) => ({
     simulated: true,
     deleted: true,
     contactId: str(a['contactId'] ?? a['id'], effectId('contact', ctx, raw)),
-    effect: { kind: 'contact.delete' },
+    effect: { kind: 'contact.delete', idempotencyKey: ctx.stepId },
   }),
 };
 

@@ -28,7 +28,7 @@ describe('fetch fan-out and byte budget, enforced in the sandbox', () => {
   const bridges = new ToolBridges(new SafeFetch({ maxResponseBytes: 1_048_576, maxRequestBytes: 1_024, timeoutMs: 3_000, maxRedirects: 0, unsafeAllowAddressesForTests: ['127.0.0.1'] }, async () => [{ address: '127.0.0.1', family: 4 }]), {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), createLogger('worker', 'silent'));
   const limits: FetchBudgetLimits = { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8 * 1_048_576, maxResponseBytes: 1_048_576 };
   const call = (budget: RunFetchBudget, n: number, path = '/slow') =>
-    sandbox.call('k', fanOut, { url: `http://api.test:${port}${path}`, n }, bridges.forCall({ tenantId: 't', runId: 'r', agent: 'a', artifactHash: 'h', tool: 'fan_out', fetchBudget: budget }, ['api.test'])) as Promise<string[]>;
+    sandbox.call('k', fanOut, { url: `http://api.test:${port}${path}`, n }, bridges.forCall({ tenantId: 't', runId: 'r', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 'fan_out', fetchBudget: budget }, ['api.test'])) as Promise<string[]>;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {

@@ -13,17 +13,17 @@ import { SafeFetch } from './safe-fetch.js';
 describe(HttpRequestTool.name, () => {
   let server: http.Server;
   let port = 0;
-  const received: { method: string; url: string; type: string; body: string }[] = [];
+  const received: { method: string; url: string; type: string; key: string; body: string }[] = [];
   const audit: Record<string, unknown>[] = [];
   let bridges: ToolBridges;
-  const ctx = { tenantId: 'acme', runId: 'run-1', agent: 'crm-sync', artifactHash: 'h', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) };
+  const ctx = { tenantId: 'acme', runId: 'run-1', agent: 'crm-sync', artifactHash: 'h', stepId: 'run-1/2', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) };
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        received.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'] ?? '', body });
+        received.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'] ?? '', key: String(req.headers['idempotency-key'] ?? ''), body });
         res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 42 }));
       });
     });
@@ -45,7 +45,10 @@ describe(HttpRequestTool.name, () => {
     const sut = new HttpRequestTool('create_lead', bridges, ['api.test']);
     const result = await sut.invoke({ url: `http://api.test:${port}/leads`, method: 'post', body: { name: 'Ada' } }, ctx);
     expect(result).toMatchObject({ status: 201, ok: true, body: { id: 42 }, headers: { 'content-type': 'application/json' } });
-    expect(received.at(-1)).toEqual({ method: 'POST', url: '/leads', type: 'application/json', body: '{"name":"Ada"}' });
+    // The call's journal step id is its Idempotency-Key (a retried step sends the same one).
+    expect(received.at(-1)).toEqual({ method: 'POST', url: '/leads', type: 'application/json', key: 'run-1/2', body: '{"name":"Ada"}' });
+    await sut.invoke({ url: `http://api.test:${port}/leads`, method: 'post', headers: { 'Idempotency-Key': 'mine' }, body: {} }, ctx);
+    expect(received.at(-1)?.key).toBe('mine');
     expect(audit).toContainEqual(expect.objectContaining({ audit: 'sandbox.bridge', tool: 'create_lead', bridge: 'fetch', outcome: 'ok' }));
   });
 

@@ -11,6 +11,8 @@ export interface SandboxLimits {
   cpuTimeMs?: number;
   maxIsolates: number;
   maxResultBytes: number;
+  /** Calls running in isolates at once (CPU-bound work, bounded apart from the runs in flight); more wait their turn. */
+  maxConcurrentCalls?: number;
 }
 
 /**
@@ -157,6 +159,34 @@ export class Sandbox {
    * isolate per artifact of a tenant, reused across calls; each call gets a fresh context).
    */
   async call(key: string, fn: SandboxedFunction, args: JsonValue, bridge?: SandboxBridge): Promise<JsonValue> {
+    await this.turn();
+    try {
+      return await this.callNow(key, fn, args, bridge);
+    } finally {
+      this.release();
+    }
+  }
+
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Waits for one of the `maxConcurrentCalls` turns (FIFO). */
+  private async turn(): Promise<void> {
+    if (this.running < (this.limits.maxConcurrentCalls ?? Number.POSITIVE_INFINITY)) {
+      this.running++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Hands the turn to the next waiting call, or frees it. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  private async callNow(key: string, fn: SandboxedFunction, args: JsonValue, bridge?: SandboxBridge): Promise<JsonValue> {
     const started = performance.now();
     let outcome: 'ok' | SandboxFailure = 'ok';
     const slot = this.acquire(key);

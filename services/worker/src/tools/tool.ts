@@ -9,6 +9,12 @@ export interface ToolContext {
   artifactHash: string;
   /** What the run's tool code may still fetch (shared by every tool call of the run). */
   fetchBudget: RunFetchBudget;
+  /**
+   * The journal step of this call, `<runId>/<seq>`: the idempotency key of its effect outside
+   * (http.request sends it as `Idempotency-Key`; the connectors record it). A redelivered run that
+   * repeats a call whose completion was not stored repeats it with the same key.
+   */
+  stepId: string;
 }
 
 /** Something an agent can call: tool code in the sandbox or a platform-side builtin. */
