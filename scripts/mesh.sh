@@ -13,8 +13,14 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
-SERVICES=(blueprints validation compilation deployment orchestrator worker health memory gateway)
-declare -A PORTS=([gateway]=8080 [blueprints]=8081 [validation]=8082 [compilation]=8083 [deployment]=8084 [orchestrator]=8085 [worker]=8086 [health]=8087 [memory]=8088)
+SERVICES=(blueprints validation compilation deployment orchestrator worker health memory pool-manager gateway)
+declare -A PORTS=([gateway]=8080 [blueprints]=8081 [validation]=8082 [compilation]=8083 [deployment]=8084 [orchestrator]=8085 [worker]=8086 [health]=8087 [memory]=8088 [pool-manager]=8089)
+# The worker on :8086 carries the base load; the pool manager adds workers (ports 8100+) while the
+# queue is deep and takes them away after it drains (README "Scaling"). AF_POOL_MAX_WORKERS
+# (default 3) bounds how many.
+declare -A EXTRA_ENV=([pool-manager]="POOL_MIN_WORKERS=0 POOL_MAX_WORKERS=${AF_POOL_MAX_WORKERS:-3}")
+# How long `down` waits for a service after SIGTERM before SIGKILL (the pool manager drains its workers).
+declare -A STOP_WAIT_S=([pool-manager]=30)
 # isolated-vm needs V8's startup snapshot off in the process that hosts isolates.
 declare -A NODE_FLAGS=([worker]="--no-node-snapshot")
 
@@ -45,7 +51,7 @@ up() {
     if running "$svc"; then echo "mesh: $svc already running (pid $(cat "$PIDS/$svc.pid"))"; continue; fi
     # One run's log per file; the previous run's is kept beside it (.log.1), nothing older.
     [[ -s "$LOGS/$svc.log" ]] && mv -f "$LOGS/$svc.log" "$LOGS/$svc.log.1"
-    HTTP_PORT="${PORTS[$svc]}" nohup node ${NODE_FLAGS[$svc]:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
+    env ${EXTRA_ENV[$svc]:-} HTTP_PORT="${PORTS[$svc]}" nohup node ${NODE_FLAGS[$svc]:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
     echo $! >"$PIDS/$svc.pid"
     echo "mesh: started $svc (pid $!, http://127.0.0.1:${PORTS[$svc]}, log .state/logs/$svc.log)"
   done
@@ -65,7 +71,7 @@ down() {
     if running "$svc"; then kill -TERM "$(cat "$PIDS/$svc.pid")"; fi
   done
   for svc in "${SERVICES[@]}"; do
-    for _ in $(seq 1 40); do running "$svc" || break; sleep 0.25; done
+    for _ in $(seq 1 $(( ${STOP_WAIT_S[$svc]:-10} * 4 ))); do running "$svc" || break; sleep 0.25; done
     if running "$svc"; then kill -KILL "$(cat "$PIDS/$svc.pid")" || true; echo "mesh: killed $svc"; fi
     rm -f "$PIDS/$svc.pid"
   done
