@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 
 const gateway = process.env.GATEWAY_URL ?? 'http://127.0.0.1:8080';
-const ports = { gateway: 8080, blueprints: 8081, validation: 8082, compilation: 8083, deployment: 8084, orchestrator: 8085, worker: 8086, health: 8087, memory: 8088 };
+const ports = { gateway: 8080, blueprints: 8081, validation: 8082, compilation: 8083, deployment: 8084, orchestrator: 8085, worker: 8086, health: 8087, memory: 8088, 'pool-manager': 8089 };
 const secret = process.env.AF_JWT_SECRET ?? readFileSync(new URL('../.state/jwt-secret', import.meta.url), 'utf8').trim();
 const tenant = process.env.AF_DEMO_TENANT ?? 'acme';
 const token = await new SignJWT({ tenant, roles: ['Administrator'], permissions: [] })
