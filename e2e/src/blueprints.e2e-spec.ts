@@ -20,6 +20,7 @@ spec:
   tools:
     - name: score_lead
       scope: internal
+      inputSchema: {type: object, properties: {message: {type: string}}, required: [message]}
       code: |
         export default function ({ message }: { message: string }) { return { score: message.length }; }
 ${opts.tools ?? ''}  output:
@@ -258,7 +259,7 @@ function yamlToJsonDraft() {
       goal: 'Decide whether an inbound lead is qualified',
       model: { route: ['offline/default'] },
       prompt: { system: 'You qualify leads for {{compnay}}.', user: 'Lead: {{input.message}}', variables: { company: 'Acme' } },
-      tools: [{ name: 'score_lead', scope: 'internal', code: 'export default function ({ message }: { message: string }) { return { score: message.length }; }\n' }],
+      tools: [{ name: 'score_lead', scope: 'internal', inputSchema: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }, code: 'export default function ({ message }: { message: string }) { return { score: message.length }; }\n' }],
       output: { schema: { type: 'object', properties: { qualified: { type: 'boolean' } }, required: ['qualified'] } },
     },
   };
