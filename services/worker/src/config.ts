@@ -21,6 +21,7 @@ export const workerConfigSpec = {
   /** The worker-runs consumer in this process (see README "Guarantees"). */
   runs: {
     concurrency: env.int('WORKER_RUN_CONCURRENCY', { default: 64, min: 1, max: 1_000, description: 'Runs one worker process executes at once (I/O-bound: a run waiting on a model holds no CPU)' }),
+    dependencyRetryMs: env.int('WORKER_DEPENDENCY_RETRY_MS', { default: 300_000, min: 0, max: 3_600_000, description: 'How long a run keeps retrying, in process, the journal (begin/complete a step), the artifact and its outcome event while the orchestrator, compilation or NATS is away, before it is handed back (long enough for a few minutes of outage)' }),
     shutdownGraceMs: env.int('WORKER_SHUTDOWN_GRACE_MS', { default: 10_000, min: 0, max: 290_000, description: 'On SIGTERM, how long runs in flight may finish before they are handed back (must be below SHUTDOWN_TIMEOUT_MS)' }),
   },
   /** Run events on AF_EVENTS are bounded (see runs/run-event.limits.ts); NATS carries 1 MiB by default. */

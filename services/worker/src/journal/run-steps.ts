@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 import type { TenantId } from '@af/contracts';
 import type { StepJournalRepository } from './step-journal.repository.js';
 
+/** Runs a call to a dependency, retrying it while the dependency is away (see dependency-retry.ts). */
+export type DependencyCall = <T>(what: string, call: () => Promise<T>) => Promise<T>;
+
 /** Why a run stopped between two steps without an outcome of its own. */
 export type StopReason = 'cancelled' | 'shutdown';
 
@@ -77,6 +80,8 @@ export class RunSteps {
     private readonly attempt: number,
     private readonly workerId: string,
     private readonly signal?: AbortSignal,
+    /** How begin/complete reach the journal: retried while the orchestrator or NATS is away (the default calls once). */
+    private readonly dependency: DependencyCall = (_what, call) => call(),
   ) {}
 
   /** Steps replayed from the journal so far in this execution. */
@@ -99,7 +104,8 @@ export class RunSteps {
     this.checkpoint();
     const seq = ++this.seq;
     const hash = requestHash(request);
-    const begun = await this.journal.begin(this.tenantId, { runId: this.runId, seq, kind, name, requestHash: hash, attempt: this.attempt, workerId: this.workerId });
+    const begin = { runId: this.runId, seq, kind, name, requestHash: hash, attempt: this.attempt, workerId: this.workerId };
+    const begun = await this.dependency(`begin step ${this.runId}/${seq}`, () => this.journal.begin(this.tenantId, begin));
     if (begun.decision === 'cancelled') {
       this.stopped = 'cancelled';
       throw new RunStopped('cancelled', this.runId, seq);
@@ -125,7 +131,10 @@ export class RunSteps {
       resultJson = '';
     }
     error = cut(error, MAX_STEP_ERROR_BYTES);
-    const done = await this.journal.complete(this.tenantId, { runId: this.runId, seq, resultJson, error, durationMs: performance.now() - started, attempt: this.attempt, workerId: this.workerId });
+    // The result is in memory: storing it late (after an outage of the orchestrator or NATS) is
+    // still exactly once, so the completion is retried rather than the step executed again.
+    const completion = { runId: this.runId, seq, resultJson, error, durationMs: performance.now() - started, attempt: this.attempt, workerId: this.workerId };
+    const done = await this.dependency(`complete step ${this.runId}/${seq}`, () => this.journal.complete(this.tenantId, completion));
     if (done.cancelled) this.stopped = 'cancelled';
     // The stored outcome (the first completion wins; an oversized result is stored as an error).
     return { resultJson: done.step?.resultJson ?? resultJson, error: done.step?.error ?? error, replayed: false, stepId };

@@ -17,7 +17,7 @@ function setup(artifactError = new AppError(ErrorCode.Unavailable, 'the compilat
     return { seq: 1, duplicate: false };
   }) } as unknown as MessageBus;
   const artifacts = { get: jest.fn(() => Promise.reject(artifactError)) } as unknown as ArtifactRepository;
-  const sut = new RunService(artifacts, {} as AgentExecutor, {} as StepJournalRepository, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 });
+  const sut = new RunService(artifacts, {} as AgentExecutor, {} as StepJournalRepository, bus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }, { deadlineMs: 0 });
   return { sut, published };
 }
 
@@ -31,14 +31,20 @@ describe(RunService.name, () => {
     expect(published).toEqual([{ subject: 'af.v1.runs.event.started', msgId: 'run-started:r1:1', payload: expect.objectContaining({ attempt: 1, workerId: 'w1' }) }]);
   });
 
-  it('reports the run as failed on the last delivery instead of retrying', async () => {
-    const { sut, published } = setup();
-    await expect(sut.execute(tenant, run, MAX_DELIVER)).resolves.toBeUndefined();
-    expect(published.map((p) => [p.subject, p.msgId])).toEqual([
-      ['af.v1.runs.event.started', `run-started:r1:${MAX_DELIVER}`],
-      ['af.v1.runs.event.failed', 'run-finished:r1'],
-    ]);
-    expect(published[1]?.payload).toMatchObject({ attempt: MAX_DELIVER, agent: 'a', version: 2, error: { code: ErrorCode.Unavailable } });
+  it('never fails a run for a dependency outage, not even on the last delivery: it is handed back (and dead-lettered by the transport past MaxDeliver)', async () => {
+    const { sut, published } = setup(new AppError(ErrorCode.Timeout, 'the compilation service did not answer in time'));
+    await expect(sut.execute(tenant, run, MAX_DELIVER)).rejects.toMatchObject({ code: ErrorCode.Unavailable });
+    expect(published.map((p) => [p.subject, p.msgId])).toEqual([['af.v1.runs.event.started', `run-started:r1:${MAX_DELIVER}`]]);
+  });
+
+  it('retries the artifact in process while the compilation service is away, then runs on', async () => {
+    const publish = jest.fn();
+    const artifacts = { get: jest.fn<() => Promise<never>>().mockRejectedValueOnce(new AppError(ErrorCode.Unavailable, 'away')).mockRejectedValueOnce(new AppError(ErrorCode.Timeout, 'slow')).mockRejectedValue(AppError.notFound('artifact sha256:x', '/artifactHash')) };
+    const sut = new RunService(artifacts as unknown as ArtifactRepository, {} as AgentExecutor, {} as StepJournalRepository, { publish } as unknown as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), { service: 'worker', url: '', requestTimeoutMs: 1, instanceId: 'w1' }, createLogger('worker', 'error'), { fieldPreviewBytes: 16_384, maxEventBytes: 262_144, maxOutputBytes: 131_072 }, { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }, { deadlineMs: 10_000, initialDelayMs: 5 });
+    // The third answer is permanent: it reaches the transport after two retried outages.
+    await expect(sut.execute(tenant, run, 1)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect(artifacts.get).toHaveBeenCalledTimes(3);
+    expect(publish).not.toHaveBeenCalled();
   });
 
   it('throws NOT_FOUND for an artifact the tenant does not have (the transport terminates and dead-letters it) and reports nothing', async () => {

@@ -9,15 +9,16 @@ import { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { FETCH_BUDGET_LIMITS, RunFetchBudget, type FetchBudgetLimits } from '../tools/fetch-budget.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
-import { RunSteps, RunStopped } from '../journal/run-steps.js';
+import { RunSteps, RunStopped, type DependencyCall } from '../journal/run-steps.js';
+import { isDependencyFailure, withDependencyRetry, type DependencyRetryOptions } from '../journal/dependency-retry.js';
 import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
 import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
 
-/** After this many deliveries the transport gives up: the last one reports the run as failed. */
+/** After this many deliveries the transport gives up on a message and dead-letters it. */
 export const MAX_DELIVER = consumers['worker-runs'].maxDeliver;
 
-/** Errors worth another delivery (the compilation service or NATS is briefly unavailable). */
-const TRANSIENT = new Set<ErrorCode>([ErrorCode.Unavailable, ErrorCode.Timeout]);
+/** How long a run retries a dependency in process before it is handed back (WORKER_DEPENDENCY_RETRY_MS). */
+export const DEPENDENCY_RETRY = Symbol('DEPENDENCY_RETRY');
 
 @Injectable()
 export class RunService {
@@ -31,13 +32,18 @@ export class RunService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(RUN_EVENT_LIMITS) private readonly limits: RunEventLimits,
     @Inject(FETCH_BUDGET_LIMITS) private readonly fetchLimits: FetchBudgetLimits,
+    @Inject(DEPENDENCY_RETRY) private readonly dependencyRetry: DependencyRetryOptions,
   ) {}
 
   /**
    * Executes one delivery of a run. The outcome is published as RunSucceeded/RunFailed (msgId
    * `run-finished:<runId>`, so a redelivery after a crash is stored once) and the message is then
-   * acked. A transient failure throws UNAVAILABLE so the transport naks with delay — except on the
-   * last delivery, which reports the run as failed instead of leaving it running forever.
+   * acked. Calls to a dependency (the artifact, the step journal, the outcome event) are retried in
+   * process while it is away (UNAVAILABLE/TIMEOUT), up to WORKER_DEPENDENCY_RETRY_MS, with the
+   * message kept in progress: a finished step's result is stored late rather than the step run
+   * again. A dependency failure never fails the run: past the deadline it throws UNAVAILABLE (nak
+   * with delay, the run resumes from the journal); after MaxDeliver deliveries the transport
+   * dead-letters it, and a dead letter can be retried — a final `failed` would not.
    * Events are bounded (run-event.limits.ts): previews of long fields, and an output over the
    * limit fails the run with PAYLOAD_TOO_LARGE at `/output` — permanent, so never retried.
    *
@@ -50,21 +56,22 @@ export class RunService {
    */
   async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
-    const artifact = await this.artifacts.get(tenantId, run.artifactHash).catch((error: unknown) => {
+    const dependency: DependencyCall = (what, call) => withDependencyRetry(what, call, this.dependencyRetry, this.logger, signal);
+    const artifact = await dependency(`artifact ${run.artifactHash}`, () => this.artifacts.get(tenantId, run.artifactHash)).catch((error: unknown) => {
       // Unknown to this tenant: no delivery can ever run it — permanent, thrown to the transport.
       if (toAppError(error).code === ErrorCode.NotFound) throw error;
       return toAppError(error);
     });
-    await this.bus.publish(
+    await dependency(`publish RunStarted ${run.runId}`, () => this.bus.publish(
       'af.v1.runs.event.started',
       { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version },
       { msgId: `run-started:${run.runId}:${deliveryCount}`, tenantId },
-    );
+    ));
     let toolCalls: ToolCallRecord[] = [];
     try {
       const input = parseInput(run.inputJson);
       if (artifact instanceof AppError) throw artifact;
-      const steps = new RunSteps(this.journal, tenantId, run.runId, deliveryCount, this.messaging.instanceId, signal);
+      const steps = new RunSteps(this.journal, tenantId, run.runId, deliveryCount, this.messaging.instanceId, signal, dependency);
       const execution = await this.executor.execute(
         artifact,
         input,
@@ -74,7 +81,7 @@ export class RunService {
       toolCalls = execution.toolCalls;
       const outputJson = boundedOutputJson(execution.output, this.limits);
       const bounded = boundSucceeded(run.inputJson, outputJson, execution.toolCalls, this.limits);
-      await this.bus.publish(
+      const succeeded = () => this.bus.publish(
         'af.v1.runs.event.succeeded',
         {
           runId: run.runId,
@@ -90,19 +97,22 @@ export class RunService {
         },
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
+      // Still not stored past the deadline: handed back below; the redelivery replays every step.
+      await dependency(`publish RunSucceeded ${run.runId}`, succeeded);
       this.finished('succeeded', started);
       this.logger.info({ runId: run.runId, agent: run.agent, version: run.version, toolCalls: toolCalls.length, ms: performance.now() - started }, 'run succeeded');
     } catch (error) {
       if (error instanceof RunStopped) return this.stopped(error, run, started);
       if (error instanceof ExecutionError) toolCalls = error.toolCalls;
       const appError = toAppError(error);
-      if (TRANSIENT.has(appError.code) && deliveryCount < MAX_DELIVER) {
-        this.logger.warn({ runId: run.runId, code: appError.code, deliveryCount }, `run will be retried: ${textPreview(appError.message, 1_024).value}`);
+      if (isDependencyFailure(appError)) {
+        // A dependency outage never fails a run: handed back (nak with delay), resumed from the journal.
+        this.logger.warn({ runId: run.runId, code: appError.code, deliveryCount, maxDeliver: MAX_DELIVER }, `run handed back, a dependency is away: ${textPreview(appError.message, 1_024).value}`);
         throw new AppError(ErrorCode.Unavailable, appError.message, { path: appError.path, cause: error });
       }
       if (appError.code === ErrorCode.Internal) this.logger.error({ err: error, runId: run.runId }, 'run failed with an internal error');
       const bounded = boundFailed(appError, toolCalls, this.limits);
-      await this.bus.publish(
+      const failed = () => this.bus.publish(
         'af.v1.runs.event.failed',
         {
           runId: run.runId,
@@ -115,6 +125,7 @@ export class RunService {
         },
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
+      await dependency(`publish RunFailed ${run.runId}`, failed);
       this.finished(appError.code, started);
       this.logger.info({ runId: run.runId, agent: run.agent, code: appError.code, path: appError.path, deliveryCount }, `run failed: ${textPreview(appError.message, 1_024).value}`);
     }

@@ -11,15 +11,16 @@ import { Sandbox } from '../tools/sandbox.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
+import type { DependencyRetryOptions } from '../journal/dependency-retry.js';
 import { AgentExecutor } from './agent-executor.js';
 import { RunHandler } from './run.handler.js';
 import { RUN_EVENT_LIMITS } from './run-event.limits.js';
-import { RunService } from './run.service.js';
+import { DEPENDENCY_RETRY, RunService } from './run.service.js';
 import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
@@ -28,6 +29,7 @@ export class RunsModule {
         { provide: ARTIFACT_CACHE_SIZE, useValue: config.artifacts.cacheSize },
         { provide: RUN_EVENT_LIMITS, useValue: config.runEvents },
         { provide: FETCH_BUDGET_LIMITS, useValue: config.fetch },
+        { provide: DEPENDENCY_RETRY, useValue: { deadlineMs: config.runs.dependencyRetryMs } satisfies DependencyRetryOptions },
         ArtifactRepository,
         OfflineModelProvider,
         // Further providers (OpenAI-compatible, Anthropic) are added to this list.
