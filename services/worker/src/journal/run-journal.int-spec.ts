@@ -6,7 +6,7 @@ import { consumers, parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { processNamespace } from '@af/messaging';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, testTenant, until } from '@af/testing';
+import { dropSchema, leadQualifier, testTenant, uniqueName, until } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
 
@@ -153,4 +153,38 @@ describe('step journal in the worker: redelivered runs replay stored steps (real
     expect(effects.count('/second') - before.second).toBe(0);
     expect((await run(runId)).run).toMatchObject({ status: 'failed', error: { message: 'stopped by the test' } });
   }, 60_000);
+
+  it('keeps retrying a step completion while the orchestrator is away and stores it once when it returns: no tool runs twice', async () => {
+    const agent = 'two-effects-outage';
+    const artifactHash = await compile(twoEffects(agent, effects.port));
+    // An orchestrator of its own (own schema, kept across its restart), so the shared one is not disturbed.
+    const schema = uniqueName('orchestrator_outage_test');
+    const env = { ORCHESTRATOR_DB_SCHEMA: schema };
+    await orchestrator.stop();
+    let own = await startOrchestratorProcess(env);
+    try {
+      await newWorker();
+      const before = { first: effects.count('/first'), second: effects.count('/second') };
+      const hold = effects.hold('/first');
+      const runId = await client.submit(tenant, agent, artifactHash, { message: 'survive the outage' });
+      await hold.arrived;
+      // The orchestrator goes away while the first tool runs: its completion cannot be stored.
+      await own.stop();
+      hold.release();
+      // Longer than the worker's request timeout and a few retries: the worker keeps the run in progress.
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      own = await startOrchestratorProcess(env);
+      const outcome = await client.outcomeOf(runId, 45_000);
+      const counts = { first: effects.count('/first') - before.first, second: effects.count('/second') - before.second, deliveries: client.startsOf(runId) };
+      console.log(`run ${runId} across an orchestrator outage: first tool ${counts.first}×, second ${counts.second}×, deliveries ${counts.deliveries}`);
+      expect(outcome.kind).toBe('succeeded');
+      expect(counts).toEqual({ first: 1, second: 1, deliveries: 1 });
+      const record = await until(() => run(runId), (r) => r.run?.status === 'succeeded');
+      expect(record.run?.status).toBe('succeeded');
+    } finally {
+      await own.stop();
+      await dropSchema(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test', schema);
+      orchestrator = await startOrchestratorProcess();
+    }
+  }, 120_000);
 });
