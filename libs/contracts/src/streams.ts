@@ -95,6 +95,11 @@ export const consumers = {
     maxAckPending: 4_096,
     concurrency: 64,
   },
+  /**
+   * MaxDeliver 20: with the nak delays (0.5, 1, 2… capped at 30 s) an event is retried for ~7.5 min,
+   * so a PostgreSQL outage of several minutes delays the run's state, never dead-letters its event
+   * (10 deliveries spanned ~2 min, shorter than the 3-minute outage drill).
+   */
   'orchestrator-run-events': {
     stream: 'AF_EVENTS',
     durable: 'orchestrator-run-events',
@@ -102,7 +107,7 @@ export const consumers = {
     subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed', 'af.v1.runs.event.cancelled'],
     owner: 'orchestrator',
     ackWaitMs: 30_000,
-    maxDeliver: 10,
+    maxDeliver: 20,
     maxAckPending: 1024,
     concurrency: 8,
   },
