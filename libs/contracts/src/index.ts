@@ -24,6 +24,7 @@ export {
   consumers,
   kvBuckets,
   consumersOwnedBy,
+  retiredConsumers,
   queueGroupOf,
   type StreamDefinition,
   type StreamName,

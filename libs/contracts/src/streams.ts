@@ -72,6 +72,9 @@ export interface ConsumerDefinition {
   concurrency: number;
 }
 
+/** Every run event: a memory tier applies the ones that concern it and acknowledges the others. */
+const MEMORY_RUN_EVENTS = ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed', 'af.v1.runs.event.cancelled'] as const;
+
 export const consumers = {
   /**
    * AckWait 15 s: a worker that dies (kill -9, lost host) has its runs redelivered to another
@@ -111,11 +114,40 @@ export const consumers = {
     maxAckPending: 1024,
     concurrency: 8,
   },
-  'memory-run-events': {
+  /*
+   * Memory has one consumer per tier (replacing memory-run-events, deleted at provisioning): a tier
+   * whose store is down (Neo4j, Redis) naks and retries on its own without delaying the others.
+   */
+  /** Episodes (PostgreSQL) of finished runs: succeeded, failed, cancelled; a run the orchestrator does not know is refused. */
+  'memory-episodes': {
     stream: 'AF_EVENTS',
-    durable: 'memory-run-events',
+    durable: 'memory-episodes',
     filterSubject: 'af.v1.runs.event.>',
-    subjects: ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed'],
+    subjects: MEMORY_RUN_EVENTS,
+    owner: 'memory',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 1024,
+    concurrency: 4,
+  },
+  /** The run graph (Neo4j) of finished runs. */
+  'memory-graph': {
+    stream: 'AF_EVENTS',
+    durable: 'memory-graph',
+    filterSubject: 'af.v1.runs.event.>',
+    subjects: MEMORY_RUN_EVENTS,
+    owner: 'memory',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 1024,
+    concurrency: 4,
+  },
+  /** Working memory (Redis): written when a run starts, dropped when it ends. */
+  'memory-working': {
+    stream: 'AF_EVENTS',
+    durable: 'memory-working',
+    filterSubject: 'af.v1.runs.event.>',
+    subjects: MEMORY_RUN_EVENTS,
     owner: 'memory',
     ackWaitMs: 30_000,
     maxDeliver: 10,
@@ -149,6 +181,9 @@ export const consumers = {
 } as const satisfies Record<string, ConsumerDefinition>;
 
 export type ConsumerName = keyof typeof consumers;
+
+/** Durable consumers no longer in the contract: their owner deletes them at provisioning (a leftover would hold its backlog forever). */
+export const retiredConsumers: readonly { stream: StreamName; durable: string; owner: ServiceName }[] = [{ stream: 'AF_EVENTS', durable: 'memory-run-events', owner: 'memory' }];
 
 export function consumersOwnedBy(service: ServiceName): ConsumerDefinition[] {
   return Object.values(consumers).filter((c) => c.owner === service);

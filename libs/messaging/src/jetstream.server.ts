@@ -231,6 +231,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const subject = processNamespace().strip(msg.subject);
     const stop = this.opts.metrics.messageDuration.startTimer({ subject });
     await this.withMessageScope(subject, msg.headers, msg.info.deliveryCount, msg.seq, SpanKind.CONSUMER, handBackSignalOf(msg), async (ctx) => {
+      ctx.data.consumer = msg.info.consumer;
       let decoded = false;
       try {
         if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);

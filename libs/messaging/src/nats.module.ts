@@ -2,9 +2,9 @@ import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicat
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection, Status } from '@nats-io/nats-core';
 import type { Counter } from 'prom-client';
-import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { consumersOwnedBy, kvBuckets, streams, type KvBucketDefinition } from '@af/contracts';
+import { consumersOwnedBy, kvBuckets, retiredConsumers, streams, type KvBucketDefinition } from '@af/contracts';
 import { redactUrl } from '@af/config';
 
 import { HealthService, LOGGER, MetricsRegistry, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
@@ -41,6 +41,13 @@ export async function provisionFor(nc: NatsConnection, options: Pick<MessagingOp
   for (const def of consumersOwnedBy(options.service)) {
     const outcome = await ensureConsumer(jsm, ns.consumer(def));
     logger?.debug({ consumer: def.durable, outcome }, 'consumer provisioned');
+  }
+  for (const retired of retiredConsumers.filter((c) => c.owner === options.service)) {
+    const deleted = await jsm.consumers.delete(ns.streamName(retired.stream), retired.durable).catch((error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return false;
+      throw error;
+    });
+    if (deleted) logger?.info({ consumer: retired.durable, stream: retired.stream }, 'retired consumer deleted');
   }
   return jsm;
 }

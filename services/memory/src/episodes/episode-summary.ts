@@ -18,7 +18,7 @@ export interface SummaryInput {
  */
 export function summarizeEpisode(e: SummaryInput): string {
   const who = `${e.agent || 'unknown agent'} v${e.version}`;
-  const how = e.outcome === 'succeeded' ? 'succeeded' : `failed${e.error ? ` (${e.error.code}: ${clip(e.error.message)})` : ''}`;
+  const how = e.outcome === 'succeeded' ? 'succeeded' : `${e.outcome}${e.error ? ` (${e.error.code}: ${clip(e.error.message)})` : ''}`;
   const parts = [`${who} ${how}.`];
   const input = flatten(e.input);
   if (input) parts.push(`Input: ${input}.`);

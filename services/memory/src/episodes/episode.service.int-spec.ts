@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { parseTenantId } from '@af/contracts';
+import { GetRunRequestSchema, parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
+import { MetricsRegistry } from '@af/observability';
 import { testTenant } from '@af/testing';
+import { decode } from '@af/messaging';
+import { serveOrchestratorRuns } from '../test/orchestrator-runs.js';
 import { RunGraphRepository } from '../graph/run-graph.repository.js';
 import { connectClient, startMemory, until } from '../test/harness.js';
 import { WorkingMemoryRepository } from '../working-memory/working-memory.repository.js';
@@ -17,6 +20,13 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   const tenant = parseTenantId(testTenant());
   const other = parseTenantId(testTenant());
   const now = () => BigInt(Date.now());
+  /** Runs the stand-in orchestrator knows: memory records nothing for any other. */
+  const knownRuns = new Set<string>();
+  let runLookups = 0;
+  const know = (runId: string) => {
+    knownRuns.add(runId);
+    return runId;
+  };
 
   const started = (runId: string, attempt = 1, as = tenant) =>
     client.bus.publish('af.v1.runs.event.started', { runId, attempt, workerId: 'worker-1', atMs: now() }, { msgId: `t-started-${runId}-${attempt}-${randomUUID()}`, tenantId: as });
@@ -37,6 +47,10 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   beforeAll(async () => {
     memory = await startMemory();
     client = await connectClient();
+    serveOrchestratorRuns(client.nc, (request) => {
+      runLookups++;
+      return knownRuns.has(decode(GetRunRequestSchema, request).runId);
+    });
     working = memory.service.app.get(WorkingMemoryRepository);
     graph = memory.service.app.get(RunGraphRepository);
     episodes = memory.service.app.get(EpisodeRepository);
@@ -48,7 +62,7 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   });
 
   it('keeps working memory while a run goes, then records the episode and the graph and clears it', async () => {
-    const runId = randomUUID();
+    const runId = know(randomUUID());
     await started(runId);
     const wm = await until(() => working.get(tenant, runId), (v) => v !== null);
     expect(wm).toMatchObject({ attempt: '1', workerId: 'worker-1' });
@@ -69,7 +83,7 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   });
 
   it('is idempotent: duplicate and conflicting final events change nothing, a late start does not resurrect working memory', async () => {
-    const runId = randomUUID();
+    const runId = know(randomUUID());
     await succeeded(runId, 'lead-qualifier', { message: 'first' }, { qualified: false });
     const first = await until(() => episodes.findByRun(tenant, runId), (e) => e !== null);
 
@@ -78,7 +92,7 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
     await started(runId, 1);
     // A marker event after the duplicates: once its episode exists, the duplicates were handled too
     // (one consumer, delivered in order; concurrency may interleave, so also wait a little).
-    const marker = randomUUID();
+    const marker = know(randomUUID());
     await succeeded(marker, 'marker', {}, {});
     await until(() => episodes.findByRun(tenant, marker), (e) => e !== null);
     await new Promise((r) => setTimeout(r, 500));
@@ -91,7 +105,7 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   });
 
   it('remembers a failed run with its error, in PostgreSQL and in the graph', async () => {
-    const runId = randomUUID();
+    const runId = know(randomUUID());
     await started(runId, 3);
     await until(() => working.get(tenant, runId), (v) => v !== null);
     await failed(runId, 'support-triage');
@@ -103,11 +117,11 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
   });
 
   it('lists the latest episodes of the caller’s tenant, by agent, and searches them by full text', async () => {
-    const runs = [randomUUID(), randomUUID(), randomUUID()];
+    const runs = [know(randomUUID()), know(randomUUID()), know(randomUUID())];
     await succeeded(runs[0] ?? '', 'searcher', { message: 'invoice for the Zanzibar office' }, { routed: 'billing' });
     await succeeded(runs[1] ?? '', 'searcher', { message: 'password reset please' }, { routed: 'it' });
     await succeeded(runs[2] ?? '', 'searcher', { message: 'second invoice question' }, { routed: 'billing' });
-    await succeeded(randomUUID(), 'searcher', { message: 'invoice from the other tenant' }, { routed: 'billing' }, other);
+    await succeeded(know(randomUUID()), 'searcher', { message: 'invoice from the other tenant' }, { routed: 'billing' }, other);
     await until(() => list({ agent: 'searcher' }), (r) => r.episodes.length === 3);
 
     const latest = await list({ agent: 'searcher', limit: 2 });
@@ -124,6 +138,31 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
     expect(all.episodes.length).toBeGreaterThanOrEqual(3);
     expect(all.episodes.some((e) => e.summary.includes('other tenant'))).toBe(false);
     await until(() => list({ agent: 'searcher' }, other), (r) => r.episodes.length === 1);
+  });
+
+  it('records a cancelled run as an episode with outcome cancelled', async () => {
+    const runId = know(randomUUID());
+    await client.bus.publish('af.v1.runs.event.cancelled', { runId, reason: 'stopped by dev@acme', agent: 'support-triage', version: 2, atMs: now() }, { msgId: `t-cancel-${runId}`, tenantId: tenant });
+    const episode = await until(() => episodes.findByRun(tenant, runId), (e) => e !== null);
+    expect(episode).toMatchObject({ outcome: 'cancelled', error: { code: 'CANCELLED', message: 'stopped by dev@acme' } });
+    expect(episode?.summary).toBe('support-triage v2 cancelled (CANCELLED: stopped by dev@acme).');
+    expect(await until(() => graph.findRun(tenant, runId), (n) => n !== null)).toMatchObject({ outcome: 'cancelled' });
+  });
+
+  it('refuses an event for a run the orchestrator does not know: no episode, no graph node, counted NOT_FOUND in both tiers', async () => {
+    const ghost = randomUUID();
+    const failures = async () => {
+      const text = await memory.service.app.get(MetricsRegistry).text();
+      return ['episodes', 'graph'].map((tier) => Number(new RegExp(`af_memory_tier_failures_total\\{tier="${tier}",code="NOT_FOUND"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0));
+    };
+    const before = await failures();
+    const lookups = runLookups;
+    await succeeded(ghost, 'lead-qualifier', { message: 'unknown artifact' }, { qualified: true });
+    const after = await until(failures, (n) => n[0] === (before[0] ?? 0) + 1 && n[1] === (before[1] ?? 0) + 1);
+    expect(after).toEqual([(before[0] ?? 0) + 1, (before[1] ?? 0) + 1]);
+    expect(runLookups - lookups).toBe(2); // one per tier, no retry: NOT_FOUND terminates the message
+    expect(await episodes.findByRun(tenant, ghost)).toBeNull();
+    expect(await graph.findRun(tenant, ghost)).toBeNull();
   });
 
   it('refuses bad queries and a request without tenant', async () => {

@@ -4,6 +4,8 @@ import { WorkingMemoryRepository } from '../working-memory/working-memory.reposi
 import { EpisodeHandler } from './episode.handler.js';
 import { EpisodeRepository } from './episode.repository.js';
 import { EPISODES_OPTIONS, EpisodeService, type EpisodesOptions } from './episode.service.js';
+import { KnownRunsRepository } from './known-runs.repository.js';
+import { MemoryTiersService } from './memory-tiers.service.js';
 
 @Module({})
 export class EpisodesModule {
@@ -11,7 +13,7 @@ export class EpisodesModule {
     return {
       module: EpisodesModule,
       controllers: [EpisodeHandler],
-      providers: [{ provide: EPISODES_OPTIONS, useValue: options }, EpisodeService, EpisodeRepository, WorkingMemoryRepository, RunGraphRepository],
+      providers: [{ provide: EPISODES_OPTIONS, useValue: options }, EpisodeService, MemoryTiersService, EpisodeRepository, KnownRunsRepository, WorkingMemoryRepository, RunGraphRepository],
     };
   }
 }

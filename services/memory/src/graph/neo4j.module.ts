@@ -7,10 +7,21 @@ import { redactUrl } from '@af/config';
 export const NEO4J_DRIVER = Symbol.for('af.memory.neo4jDriver');
 export const NEO4J_OPTIONS = Symbol.for('af.memory.neo4jOptions');
 
+/** Connect, pool acquisition, managed retries and per-transaction bounds of every Neo4j call. */
+export const NEO4J_TIMEOUTS = { connectMs: 3_000, acquireMs: 5_000, retryMs: 2_000, transactionMs: 5_000 } as const;
+
 /** Creates the driver and checks connectivity once, so a wrong URL or password fails the boot clearly. */
 export async function openNeo4j(options: Neo4jOptions): Promise<Driver> {
   const auth = options.user ? neo4j.auth.basic(options.user, options.password) : undefined;
-  const driver = neo4j.driver(options.url, auth, { maxConnectionPoolSize: 50, connectionAcquisitionTimeout: 10_000, disableLosslessIntegers: true });
+  // Bounded waits: Neo4j down must fail a write in seconds (the graph consumer then naks and retries),
+  // not after the driver's defaults (30 s connect, 60 s acquisition, 30 s of managed retries).
+  const driver = neo4j.driver(options.url, auth, {
+    maxConnectionPoolSize: 50,
+    connectionTimeout: NEO4J_TIMEOUTS.connectMs,
+    connectionAcquisitionTimeout: NEO4J_TIMEOUTS.acquireMs,
+    maxTransactionRetryTime: NEO4J_TIMEOUTS.retryMs,
+    disableLosslessIntegers: true,
+  });
   try {
     await driver.verifyConnectivity({ database: options.database });
   } catch (error) {

@@ -1,14 +1,15 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import neo4j, { routing, type Driver } from 'neo4j-driver';
+import neo4j, { isRetryableError, routing, type Driver } from 'neo4j-driver';
+import { AppError, ErrorCode } from '@af/errors';
 import type { TenantId } from '@af/contracts';
 import type { Neo4jOptions } from './neo4j.config.js';
-import { NEO4J_DRIVER, NEO4J_OPTIONS } from './neo4j.module.js';
+import { NEO4J_DRIVER, NEO4J_OPTIONS, NEO4J_TIMEOUTS } from './neo4j.module.js';
 
 export interface RunNode {
   runId: string;
   agent: string;
   version: number;
-  outcome: 'succeeded' | 'failed';
+  outcome: 'succeeded' | 'failed' | 'cancelled';
   occurredAt: Date;
 }
 
@@ -20,8 +21,8 @@ const CONSTRAINTS = [
 
 /**
  * The graph tier of memory: `(:Agent {tenant, name})-[:RAN]->(:Run {tenant, id})`. Every node
- * carries the tenant and every query is scoped by it. Writes are MERGE + SET of the episode's
- * values, so a redelivered event leaves the graph as it was.
+ * carries the tenant and every query is scoped by it. Writes are MERGE + ON CREATE SET, so a
+ * redelivered or conflicting final event leaves the graph as the first one made it.
  */
 @Injectable()
 export class RunGraphRepository implements OnModuleInit {
@@ -43,12 +44,13 @@ export class RunGraphRepository implements OnModuleInit {
 
   async recordRun(tenantId: TenantId, run: RunNode): Promise<void> {
     const params = { tenant: tenantId, runId: run.runId, agent: run.agent, version: neo4j.int(run.version), outcome: run.outcome, occurredAt: run.occurredAt.toISOString() };
-    const setRun = 'SET r.status = $outcome, r.version = $version, r.agent = $agent, r.occurredAt = datetime($occurredAt)';
+    // First final event wins, as for the episode: a later, conflicting one leaves the node as it is.
+    const setRun = 'ON CREATE SET r.status = $outcome, r.version = $version, r.agent = $agent, r.occurredAt = datetime($occurredAt)';
     // An event without agent (older producers) still records the run, just not the edge.
     const query = run.agent
       ? `MERGE (a:Agent {tenant: $tenant, name: $agent}) MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun} MERGE (a)-[:RAN]->(r)`
       : `MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun}`;
-    await this.driver.executeQuery(query, params, { database: this.options.database, routing: routing.WRITE });
+    await this.driver.executeQuery(query, params, { database: this.options.database, routing: routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } }).catch(unavailable);
   }
 
   async findRun(tenantId: TenantId, runId: string): Promise<(RunNode & { ranBy: string[] }) | null> {
@@ -56,8 +58,8 @@ export class RunGraphRepository implements OnModuleInit {
       `MATCH (r:Run {tenant: $tenant, id: $runId}) OPTIONAL MATCH (a:Agent {tenant: $tenant})-[:RAN]->(r)
        RETURN r.id AS runId, r.agent AS agent, r.version AS version, r.status AS outcome, toString(r.occurredAt) AS occurredAt, collect(a.name) AS ranBy`,
       { tenant: tenantId, runId },
-      { database: this.options.database, routing: routing.READ },
-    );
+      { database: this.options.database, routing: routing.READ, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } },
+    ).catch(unavailable);
     const record = result.records[0];
     if (!record) return null;
     return {
@@ -74,4 +76,15 @@ export class RunGraphRepository implements OnModuleInit {
   async deleteTenant(tenantId: TenantId): Promise<void> {
     await this.driver.executeQuery('MATCH (n:Agent|Run {tenant: $tenant}) DETACH DELETE n', { tenant: tenantId }, { database: this.options.database, routing: routing.WRITE });
   }
+}
+
+/**
+ * Neo4j unreachable, a lost session, a transient error or a transaction past its timeout:
+ * UNAVAILABLE (the graph consumer naks with a delay and retries); anything else is kept.
+ */
+function unavailable(error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  const transient = isRetryableError(error) || code === 'ServiceUnavailable' || code === 'SessionExpired' || /timed? ?out|acquisition|connect/i.test((error as Error)?.message ?? '');
+  if (transient) throw new AppError(ErrorCode.Unavailable, `Neo4j is unavailable (${(error as Error).message})`, { cause: error });
+  throw error;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type EpisodeOutcome = 'succeeded' | 'failed';
+export type EpisodeOutcome = 'succeeded' | 'failed' | 'cancelled';
 
 import type { JsonValue } from '@af/contracts';
 

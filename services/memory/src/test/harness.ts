@@ -14,8 +14,8 @@ export { until } from '@af/testing';
  * PostgreSQL schema and Redis key prefix. Neo4j is shared: tests use their own tenant ids and
  * delete those tenants' graphs when they stop.
  */
-export async function startMemory(): Promise<{ service: RunningService; schema: string; redisKeyPrefix: string; stop(tenants: TenantId[]): Promise<void> }> {
-  const config = loadMemoryConfig();
+export async function startMemory(env: Record<string, string> = {}): Promise<{ service: RunningService; schema: string; redisKeyPrefix: string; stop(tenants: TenantId[]): Promise<void> }> {
+  const config = loadMemoryConfig({ ...process.env, ...env });
   const schema = uniqueName('memory_test');
   const redisKeyPrefix = `${uniqueName('memory_test')}:`;
   const { service } = await startTestService({ service: 'memory', ...config, module: (runtime) => AppModule.forRoot(config, runtime, { schema, redisKeyPrefix }) });

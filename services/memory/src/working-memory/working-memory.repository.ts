@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { TenantId } from '@af/contracts';
-import { REDIS } from '@af/persistence';
+import { REDIS, translateRedisError } from '@af/persistence';
 
 export interface WorkingMemoryStart {
   attempt: number;
@@ -45,7 +45,10 @@ export class WorkingMemoryRepository {
 
   /** Deletes the run's working memory and remembers, for the TTL, that the run finished. */
   async finish(tenantId: TenantId, runId: string, ttlSeconds: number): Promise<void> {
-    await this.redis.multi().set(finishedKey(tenantId, runId), '1', 'EX', ttlSeconds).del(workingKey(tenantId, runId)).exec();
+    const replies = await this.redis.multi().set(finishedKey(tenantId, runId), '1', 'EX', ttlSeconds).del(workingKey(tenantId, runId)).exec();
+    // exec() reports a failed command in its replies instead of rejecting: never let it pass silently.
+    const failed = replies === null ? new Error('transaction discarded') : replies.find(([error]) => error)?.[0];
+    if (failed) throw translateRedisError(failed);
   }
 
   async get(tenantId: TenantId, runId: string): Promise<Record<string, string> | null> {
