@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { parseTenantId } from '@af/contracts';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId } from '@af/contracts';
+import { KvBuckets } from '@af/messaging';
 import type { RunningService } from '@af/runtime';
 import { connectTestClient, startTestService } from '@af/runtime/testing';
 import { dropSchema, leadQualifier, startServiceProcess, testTenant, uniqueName, until, type ServiceProcess } from '@af/testing';
@@ -28,10 +29,11 @@ interface Tick {
 
 /**
  * The pool manager in this process against the test's NATS namespace, with real worker processes
- * from services/worker/dist. The backlog: ExecuteRun messages whose artifact the workers cannot
- * fetch while the compilation service is stopped (they nak them with a delay, so they stay pending
- * or ack-pending, i.e. in the depth); the compilation service then comes back and the workers drain
- * the queue (a run that reaches MaxDeliver first ends as failed: drained too).
+ * from services/worker/dist and a real orchestrator process (runs are submitted through it and it
+ * keeps their step journal; its tenant limit is raised so all of the backlog is dispatched). The
+ * backlog: runs whose artifact the workers cannot fetch while the compilation service is stopped
+ * (a worker holds such a run and retries the fetch in process, so it stays ack-pending, i.e. in the
+ * depth); the compilation service then comes back and the workers finish the runs.
  */
 describe('pool manager: scales real worker processes on the worker-runs queue depth', () => {
   const tenant = parseTenantId(testTenant());
@@ -39,6 +41,8 @@ describe('pool manager: scales real worker processes on the worker-runs queue de
   const compilationEnv = { COMPILATION_DB_SCHEMA: schema, REDIS_KEY_PREFIX: `${schema}:`, DATABASE_URL: databaseUrl };
   const logDir = mkdtempSync(join(tmpdir(), 'af-pool-'));
   let compilation: ServiceProcess | undefined;
+  let orchestrator: ServiceProcess | undefined;
+  const orchestratorSchema = uniqueName('pool_orchestrator');
   let client: Awaited<ReturnType<typeof connectTestClient>>;
   let pool: RunningService | undefined;
   let url: string;
@@ -55,6 +59,9 @@ describe('pool manager: scales real worker processes on the worker-runs queue de
     artifactHash = (await client.bus.request('af.v1.compilation.compile', { blueprintName: doc.metadata.name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
     await compilation.stop();
     compilation = undefined;
+    orchestrator = await startServiceProcess('orchestrator', { ORCHESTRATOR_DB_SCHEMA: orchestratorSchema, DATABASE_URL: databaseUrl, ORCHESTRATOR_TENANT_CONCURRENCY: String(BACKLOG) });
+    const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
+    await kv.put(activeDeploymentKey(tenant, 'pool-lead'), toBinary(ActiveDeploymentSchema, create(ActiveDeploymentSchema, { deploymentId: 'd-pool-lead', agent: 'pool-lead', version: 1, artifactHash, activatedAtMs: 1n })));
 
     const config = loadPoolManagerConfig({
       ...process.env,
@@ -77,8 +84,10 @@ describe('pool manager: scales real worker processes on the worker-runs queue de
   afterAll(async () => {
     await pool?.close();
     await compilation?.stop();
+    await orchestrator?.stop();
     await client?.close();
     await dropSchema(databaseUrl, schema);
+    await dropSchema(databaseUrl, orchestratorSchema);
     rmSync(logDir, { recursive: true, force: true });
   }, 60_000);
 
@@ -103,13 +112,12 @@ describe('pool manager: scales real worker processes on the worker-runs queue de
 
     try {
       for (let i = 0; i < BACKLOG; i++) {
-        const runId = randomUUID();
-        await client.bus.publish('af.v1.runs.execute', { runId, agent: 'pool-lead', version: 1, artifactHash, inputJson: JSON.stringify({ message: `lead ${i}` }) }, { msgId: `run-execute:${runId}`, tenantId: tenant });
+        await client.bus.request('af.v1.runs.submit', { agent: 'pool-lead', inputJson: JSON.stringify({ message: `lead ${i}` }) }, { tenantId: tenant });
       }
       timeline.push({ t: Date.now() - started, depth: null, workers: -1, desired: -1, event: `published ${BACKLOG} runs (compilation stopped: workers cannot finish them)` });
 
-      // The compilation service comes back while the pool scales (its boot takes seconds); runs that
-      // reach the worker's MaxDeliver before it answers end as failed, which drains them as well.
+      // The compilation service comes back while the pool scales (its boot takes seconds); the
+      // workers, still retrying the artifact fetch, then finish the runs.
       const restarted = startServiceProcess('compilation', compilationEnv).then((process) => {
         compilation = process;
         timeline.push({ t: Date.now() - started, depth: null, workers: -1, desired: -1, event: 'compilation service back' });
