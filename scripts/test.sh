@@ -48,6 +48,9 @@ else
 fi
 step "chaos: faults against a mesh of its own (own NATS, PostgreSQL, Redis, Neo4j; ports of its own — never the machine's)"
 # CHAOS_PG_DOWN_MS (default 180000) is how long PostgreSQL stays down in its drill.
+# The chaos suite starts a Neo4j of its own from the project's embedded build: build it if this
+# checkout has not (B starts no Neo4j of its own when one already listens on :7687).
+[[ -f tools/neo4j/target/embedded-neo4j.jar ]] || run bash scripts/neo4j.sh build || status=1
 run nx run chaos:test --output-style=static -- --forceExit || status=1
 
 clean=$(sed 's/\x1b\[[0-9;]*m//g' "$LOG")
