@@ -104,7 +104,11 @@ start() {
   [[ -f "$LOG_FILE" ]] && offset="$(stat -c %s "$LOG_FILE")"
   local t0=$SECONDS
   # JVM flags as in Neo4j's own neo4j.conf (module opens for its off-heap/NIO access, netty).
-  nohup java \
+  # The daemon keeps none of the caller's file descriptors beyond stdio: a caller under
+  # `flock LOCK cmd` would otherwise leave its lock held by Neo4j for as long as Neo4j runs.
+  (
+  for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; if (( fd > 2 )); then eval "exec ${fd}>&-" 2>/dev/null || true; fi; done
+  exec nohup java \
     -Xms128m -Xmx"$HEAP" -XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC \
     -Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true -Dlog4j2.disable.jmx=true \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
@@ -113,7 +117,8 @@ start() {
     --add-opens=java.base/java.lang=ALL-UNNAMED \
     -cp "$JAR:$LIB_DIR/*" "$MAIN_CLASS" \
     --data-dir "$DATA_DIR" --logs-dir "$LOGS_DIR" --host "$HOST" --port "$PORT" \
-    </dev/null >>"$LOG_FILE" 2>&1 &
+    </dev/null >>"$LOG_FILE" 2>&1
+  ) &
   pid=$!
   echo "$pid" >"$PID_FILE"
   log "starting (pid $pid, data $DATA_DIR, log $LOG_FILE)"

@@ -18,7 +18,7 @@ const projects = {
   'libs/testing': ['blueprint-format'],
   'libs/blueprint-format': ['errors', 'contracts'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
-  'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime', 'blueprint-format'],
+  'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/compilation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
@@ -28,6 +28,8 @@ const projects = {
   'services/health': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
   'services/memory': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/pool-manager': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
+  'services/audit': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/governance': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
 };
@@ -42,7 +44,7 @@ const realServices = {
   'libs/observability': [],
   'libs/runtime': ['nats'],
   'libs/testing': ['postgres', 'redis', 'nats', 'neo4j'],
-  'services/gateway': ['nats'],
+  'services/gateway': ['postgres', 'redis', 'nats'],
   'services/blueprints': ['postgres', 'redis', 'nats'],
   'services/validation': ['redis', 'nats'],
   'services/compilation': ['postgres', 'redis', 'nats'],
@@ -52,6 +54,8 @@ const realServices = {
   'services/health': ['redis', 'nats'],
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
   'services/pool-manager': ['postgres', 'redis', 'nats'],
+  'services/audit': ['postgres', 'nats'],
+  'services/governance': ['postgres', 'nats'],
 };
 
 /**

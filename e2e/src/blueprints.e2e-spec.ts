@@ -99,10 +99,10 @@ describe('blueprints as versioned resources, through the gateway', () => {
     const stale = await put(developer, 'guarded', blueprint('guarded', { goal: 'v3' }), '1');
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatchObject({ code: 'CONFLICT', details: { latestVersion: 2 } });
-    const staleDelete = await api('DELETE', '/v1/blueprints/guarded', { token: developer, headers: { 'if-match': '"1"' } });
+    const staleDelete = await api('DELETE', '/v1/blueprints/guarded', { token: admin, headers: { 'if-match': '"1"' } });
     expect(staleDelete.status).toBe(409);
     expect(staleDelete.body.error).toMatchObject({ code: 'CONFLICT', details: { latestVersion: 2 } });
-    expect((await api('DELETE', '/v1/blueprints/guarded', { token: developer, headers: { 'if-match': 'abc' } })).body.error).toMatchObject({ code: 'INVALID_ARGUMENT', path: '/headers/if-match' });
+    expect((await api('DELETE', '/v1/blueprints/guarded', { token: admin, headers: { 'if-match': 'abc' } })).body.error).toMatchObject({ code: 'INVALID_ARGUMENT', path: '/headers/if-match' });
     expect((await api('GET', '/v1/blueprints/guarded', { token: developer })).body).toMatchObject({ version: 2, archivedAt: null });
   });
 
@@ -112,7 +112,7 @@ describe('blueprints as versioned resources, through the gateway', () => {
     expect(deployed.status).toBe(201);
     expect((await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: { message: 'hi' } } })).status).toBe(202);
 
-    expect((await api('DELETE', '/v1/blueprints/shelved', { token: developer })).status).toBe(200);
+    expect((await api('DELETE', '/v1/blueprints/shelved', { token: admin })).status).toBe(200);
     // The deployment service applies the archive event asynchronously: poll until runs are refused.
     let refused = await api('POST', '/v1/agents/shelved/runs', { token: developer, body: { input: {} } });
     for (let i = 0; i < 100 && refused.status === 202; i++) {
@@ -133,12 +133,12 @@ describe('blueprints as versioned resources, through the gateway', () => {
 
   it('archives on DELETE: still readable, hidden from the list, name reserved (409), PUT restores', async () => {
     await post(developer, blueprint('retired'));
-    const archived = await api('DELETE', '/v1/blueprints/retired', { token: developer, headers: { 'if-match': '1' } });
+    const archived = await api('DELETE', '/v1/blueprints/retired', { token: admin, headers: { 'if-match': '1' } });
     expect(archived.status).toBe(200);
     expect(archived.body).toMatchObject({ name: 'retired', latestVersion: 1, changed: true });
     const archivedAt = String(archived.body['archivedAt']);
     expect(Date.parse(archivedAt)).toBeGreaterThan(Date.now() - 60_000);
-    expect((await api('DELETE', '/v1/blueprints/retired', { token: developer })).body).toMatchObject({ changed: false, archivedAt });
+    expect((await api('DELETE', '/v1/blueprints/retired', { token: admin })).body).toMatchObject({ changed: false, archivedAt });
 
     expect((await api('GET', '/v1/blueprints/retired', { token: developer })).body).toMatchObject({ version: 1, archivedAt });
     const names = async (query: string) => ((await api('GET', `/v1/blueprints${query}`, { token: developer })).body['items'] as { name: string }[]).map((i) => i.name);
@@ -157,7 +157,7 @@ describe('blueprints as versioned resources, through the gateway', () => {
     expect(restored.status).toBe(201);
     expect(restored.body).toMatchObject({ version: 2, archivedAt: null });
     expect(await names('')).toContain('retired');
-    expect((await api('DELETE', '/v1/blueprints/nobody', { token: developer })).status).toBe(404);
+    expect((await api('DELETE', '/v1/blueprints/nobody', { token: admin })).status).toBe(404);
   });
 
   it('lists with a label selector, free text and cursor pagination', async () => {
@@ -215,10 +215,12 @@ describe('blueprints as versioned resources, through the gateway', () => {
     const forAdmin = await api('POST', '/v1/blueprints/admin-only/validate?version=1', { token: admin });
     expect(forAdmin.body).toMatchObject({ valid: true, version: 1, cached: true });
 
-    // Deploy re-validates for the deploying caller: 422 with the report.
+    // Deploy re-validates for the deploying caller: for a realWorld agent the Developer's finding
+    // becomes a request for an Administrator's approval (README "Deployment approvals"), nothing deployed.
     const deploy = await api('POST', '/v1/agents/admin-only/deployments', { token: developer, body: {} });
-    expect(deploy.status).toBe(422);
-    expect(deploy.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { valid: false, errors: [{ code: 'REAL_WORLD_REQUIRES_ADMINISTRATOR' }] } });
+    expect(deploy.status).toBe(403);
+    expect(deploy.body.error).toMatchObject({ code: 'APPROVAL_REQUIRED', details: { escalationId: expect.any(String), finding: { tier: 'policy', code: 'REALWORLD_DEPLOY_NEEDS_ADMIN' } } });
+    expect((await api('GET', '/v1/agents/admin-only/deployments/active', { token: admin })).status).toBe(409);
 
     const unsaved = blueprint('draft').replace('{{company}}', '{{compnay}}');
     const yaml = await api('POST', '/v1/validate', { token: developer, raw: unsaved });

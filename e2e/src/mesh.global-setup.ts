@@ -20,6 +20,8 @@ export default async function setup(_global: unknown, project: { rootDir: string
   process.env['AF_MESH_LOG_DIR'] ??= resolve(root, '.state/logs');
   if (await gatewayReady(url)) return;
   if (process.env['GATEWAY_URL_EXTERNAL'] === '1') throw new Error(`no gateway answers at ${url}`);
-  execFileSync('bash', [resolve(root, 'scripts/mesh.sh'), 'up'], { stdio: 'inherit', env: { ...process.env, AF_SKIP_BUILD: '1' } });
+  // Short default approval deadlines, so governance-runs.e2e-spec.ts sees one pass (the dev mesh: 5 min).
+  const env = { ...process.env, AF_SKIP_BUILD: '1', AF_GOVERNANCE_DEFAULT_DEADLINE_SEC: process.env['AF_GOVERNANCE_DEFAULT_DEADLINE_SEC'] ?? '10' };
+  execFileSync('bash', [resolve(root, 'scripts/mesh.sh'), 'up'], { stdio: 'inherit', env });
   process.env['AF_E2E_STARTED_MESH'] = '1';
 }

@@ -7,10 +7,10 @@ import { OwnNats, OwnNeo4j, OwnPostgres, OwnRedis } from './infra.js';
 
 export const root = resolve(import.meta.dirname, '../../..');
 
-export type ServiceName = 'gateway' | 'blueprints' | 'validation' | 'compilation' | 'deployment' | 'orchestrator' | 'worker' | 'health' | 'memory';
+export type ServiceName = 'gateway' | 'blueprints' | 'validation' | 'compilation' | 'deployment' | 'orchestrator' | 'worker' | 'health' | 'memory' | 'audit' | 'governance';
 
-const needsDatabase: ReadonlySet<ServiceName> = new Set(['blueprints', 'compilation', 'deployment', 'orchestrator', 'memory']);
-const needsRedis: ReadonlySet<ServiceName> = new Set(['validation', 'compilation', 'health', 'memory']);
+const needsDatabase: ReadonlySet<ServiceName> = new Set(['blueprints', 'compilation', 'deployment', 'orchestrator', 'memory', 'gateway', 'audit', 'governance']);
+const needsRedis: ReadonlySet<ServiceName> = new Set(['validation', 'compilation', 'health', 'memory', 'gateway']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -151,6 +151,10 @@ export class ChaosMesh {
       SHUTDOWN_TIMEOUT_MS: '20000',
       AF_NAMESPACE: '',
       AF_JWT_SECRET: this.jwtSecret,
+      AF_API_KEY_PEPPER: this.jwtSecret,
+      // The drills' bursts are load, not abuse: every tenant on a roomy plan.
+      AF_DEFAULT_PLAN: 'enterprise',
+      AF_RATE_LIMIT_PLANS: '{"enterprise":{"rps":5000,"burst":10000}}',
       ORCHESTRATOR_OUTBOX_INTERVAL_MS: '500',
       ORCHESTRATOR_OUTBOX_GRACE_MS: '500',
       BLUEPRINTS_OUTBOX_INTERVAL_MS: '1000',

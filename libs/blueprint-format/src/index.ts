@@ -17,3 +17,19 @@ export {
   type SchemaProblemCode,
 } from './json-schema.js';
 export { compileUserPattern, re2RegExp, unsupportedPatternReason, userPatterns } from './user-patterns.js';
+export {
+  AUTONOMY_LEVELS,
+  decideAction,
+  decideConfidence,
+  effectiveScope,
+  isAutonomyLevel,
+  ruleKind,
+  type ActionDecision,
+  type ActionPolicy,
+  type ActionRequest,
+  type ActionTool,
+  type AutonomyLevel,
+  type ConfidenceDecision,
+  type PolicyDecision,
+} from './policy.js';
+export { isRealWorldAgent, type ScopedAgent } from './real-world.js';

@@ -27,6 +27,14 @@ export interface ArtifactTool {
   globalName?: string;
 }
 
+/** `spec.governance.approval`: quorum and approver levels, passed as OpenEscalationRequest.policy. */
+export interface ArtifactApprovalPolicy {
+  /** Distinct approvers needed (1..5). */
+  quorum?: number;
+  /** Level 1 first; roles from ROLES (permissions.ts), deadlineSeconds 60..2592000. */
+  levels?: { roles: string[]; deadlineSeconds: number }[];
+}
+
 export interface ArtifactDocument {
   format: typeof ARTIFACT_FORMAT;
   compiler: { name: string; version: string; esbuild: string; typescript: string };
@@ -36,7 +44,17 @@ export interface ArtifactDocument {
   input: { schema: JsonValue | null };
   output: { schema: JsonValue | null; minConfidence: number | null };
   tools: ArtifactTool[];
-  policy: { autonomyLevel: string; maxAllowedScope: string | null; requireApproval: string[] };
+  policy: {
+    autonomyLevel: string;
+    maxAllowedScope: string | null;
+    requireApproval: string[];
+    /**
+     * Who approves this agent's escalations (`spec.governance.approval`). Absent when the
+     * blueprint has none (the governance service's defaults apply), so older artifacts keep
+     * their hash.
+     */
+    approval?: ArtifactApprovalPolicy;
+  };
   model: { route: string[]; maxCostUsdPerRun: number | null };
   /** Hosts the tool code's `fetch` bridge may reach (exact names, or `*.example.com` for subdomains). */
   network: { allowHosts: string[] };

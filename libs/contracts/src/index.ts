@@ -35,4 +35,20 @@ export {
 export { serviceNames, optionalServiceNames, defaultHttpPorts, type ServiceName } from './services.js';
 export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
 export { Headers } from './headers.js';
-export { ARTIFACT_FORMAT, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
+export { ARTIFACT_FORMAT, type ArtifactApprovalPolicy, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
+export * from './gen/af/v1/governance_pb.js';
+export * from './gen/af/v1/audit_pb.js';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, isRole, permissionsOf, type Permission, type Role } from './permissions.js';
+export {
+  requestCallers,
+  eventPublishers,
+  signalSubscribers,
+  kvAccess,
+  jetStreamAccess,
+  natsPermissionsOf,
+  inboxPrefixOf,
+  renderNatsAuthorization,
+  type NatsPermissions,
+  type NatsAccessOptions,
+  type NatsUser,
+} from './access.js';

@@ -10,6 +10,8 @@ export const serviceNames = [
   'health',
   'memory',
   'pool-manager',
+  'audit',
+  'governance',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -26,6 +28,8 @@ export const defaultHttpPorts: Record<ServiceName, number> = {
   health: 8087,
   memory: 8088,
   'pool-manager': 8089,
+  audit: 8090,
+  governance: 8091,
 };
 
 /**

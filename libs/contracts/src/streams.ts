@@ -36,6 +36,9 @@ export const streams = {
       'af.v1.blueprints.event.versioned',
       'af.v1.blueprints.event.archived',
       'af.v1.blueprints.event.restored',
+      'af.v1.escalations.event.opened',
+      'af.v1.escalations.event.escalated',
+      'af.v1.escalations.event.decided',
     ],
     retention: 'limits',
     storage: 'file',
@@ -51,6 +54,19 @@ export const streams = {
     storage: 'file',
     duplicateWindowMs: 10 * 60 * 1000,
     maxAgeMs: 30 * DAY,
+    replicas: 1,
+  },
+  /**
+   * Audit events of every service, recorded by the audit service into its hash chains. Kept a
+   * year on the stream (the chain in PostgreSQL is the record; the stream lets it be rebuilt).
+   */
+  AF_AUDIT: {
+    name: 'AF_AUDIT',
+    subjects: ['af.v1.audit.record'],
+    retention: 'limits',
+    storage: 'file',
+    duplicateWindowMs: 10 * 60 * 1000,
+    maxAgeMs: 365 * DAY,
     replicas: 1,
   },
 } as const satisfies Record<string, StreamDefinition>;
@@ -177,6 +193,57 @@ export const consumers = {
     maxDeliver: 20,
     maxAckPending: 256,
     concurrency: 4,
+  },
+  /** A decided escalation resumes (approved) or fails (rejected) the run waiting for it. */
+  'orchestrator-escalations': {
+    stream: 'AF_EVENTS',
+    durable: 'orchestrator-escalations',
+    filterSubject: 'af.v1.escalations.event.decided',
+    subjects: ['af.v1.escalations.event.decided'],
+    owner: 'orchestrator',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 4,
+  },
+  /** A decided deployment escalation: approved → the deployment is made on the requester's behalf. */
+  'deployment-escalations': {
+    stream: 'AF_EVENTS',
+    durable: 'deployment-escalations',
+    filterSubject: 'af.v1.escalations.event.decided',
+    subjects: ['af.v1.escalations.event.decided'],
+    owner: 'deployment',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 2,
+  },
+  /** A cancelled run's pending escalations are closed (rejected by the system, with who cancelled it and why). */
+  'governance-run-cancelled': {
+    stream: 'AF_EVENTS',
+    durable: 'governance-run-cancelled',
+    filterSubject: 'af.v1.runs.event.cancelled',
+    subjects: ['af.v1.runs.event.cancelled'],
+    owner: 'governance',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 2,
+  },
+  /**
+   * Audit records: one consumer, concurrency 1 per instance — each tenant's chain is appended in
+   * order (the audit service also serializes appends per tenant in PostgreSQL).
+   */
+  'audit-records': {
+    stream: 'AF_AUDIT',
+    durable: 'audit-records',
+    filterSubject: 'af.v1.audit.record',
+    subjects: ['af.v1.audit.record'],
+    owner: 'audit',
+    ackWaitMs: 30_000,
+    maxDeliver: 50,
+    maxAckPending: 1024,
+    concurrency: 1,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

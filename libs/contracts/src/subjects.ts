@@ -46,6 +46,7 @@ import {
   CompleteStepRequestSchema,
   ListRunsReplySchema,
   ListRunsRequestSchema,
+  ParkRunRequestSchema,
   ListRunTransitionsReplySchema,
   ListRunTransitionsRequestSchema,
   RunCancelledSchema,
@@ -58,6 +59,16 @@ import {
   SubmitRunReplySchema,
   SubmitRunRequestSchema,
 } from './gen/af/v1/runs_pb.js';
+import {
+  DecideEscalationRequestSchema,
+  EscalationChangedSchema,
+  EscalationReplySchema,
+  GetEscalationRequestSchema,
+  ListEscalationsReplySchema,
+  ListEscalationsRequestSchema,
+  OpenEscalationRequestSchema,
+} from './gen/af/v1/governance_pb.js';
+import { AuditEventSchema, ListAuditReplySchema, ListAuditRequestSchema, VerifyAuditReplySchema, VerifyAuditRequestSchema } from './gen/af/v1/audit_pb.js';
 import { GetSchemaRequestSchema, SchemaReplySchema, ValidateBlueprintReplySchema, ValidateBlueprintRequestSchema } from './gen/af/v1/validation_pb.js';
 import type { ServiceName } from './services.js';
 
@@ -95,6 +106,13 @@ export const requestSubjects = {
   'af.v1.runs.steps.complete': { owner: 'orchestrator', request: CompleteStepRequestSchema, response: CompleteStepReplySchema },
   'af.v1.deadletters.list': { owner: 'orchestrator', request: ListDeadLettersRequestSchema, response: ListDeadLettersReplySchema },
   'af.v1.deadletters.retry': { owner: 'orchestrator', request: RetryDeadLetterRequestSchema, response: RetryDeadLetterReplySchema },
+  'af.v1.runs.park': { owner: 'orchestrator', request: ParkRunRequestSchema, response: RunReplySchema },
+  'af.v1.escalations.open': { owner: 'governance', request: OpenEscalationRequestSchema, response: EscalationReplySchema },
+  'af.v1.escalations.get': { owner: 'governance', request: GetEscalationRequestSchema, response: EscalationReplySchema },
+  'af.v1.escalations.list': { owner: 'governance', request: ListEscalationsRequestSchema, response: ListEscalationsReplySchema },
+  'af.v1.escalations.decide': { owner: 'governance', request: DecideEscalationRequestSchema, response: EscalationReplySchema },
+  'af.v1.audit.list': { owner: 'audit', request: ListAuditRequestSchema, response: ListAuditReplySchema },
+  'af.v1.audit.verify': { owner: 'audit', request: VerifyAuditRequestSchema, response: VerifyAuditReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**
@@ -112,6 +130,10 @@ export const eventSubjects = {
   'af.v1.blueprints.event.versioned': { stream: 'AF_EVENTS', event: BlueprintVersionedSchema },
   'af.v1.blueprints.event.archived': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },
   'af.v1.blueprints.event.restored': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },
+  'af.v1.escalations.event.opened': { stream: 'AF_EVENTS', event: EscalationChangedSchema },
+  'af.v1.escalations.event.escalated': { stream: 'AF_EVENTS', event: EscalationChangedSchema },
+  'af.v1.escalations.event.decided': { stream: 'AF_EVENTS', event: EscalationChangedSchema },
+  'af.v1.audit.record': { stream: 'AF_AUDIT', event: AuditEventSchema },
   'af.v1.health.heartbeat': { stream: null, event: HeartbeatSchema },
 } as const satisfies Record<string, { stream: string | null; event: DescMessage }>;
 

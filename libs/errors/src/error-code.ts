@@ -19,6 +19,18 @@ export enum ErrorCode {
   OutputInvalid = 'OUTPUT_INVALID',
   /** A per-tenant bound is reached (e.g. queued runs, admission control): retry later (429 + Retry-After). */
   ResourceExhausted = 'RESOURCE_EXHAUSTED',
+  /** A rate limit of the caller (API key / user / plan) is reached: 429 + Retry-After + RateLimit-* headers. */
+  RateLimited = 'RATE_LIMITED',
+  /** A tenant's quota for the period (e.g. monthly runs) is used up: 429 until the period ends. */
+  QuotaExceeded = 'QUOTA_EXCEEDED',
+  /** The action needs a human's approval first; details name the escalation (403). */
+  ApprovalRequired = 'APPROVAL_REQUIRED',
+  /** An approver rejected the action, or policy did at a deadline (a run's failure code). */
+  ApprovalRejected = 'APPROVAL_REJECTED',
+  /** The policy decision point denied the action (autonomy level, scope, risk). */
+  PolicyDenied = 'POLICY_DENIED',
+  /** The final answer's confidence is below the blueprint's output.minConfidence. */
+  LowConfidence = 'LOW_CONFIDENCE',
   Unavailable = 'UNAVAILABLE',
   Timeout = 'TIMEOUT',
   Internal = 'INTERNAL',

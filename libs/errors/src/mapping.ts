@@ -13,6 +13,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.Unauthenticated:
       return 401;
     case ErrorCode.PermissionDenied:
+    case ErrorCode.ApprovalRequired:
+    case ErrorCode.PolicyDenied:
       return 403;
     case ErrorCode.NotFound:
       return 404;
@@ -30,8 +32,13 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.ToolFailed:
     case ErrorCode.OutputInvalid:
     case ErrorCode.IdempotencyKeyReused:
+    case ErrorCode.LowConfidence:
       return 422;
+    case ErrorCode.ApprovalRejected:
+      return 409;
     case ErrorCode.ResourceExhausted:
+    case ErrorCode.RateLimited:
+    case ErrorCode.QuotaExceeded:
       return 429;
     case ErrorCode.Unavailable:
       return 503;
@@ -54,6 +61,7 @@ export type Disposition = { kind: 'ack' } | { kind: 'nak'; delayMs: number } | {
 export function dispositionOf(code: ErrorCode, deliveryCount: number): Disposition {
   switch (code) {
     case ErrorCode.ResourceExhausted:
+    case ErrorCode.RateLimited:
     case ErrorCode.Unavailable:
     case ErrorCode.Timeout:
     case ErrorCode.Internal:
@@ -73,6 +81,11 @@ export function dispositionOf(code: ErrorCode, deliveryCount: number): Dispositi
     case ErrorCode.ToolFailed:
     case ErrorCode.OutputInvalid:
     case ErrorCode.IdempotencyKeyReused:
+    case ErrorCode.QuotaExceeded:
+    case ErrorCode.ApprovalRequired:
+    case ErrorCode.ApprovalRejected:
+    case ErrorCode.PolicyDenied:
+    case ErrorCode.LowConfidence:
       return { kind: 'term', reason: code };
     default:
       return assertUnreachable(code);

@@ -11,3 +11,6 @@ export { Namespace, processNamespace } from './namespace.js';
 export { assertFits, maxBodyBytes, utf8Prefix, DEFAULT_MAX_PAYLOAD_BYTES, HEADER_ROOM_BYTES } from './payload-limit.js';
 export { SlotConsumer, consumerLoad, handBackSignalOf, heartbeatIntervalFor, type SlotConsumerOptions } from './slot-consumer.js';
 export { OnRequest, OnEvent, type RequestOf, type ReplyOf, type EventOf, type RequestHandler, type EventHandler } from './handlers.js';
+export { AuditTrail, type AuditEntry } from './audit-trail.js';
+export { natsAuthConfigSpec } from './nats.config.js';
+export { natsConnectOptionsOf, type NatsAuthConfig } from './nats-auth.js';

@@ -5,4 +5,23 @@ export const natsConfigSpec = {
   /** Isolation prefix for subjects, streams and buckets; empty in production (see Namespace). */
   namespace: env.string('AF_NAMESPACE', { default: '', pattern: /^([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)?$/ }),
   requestTimeoutMs: env.int('NATS_REQUEST_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
+  auth: natsAuthConfigSpec(),
 };
+
+/**
+ * The service's NATS credentials (README "NATS security"): one of an nkey seed file (preferred:
+ * the server holds only the public key, the seed never travels), a JWT creds file (operator mode,
+ * nsc), or a user and password. None set: no authentication (a local development server).
+ * TLS files are optional; a `tls://` URL or a server that requires TLS uses them.
+ */
+export function natsAuthConfigSpec() {
+  return {
+    nkeySeedFile: env.string('NATS_NKEY_SEED_FILE', { default: '', description: 'File with the service user\'s nkey seed (SU…), as written by scripts/nats-auth.mjs' }),
+    credsFile: env.string('NATS_CREDS_FILE', { default: '', description: 'JWT user credentials file (.creds) for operator-mode NATS accounts' }),
+    user: env.string('NATS_USER', { default: '', description: 'NATS user name (with NATS_PASSWORD)' }),
+    password: env.secret('NATS_PASSWORD', { default: '', description: 'NATS password of NATS_USER' }),
+    tlsCaFile: env.string('NATS_TLS_CA', { default: '', description: 'CA bundle that signed the NATS server certificate' }),
+    tlsCertFile: env.string('NATS_TLS_CERT', { default: '', description: 'Client certificate (mutual TLS), with NATS_TLS_KEY' }),
+    tlsKeyFile: env.string('NATS_TLS_KEY', { default: '', description: 'Client certificate key (mutual TLS)' }),
+  };
+}

@@ -1,31 +1,41 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { connect } from '@nats-io/transport-node';
-import type { NatsConnection, Status } from '@nats-io/nats-core';
+import { AuthorizationError, PermissionViolationError, type NatsConnection, type Status } from '@nats-io/nats-core';
 import type { Counter } from 'prom-client';
 import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
-import { consumersOwnedBy, kvBuckets, retiredConsumers, streams, type KvBucketDefinition } from '@af/contracts';
-import { redactUrl } from '@af/config';
+import { consumersOwnedBy, inboxPrefixOf, kvBuckets, retiredConsumers, streams, type KvBucketDefinition } from '@af/contracts';
+import { loadConfig, redactUrl } from '@af/config';
 
 import { HealthService, LOGGER, MetricsRegistry, ReadinessProbe, type Logger, type ReadinessCheck } from '@af/observability';
 import { MessageBus } from './message-bus.js';
 import type { MessagingOptions } from './messaging.options.js';
 import { consumerLoad } from './slot-consumer.js';
+import { AuditTrail } from './audit-trail.js';
 import { ensureConsumer, ensureKvBucket, ensureStream } from './provision.js';
 import { processNamespace } from './namespace.js';
+import { natsAuthConfigSpec } from './nats.config.js';
+import { natsConnectOptionsOf, type NatsAuthConfig } from './nats-auth.js';
 import { JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.js';
 
-export async function connectNats(options: Pick<MessagingOptions, 'url' | 'service' | 'instanceId'>): Promise<NatsConnection> {
+export async function connectNats(options: Pick<MessagingOptions, 'url' | 'service' | 'instanceId'> & { auth?: NatsAuthConfig }): Promise<NatsConnection> {
+  // Credentials come from the service's config (natsConfigSpec.auth, validated at boot with the rest); tests pass them explicitly.
+  const auth = natsConnectOptionsOf(options.auth ?? loadConfig(natsAuthConfigSpec(), process.env));
   try {
     return await connect({
       servers: options.url,
       name: `af-${options.service}-${options.instanceId}`,
+      // Replies come back on the service's own inbox prefix: its NATS user may subscribe to no other.
+      inboxPrefix: inboxPrefixOf(options.service, processNamespace().value),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
       timeout: 5_000,
+      ...auth,
     });
   } catch (error) {
-    throw new Error(`cannot connect to NATS at ${redactUrl(options.url)} (${(error as Error).message}); is nats-server with JetStream running?`, { cause: error });
+    const refused = error instanceof AuthorizationError || /authoriz|authentic/i.test((error as Error).message);
+    const hint = refused ? 'the server refused the credentials (NATS_NKEY_SEED_FILE / NATS_CREDS_FILE / NATS_USER; README "NATS security")' : 'is nats-server with JetStream running?';
+    throw new Error(`cannot connect to NATS at ${redactUrl(options.url)} as ${options.service} (${(error as Error).message}); ${hint}`, { cause: error });
   }
 }
 
@@ -122,6 +132,12 @@ export class NatsConnectionMonitor {
     const server = redactUrl('server' in status && status.server ? withScheme(status.server) : this.options.url);
     const fields = { event: type, server, ...(last?.suppressed ? { suppressed: last.suppressed } : {}), ...details(status) };
     const level = type === 'reconnect' ? 'info' : type === 'reconnecting' || type === 'close' ? 'info' : 'warn';
+    if (status.type === 'error' && status.error instanceof PermissionViolationError) {
+      // This service's NATS user may not do that (README "NATS security"): a missing row in @af/contracts access.ts, or a foreign user.
+      const { operation, subject, queue } = status.error;
+      this.logger.error({ ...fields, permissionViolation: { operation, subject, ...(queue ? { queue } : {}) } }, `NATS permissions violation: ${this.options.service} may not ${operation} on ${subject}`);
+      return;
+    }
     this.logger[level](fields, messageOf(type, server));
   }
 }
@@ -253,13 +269,14 @@ export class NatsModule {
         },
         { provide: JETSTREAM_CLIENT, inject: [NATS_CONNECTION, JETSTREAM_MANAGER], useFactory: (nc: NatsConnection) => jetstream(nc) },
         MessageBus,
+        AuditTrail,
         KvBuckets,
         NatsConnectionMonitor,
         NatsReadinessProbe,
         HeartbeatPublisher,
         NatsLifecycle,
       ],
-      exports: [NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, MessageBus, KvBuckets, NatsConnectionMonitor],
+      exports: [NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS, MessageBus, AuditTrail, KvBuckets, NatsConnectionMonitor],
     };
   }
 }

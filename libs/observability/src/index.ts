@@ -1,7 +1,8 @@
-export { RequestContext, type RequestContextData } from './context.js';
+export { RequestContext, runInScope, type RequestContextData } from './context.js';
 export {
   initTracing,
   tracer,
+  startSpan,
   currentTraceId,
   currentSpanId,
   withSpan,
@@ -9,11 +10,11 @@ export {
   extractTraceContext,
   SpanKind,
   type HeaderCarrier,
+  type TracingOptions,
 } from './tracing.js';
 export { createLogger, NestPinoLogger, REDACTED_PATHS, type Logger } from './logger.js';
 export { MetricsRegistry } from './metrics.js';
 export { HealthService, HealthController, ReadinessProbe, type ReadinessCheck, type ProbeResult } from './health.js';
 export { MetricsController } from './metrics.controller.js';
-export { HttpMetricsInterceptor } from './http-metrics.interceptor.js';
 export { ObservabilityModule, LOGGER, type ObservabilityOptions } from './observability.module.js';
 export { Public, PUBLIC_ROUTE, FASTIFY_ROUTE_CONFIG, isPublicRouteConfig } from './public-route.js';

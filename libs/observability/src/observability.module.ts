@@ -1,8 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { HealthController, HealthService } from './health.js';
-import { HttpMetricsInterceptor } from './http-metrics.interceptor.js';
 import { MetricsController } from './metrics.controller.js';
 import { MetricsRegistry } from './metrics.js';
 
@@ -13,7 +12,11 @@ export interface ObservabilityOptions {
   logger: Logger;
 }
 
-/** Health probes, /metrics, the JSON logger and HTTP metrics for one service. */
+/**
+ * Health probes, /metrics and the JSON logger for one service. HTTP requests are counted and
+ * timed by the runtime's request hooks (`installHttpContext` in @af/runtime), not by a Nest
+ * interceptor.
+ */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -26,7 +29,6 @@ export class ObservabilityModule {
         { provide: MetricsRegistry, useValue: new MetricsRegistry(options.service) },
         { provide: LOGGER, useValue: options.logger },
         HealthService,
-        { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
       ],
       exports: [MetricsRegistry, LOGGER, HealthService],
     };

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { AppError, ErrorCode } from '@af/errors';
 import { openDataSource } from './data-source.js';
+import { dropServiceRole, serviceRoleName } from './roles.js';
 import { openRedis } from './redis.js';
 
 const url = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,6 +26,7 @@ describe('persistence against real PostgreSQL and Redis', () => {
     const ds = new DataSource({ type: 'postgres', url });
     await ds.initialize();
     await ds.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dropServiceRole(ds, serviceRoleName(schema));
     await ds.destroy();
   });
 

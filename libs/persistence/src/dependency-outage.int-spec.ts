@@ -9,6 +9,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { AppError, ErrorCode } from '@af/errors';
 import { openDataSource } from './data-source.js';
+import { dropServiceRole, serviceRoleName } from './roles.js';
 import { openRedis } from './redis.js';
 
 const url = new URL(process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test');
@@ -44,6 +45,7 @@ describe('a dependency outage is UNAVAILABLE (503 + Retry-After), never INTERNAL
     const admin = new DataSource({ type: 'postgres', url: url.toString() });
     await admin.initialize();
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await dropServiceRole(admin, serviceRoleName(schema));
     await admin.destroy();
   });
 
@@ -74,12 +76,19 @@ describe('a dependency outage is UNAVAILABLE (503 + Retry-After), never INTERNAL
   });
 
   it('a statement timeout (57014) is UNAVAILABLE inside a transaction too; a unique violation is not translated', async () => {
-    const ds = await openDataSource({ url: url.toString(), schema, entities: [], migrations: [], limits: { statementTimeoutMs: 150 } });
+    // The service role creates no table: the table comes with a migration, run as the owner.
+    class CreateUniq1732000000000 {
+      name = 'CreateUniq1732000000000';
+      async up(q: { query(sql: string): Promise<unknown> }) {
+        await q.query('CREATE TABLE IF NOT EXISTS uniq (id int PRIMARY KEY)');
+      }
+      async down() {}
+    }
+    const ds = await openDataSource({ url: url.toString(), schema, entities: [], migrations: [CreateUniq1732000000000], limits: { statementTimeoutMs: 150 } });
     opened.push(ds);
     const timeout = await ds.transaction((m) => m.query('SELECT pg_sleep(2)')).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(AppError);
     expect(timeout).toMatchObject({ code: ErrorCode.Unavailable, message: expect.stringMatching(/statement timeout/) });
-    await ds.query(`CREATE TABLE IF NOT EXISTS "${schema}".uniq (id int PRIMARY KEY)`);
     await ds.query(`INSERT INTO "${schema}".uniq VALUES (1)`);
     const duplicate = await ds.query(`INSERT INTO "${schema}".uniq VALUES (1)`).catch((e: unknown) => e);
     expect(duplicate).toBeInstanceOf(QueryFailedError);

@@ -89,12 +89,17 @@ describe('back-pressure: bounded requests in flight, over HTTP and NATS', () => 
     expect(refused.headers.get('retry-after')).toBe('3');
     expect(await refused.json()).toMatchObject({ error: { code: ErrorCode.Unavailable, message: expect.stringContaining('busy') } });
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/af_http_requests_shed_total\{[^}]*\} 1/);
+    const during = await (await fetch(`${base}/metrics`)).text();
+    expect(during).toMatch(/af_http_requests_shed_total\{[^}]*\} 1/);
+    expect(during).toMatch(/af_http_requests_in_flight\{[^}]*\} 2\n/);
+    // Requests are counted by route template and their real status, refused ones included.
+    expect(during).toMatch(/af_http_requests_total\{method="GET",route="\/slow",status="503"[^}]*\} 1\n/);
 
     httpGate.open();
     expect((await Promise.all(held)).map((r) => r.status)).toEqual([200, 200]);
     // The slots are free again.
     expect((await fetch(`${base}/slow`)).status).toBe(200);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/af_http_requests_in_flight\{[^}]*\} 0\n/);
   });
 
   it('answers a NATS request over the bound with UNAVAILABLE at once', async () => {

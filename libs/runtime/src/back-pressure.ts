@@ -18,8 +18,12 @@ const EXEMPT = /^\/(health|metrics)(\/|\?|$)/;
 interface HookRequest {
   url: string;
 }
+const COUNTED = Symbol('af.backPressure.counted');
+interface CountedResponse {
+  [COUNTED]?: boolean;
+}
 interface HookReply {
-  raw: { once(event: 'close', listener: () => void): void };
+  raw: CountedResponse & { once(event: 'close', listener: (this: CountedResponse) => void): void };
   code(status: number): HookReply;
   header(name: string, value: string): HookReply;
   send(body: unknown): void;
@@ -31,9 +35,20 @@ interface HookReply {
  * count when its response is finished or its connection closes, whichever comes first.
  */
 export function installHttpBackPressure(app: NestFastifyApplication, options: BackPressureOptions, metrics: MetricsRegistry): void {
-  const inFlight = metrics.gauge('af_http_requests_in_flight', 'HTTP requests being handled (probes and scrapes excluded)');
-  const shed = metrics.counter('af_http_requests_shed_total', 'HTTP requests refused with 503 because the in-flight bound was reached');
   let current = 0;
+  // Read at scrape time: no gauge update on every request.
+  metrics.gauge('af_http_requests_in_flight', 'HTTP requests being handled (probes and scrapes excluded)', [], function () {
+    this.set(current);
+  });
+  const shed = metrics.counter('af_http_requests_shed_total', 'HTTP requests refused with 503 because the in-flight bound was reached');
+  // One listener for every response ('close' fires once, after 'finish' or on an abort): no closure
+  // per request; the mark on the response (not a WeakSet, which the garbage collector pays for)
+  // makes sure a response leaves the count once.
+  function release(this: CountedResponse): void {
+    if (this[COUNTED] !== true) return;
+    this[COUNTED] = false;
+    current--;
+  }
   app
     .getHttpAdapter()
     .getInstance()
@@ -49,14 +64,8 @@ export function installHttpBackPressure(app: NestFastifyApplication, options: Ba
         return;
       }
       current++;
-      inFlight.set(current);
-      let released = false;
-      reply.raw.once('close', () => {
-        if (released) return;
-        released = true;
-        current--;
-        inFlight.set(current);
-      });
+      reply.raw[COUNTED] = true;
+      reply.raw.once('close', release);
       done();
     });
 }

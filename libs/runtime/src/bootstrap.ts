@@ -76,7 +76,7 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
   const metrics = app.get(MetricsRegistry);
   const backPressure = options.backPressure ?? DEFAULT_BACK_PRESSURE;
   app.useGlobalFilters(new HttpErrorFilter(logger, backPressure.retryAfterSec));
-  installHttpContext(app, logger);
+  installHttpContext(app, logger, metrics);
   installHttpBackPressure(app, backPressure, metrics);
   await options.configureHttp?.(app);
 

@@ -7,7 +7,17 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // The schema's service role (af_<schema>, created by @af/persistence at migration time) goes with it:
+    // roles are cluster-global and would pile up across test runs.
+    const { rows } = await client.query<{ rolname: string }>(
+      `SELECT r.rolname FROM pg_roles r JOIN pg_namespace n ON n.nspname = $1 WHERE r.rolname LIKE 'af\\_%' AND NOT r.rolsuper AND has_schema_privilege(r.oid, n.oid, 'USAGE')`,
+      [schema],
+    );
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const { rolname } of rows) {
+      await client.query(`DROP OWNED BY "${rolname}"`);
+      await client.query(`DROP ROLE IF EXISTS "${rolname}"`);
+    }
   } finally {
     await client.end();
   }

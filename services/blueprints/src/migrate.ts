@@ -4,6 +4,6 @@ import { blueprintsDataSource } from './persistence/data-source.js';
 
 /** `npm run migrate -w services/blueprints`: runs pending migrations and exits. */
 const config = loadBlueprintsConfig();
-const dataSource = await openDataSource(blueprintsDataSource(config.database.url));
+const dataSource = await openDataSource({ ...blueprintsDataSource(config.database.url), access: config.database });
 await dataSource.destroy();
 console.log('blueprints migrations are up to date');

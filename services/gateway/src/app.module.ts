@@ -6,11 +6,15 @@ import { AgentsController } from './agents/agents.controller.js';
 import { ArtifactsApi } from './artifacts/artifacts.api.js';
 import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuditLogModule } from './audit/audit.module.js';
 import { BlueprintsApi } from './blueprints/blueprints.api.js';
 import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { OpenApiModule } from './openapi/openapi.module.js';
 import { DeadLettersApi, DeadLettersController } from './dead-letters/dead-letters.controller.js';
+import { EscalationsApi, EscalationsController } from './escalations/escalations.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
 import { DEFAULT_RUN_EVENT_STREAM_OPTIONS, RUN_EVENT_STREAM_OPTIONS, RunEventStream } from './runs/run-event.stream.js';
 import { ValidationApi } from './validation/validation.api.js';
@@ -24,10 +28,13 @@ export class AppModule {
       imports: [
         ObservabilityModule.forRoot({ service: 'gateway', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'gateway', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
-        AuthModule.forRoot(config.auth),
+        RateLimitModule.forRoot(config.rateLimit),
+        OpenApiModule,
+        AuthModule.forRoot(config),
+        AuditLogModule,
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi],
     };
   }
 }

@@ -9,6 +9,7 @@ import { RunsModule } from './runs/runs.module.js';
 import { DispatchModule } from './dispatch/dispatch.module.js';
 import { DeadLettersModule } from './dead-letters/dead-letters.module.js';
 import { ReconcilerModule } from './reconciler/reconciler.module.js';
+import { EscalationsModule } from './escalations/escalations.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,6 +25,7 @@ export class AppModule {
         DeadLettersModule,
         ReconcilerModule.forRoot(config.reconciler),
         JournalModule,
+        EscalationsModule,
       ],
     };
   }

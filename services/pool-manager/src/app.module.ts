@@ -3,9 +3,10 @@ import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
 import { scalingRulesOf, type PoolManagerConfig } from './config.js';
 import { PoolModule } from './pool/pool.module.js';
+import { workerEnvironment } from './pool/worker-env.js';
 
 export interface PoolManagerOverrides {
-  /** The environment workers start with (default: this process's). */
+  /** The environment workers start from (default: this process's); NATS credentials are replaced by the workers' own. */
   workerEnv?: NodeJS.ProcessEnv;
   /** Where the worker entry point and log directory are resolved (default: the working directory). */
   cwd?: string;
@@ -27,7 +28,7 @@ export class AppModule {
             portBase: config.workers.portBase,
             stopTimeoutMs: config.workers.stopTimeoutMs,
             logDir: config.workers.logDir,
-            env: overrides.workerEnv ?? process.env,
+            env: workerEnvironment(overrides.workerEnv ?? process.env, config.workers.nats),
           },
         ),
       ],

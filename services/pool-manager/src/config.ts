@@ -1,5 +1,5 @@
-import { env, loadConfig, type ConfigOf } from '@af/config';
-import { natsConfigSpec } from '@af/messaging';
+import { ConfigError, env, loadConfig, type ConfigOf } from '@af/config';
+import { natsConfigSpec, natsConnectOptionsOf } from '@af/messaging';
 import { serviceConfigSpec } from '@af/runtime';
 import { POOL_DEFAULTS } from './pool/pool.defaults.js';
 import { scalingRuleProblems, type ScalingRules } from './pool/scaling-policy.js';
@@ -25,6 +25,11 @@ export const poolManagerConfigSpec = {
     portBase: env.int('POOL_WORKER_PORT_BASE', { default: 8100, min: 0, max: 65_000, description: 'HTTP port of worker slot n is base + n; 0 picks a free port for each' }),
     stopTimeoutMs: env.int('POOL_WORKER_STOP_TIMEOUT_MS', { default: POOL_DEFAULTS.workerStopTimeoutMs, min: 100, max: 600_000, description: 'SIGTERM to SIGKILL for a worker being stopped' }),
     logDir: env.string('POOL_WORKER_LOG_DIR', { default: '.state/logs/workers', description: 'One log file per worker' }),
+    /** The workers' NATS user (never the pool manager's own, which is stripped from their environment). */
+    nats: {
+      nkeySeedFile: env.string('POOL_WORKER_NATS_NKEY_SEED_FILE', { default: '', description: 'nkey seed file of the workers\' NATS user: their NATS_NKEY_SEED_FILE' }),
+      credsFile: env.string('POOL_WORKER_NATS_CREDS_FILE', { default: '', description: 'JWT creds file of the workers\' NATS user: their NATS_CREDS_FILE' }),
+    },
   },
 };
 
@@ -36,8 +41,30 @@ export function loadPoolManagerConfig(source: NodeJS.ProcessEnv = process.env): 
   if (config.shutdownTimeoutMs <= config.workers.stopTimeoutMs) {
     problems.push(`SHUTDOWN_TIMEOUT_MS (${config.shutdownTimeoutMs}) must be greater than POOL_WORKER_STOP_TIMEOUT_MS (${config.workers.stopTimeoutMs})`);
   }
+  problems.push(...workerCredentialProblems(config));
   if (problems.length > 0) throw new Error(`invalid pool configuration: ${problems.join('; ')}`);
   return config;
+}
+
+/**
+ * The workers' NATS credentials: one method at most, an existing file, a well-formed seed (the
+ * same checks as a service's own, named after the POOL_WORKER_ variables); and required when the
+ * pool manager itself authenticates — its workers would otherwise connect without credentials.
+ */
+function workerCredentialProblems(config: PoolManagerConfig): string[] {
+  const worker = config.workers.nats;
+  const problems: string[] = [];
+  try {
+    natsConnectOptionsOf({ nkeySeedFile: worker.nkeySeedFile, credsFile: worker.credsFile, user: '', password: '', tlsCaFile: '', tlsCertFile: '', tlsKeyFile: '' });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const p of error.problems) problems.push(`${p.env.replace(/NATS_/g, 'POOL_WORKER_NATS_')} ${p.problem}`);
+  }
+  const own = config.nats.auth;
+  if ((own.nkeySeedFile || own.credsFile || own.user) && !worker.nkeySeedFile && !worker.credsFile) {
+    problems.push('the pool manager authenticates to NATS but neither POOL_WORKER_NATS_NKEY_SEED_FILE nor POOL_WORKER_NATS_CREDS_FILE is set: its workers would have no NATS user');
+  }
+  return problems;
 }
 
 export function scalingRulesOf(pool: PoolManagerConfig['pool']): ScalingRules {

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { env, loadConfig } from '@af/config';
 import { natsConfigSpec } from '@af/messaging';
 import { serviceConfigSpec } from '@af/runtime';
+import { providersVar } from './models/provider-config.js';
 
 export const workerConfigSpec = {
   ...serviceConfigSpec('worker'),
@@ -40,11 +41,23 @@ export const workerConfigSpec = {
     maxBytesPerRun: env.int('WORKER_FETCH_MAX_BYTES_PER_RUN', { default: 8 * 1_048_576, min: 1_024, max: 1_024 * 1_048_576, description: 'Response bytes one run may read in all' }),
     maxRedirects: env.int('WORKER_FETCH_MAX_REDIRECTS', { default: 3, min: 0, max: 10, description: 'Redirects followed (each one checked like the first request)' }),
   },
+  /** Model providers and the router (see README "Model providers"). */
+  models: modelsConfigSpec(process.env),
 };
+
+/** The model settings; API keys come from the variables each provider's apiKeyEnv names in `source`. */
+function modelsConfigSpec(source: NodeJS.ProcessEnv) {
+  return {
+    providers: providersVar('AF_MODEL_PROVIDERS', 'Model providers by name (JSON: kind openai|anthropic, baseUrl, apiKeyEnv, timeoutMs, maxOutputTokens, headers, query, models with prices per million tokens); empty = only the offline provider', source),
+    breakerFailures: env.int('MODEL_BREAKER_FAILURES', { default: 5, min: 1, max: 1_000, description: 'Consecutive failed calls (timeout, 5xx, connection error) after which a provider endpoint\'s circuit opens and its route entries are skipped' }),
+    breakerCooldownMs: env.int('MODEL_BREAKER_COOLDOWN_MS', { default: 30_000, min: 100, max: 3_600_000, description: 'How long an open circuit skips its endpoint before one half-open probe call' }),
+    retryAfterMaxMs: env.int('MODEL_RETRY_AFTER_MAX_MS', { default: 2_000, min: 0, max: 60_000, description: 'A 429 whose retry-after is at most this long is retried once on the same entry after waiting; a longer one moves to the next route entry' }),
+  };
+}
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 export type SandboxConfig = WorkerConfig['sandbox'];
 
 export function loadWorkerConfig(source: NodeJS.ProcessEnv = process.env) {
-  return loadConfig(workerConfigSpec, source);
+  return loadConfig({ ...workerConfigSpec, models: modelsConfigSpec(source) }, source);
 }

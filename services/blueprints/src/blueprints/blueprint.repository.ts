@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withSystemScope, withTenant } from '@af/persistence';
 import type { JsonValue, SourceFormat, StoredReport } from '../persistence/blueprint-version.entity.js';
 import { containsPattern, type LabelRequirement } from './blueprint-query.js';
 
@@ -84,14 +84,18 @@ export type AppendOutcome =
 
 const VERSION_COLUMNS = `tenant_id, name, version, content_hash, document, author, created_at, validation, published_at`;
 
-/** Blueprints and their immutable versions, always scoped by tenant. The only place with SQL. */
+/**
+ * Blueprints and their immutable versions, always scoped by tenant: every query runs in a tenant
+ * transaction (row-level security) and keeps its explicit tenant filter; the outbox relay's scans
+ * run in the system scope. The only place with SQL.
+ */
 @Injectable()
 export class BlueprintRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /** Version 1 of a new blueprint, or 'exists' / 'archived' when the tenant already has one by that name. */
   createFirst(tenantId: TenantId, version: NewVersion): Promise<StoredVersion | 'exists' | 'archived'> {
-    return this.dataSource.transaction(async (m) => {
+    return withTenant(this.dataSource, tenantId, async (m) => {
       const inserted: unknown[] = await m.query(
         `INSERT INTO blueprints (tenant_id, name, latest_version) VALUES ($1, $2, 1) ON CONFLICT (tenant_id, name) DO NOTHING RETURNING name`,
         [tenantId, version.name],
@@ -110,7 +114,7 @@ export class BlueprintRepository {
    * to an archived blueprint restores it (archived_at cleared), with or without a new version.
    */
   appendVersion(tenantId: TenantId, version: NewVersion, expectedVersion: number): Promise<AppendOutcome> {
-    return this.dataSource.transaction(async (m) => {
+    return withTenant(this.dataSource, tenantId, async (m) => {
       const rows: { latest_version: number; archived: boolean }[] = await m.query(
         `SELECT latest_version, archived_at IS NOT NULL AS archived FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
         [tenantId, version.name],
@@ -134,7 +138,7 @@ export class BlueprintRepository {
 
   /** Archives (idempotently) under the same row lock as appends; If-Match compares the latest version. */
   archive(tenantId: TenantId, name: string, expectedVersion: number, changedBy = ''): Promise<ArchiveOutcome> {
-    return this.dataSource.transaction(async (m) => {
+    return withTenant(this.dataSource, tenantId, async (m) => {
       const rows: { latest_version: number; archived_at: Date | null }[] = await m.query(
         `SELECT latest_version, archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
         [tenantId, name],
@@ -185,7 +189,7 @@ export class BlueprintRepository {
           break;
       }
     }
-    const rows: RawSummary[] = await this.dataSource.query(
+    const rows: RawSummary[] = await withTenant(this.dataSource, tenantId, (m) => m.query(
       `SELECT b.name, b.latest_version, b.created_at, b.updated_at, b.archived_at, v.content_hash, v.author,
               coalesce(v.document #>> '{metadata,description}', '') AS description, ${labels} AS labels,
               coalesce((v.validation ->> 'valid')::boolean, false) AS valid
@@ -194,7 +198,7 @@ export class BlueprintRepository {
         ORDER BY b.name COLLATE "C"
         LIMIT ${param(filter.limit)}`,
       params,
-    );
+    ));
     return rows.map((r) => ({
       name: r.name,
       latestVersion: r.latest_version,
@@ -211,34 +215,36 @@ export class BlueprintRepository {
 
   /** Every version of a blueprint, oldest first; null when the blueprint does not exist. */
   async listVersions(tenantId: TenantId, name: string): Promise<{ archivedAt: Date | null; versions: VersionRow[] } | null> {
-    const blueprint: { archived_at: Date | null }[] = await this.dataSource.query(`SELECT archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
-    if (!blueprint[0]) return null;
-    const rows: { version: number; content_hash: string; author: string; created_at: Date; valid: boolean }[] = await this.dataSource.query(
-      `SELECT version, content_hash, author, created_at, coalesce((validation ->> 'valid')::boolean, false) AS valid
-         FROM blueprint_versions WHERE tenant_id = $1 AND name = $2 ORDER BY version`,
-      [tenantId, name],
-    );
-    return { archivedAt: blueprint[0].archived_at, versions: rows.map((r) => ({ version: r.version, contentHash: r.content_hash, author: r.author, createdAt: r.created_at, valid: r.valid })) };
+    return withTenant(this.dataSource, tenantId, async (m) => {
+      const blueprint: { archived_at: Date | null }[] = await m.query(`SELECT archived_at FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+      if (!blueprint[0]) return null;
+      const rows: { version: number; content_hash: string; author: string; created_at: Date; valid: boolean }[] = await m.query(
+        `SELECT version, content_hash, author, created_at, coalesce((validation ->> 'valid')::boolean, false) AS valid
+           FROM blueprint_versions WHERE tenant_id = $1 AND name = $2 ORDER BY version`,
+        [tenantId, name],
+      );
+      return { archivedAt: blueprint[0].archived_at, versions: rows.map((r) => ({ version: r.version, contentHash: r.content_hash, author: r.author, createdAt: r.created_at, valid: r.valid })) };
+    });
   }
 
   async latestVersion(tenantId: TenantId, name: string): Promise<number | null> {
-    const rows: { latest_version: number }[] = await this.dataSource.query(`SELECT latest_version FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]);
+    const rows: { latest_version: number }[] = await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT latest_version FROM blueprints WHERE tenant_id = $1 AND name = $2`, [tenantId, name]));
     return rows[0]?.latest_version ?? null;
   }
 
   /** A given version, or the latest when version is 0, with the blueprint's archive mark. */
   async find(tenantId: TenantId, name: string, version: number): Promise<StoredVersion | null> {
-    const rows: RawVersion[] = await this.dataSource.query(
+    const rows: RawVersion[] = await withTenant(this.dataSource, tenantId, (m) => m.query(
       `SELECT ${VERSION_COLUMNS.split(', ').map((c) => `v.${c}`).join(', ')}, b.archived_at
          FROM blueprints b JOIN blueprint_versions v ON v.tenant_id = b.tenant_id AND v.name = b.name
         WHERE b.tenant_id = $1 AND b.name = $2 AND v.version = (CASE WHEN $3::int > 0 THEN $3::int ELSE b.latest_version END)`,
       [tenantId, name, version],
-    );
+    ));
     return rows[0] ? fromRow(rows[0]) : null;
   }
 
   async markPublished(tenantId: TenantId, name: string, version: number): Promise<void> {
-    await this.dataSource.query(`UPDATE blueprint_versions SET published_at = now() WHERE tenant_id = $1 AND name = $2 AND version = $3 AND published_at IS NULL`, [tenantId, name, version]);
+    await withTenant(this.dataSource, tenantId, (m) => m.query(`UPDATE blueprint_versions SET published_at = now() WHERE tenant_id = $1 AND name = $2 AND version = $3 AND published_at IS NULL`, [tenantId, name, version]));
   }
 
   /**
@@ -246,25 +252,25 @@ export class BlueprintRepository {
    * event is not yet on JetStream. Each row carries its tenant id.
    */
   async findUnpublished(olderThanMs: number, limit: number): Promise<StoredVersion[]> {
-    const rows: RawVersion[] = await this.dataSource.query(
+    const rows: RawVersion[] = await withSystemScope(this.dataSource, 'blueprints outbox relay: unpublished versions', (m) => m.query(
       `SELECT ${VERSION_COLUMNS} FROM blueprint_versions WHERE published_at IS NULL AND created_at < now() - ($1::int * interval '1 millisecond') ORDER BY created_at LIMIT $2`,
       [Math.trunc(olderThanMs), limit],
-    );
+    ));
     return rows.map(fromRow);
   }
 
   /** Outbox relay only, across tenants by design: archive/restore events not yet on JetStream. */
   async findUnpublishedArchiveEvents(olderThanMs: number, limit: number): Promise<ArchiveEvent[]> {
-    const rows: RawArchiveEvent[] = await this.dataSource.query(
+    const rows: RawArchiveEvent[] = await withSystemScope(this.dataSource, 'blueprints outbox relay: unpublished archive events', (m) => m.query(
       `SELECT ${ARCHIVE_EVENT_COLUMNS} FROM blueprint_archive_events
         WHERE published_at IS NULL AND changed_at < now() - ($1::int * interval '1 millisecond') ORDER BY changed_at LIMIT $2`,
       [Math.trunc(olderThanMs), limit],
-    );
+    ));
     return rows.map(fromArchiveEventRow);
   }
 
   async markArchiveEventPublished(tenantId: TenantId, id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE blueprint_archive_events SET published_at = now() WHERE tenant_id = $1 AND id = $2 AND published_at IS NULL`, [tenantId, id]);
+    await withTenant(this.dataSource, tenantId, (m) => m.query(`UPDATE blueprint_archive_events SET published_at = now() WHERE tenant_id = $1 AND id = $2 AND published_at IS NULL`, [tenantId, id]));
   }
 }
 

@@ -21,7 +21,7 @@ import type {
   ValidateStoredBlueprintRequest,
 } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import { MessageBus } from '@af/messaging';
+import { AuditTrail, MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { parseBlueprintSource, parseFormat, type SourceFormat } from '../documents/blueprint-source.js';
 import { canonicalJson, contentHashOf, DNS_LABEL } from '@af/blueprint-format';
@@ -46,6 +46,7 @@ export class BlueprintService {
     private readonly blueprints: BlueprintRepository,
     private readonly validation: ValidationClient,
     private readonly bus: MessageBus,
+    private readonly audit: AuditTrail,
     @Inject(BLUEPRINTS_OPTIONS) private readonly options: BlueprintsOptions,
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -206,7 +207,11 @@ export class BlueprintService {
     return normalizeBlueprint(parseBlueprintSource(source, parseFormat(formatText), this.options.documents));
   }
 
-  /** Publishes the versioned event and marks the outbox row; a failure is left to the relay. */
+  /**
+   * Publishes the versioned event and its audit record (blueprint.created for version 1, else
+   * blueprint.updated), then marks the outbox row; a failure is left to the relay, which sends both
+   * again (deterministic msg ids: stored once).
+   */
   async publishVersioned(version: StoredVersion): Promise<void> {
     const tenantId = version.tenantId as TenantId;
     try {
@@ -215,6 +220,19 @@ export class BlueprintService {
         { name: version.name, version: version.version, contentHash: version.contentHash, author: version.author },
         { msgId: `blueprint-versioned:${tenantId}:${version.name}:${version.version}`, tenantId },
       );
+      // The audit record rides on the same outbox row: marked published only once both are on JetStream.
+      const action = version.version === 1 ? 'blueprint.created' : 'blueprint.updated';
+      await this.audit.record({
+        action,
+        actor: version.author || 'anonymous',
+        resourceType: 'blueprint',
+        resourceId: version.name,
+        outcome: 'success',
+        details: { version: version.version, contentHash: version.contentHash },
+        eventId: `${action}:${version.name}:${version.version}`,
+        tenantId,
+        at: version.createdAt,
+      });
       await this.blueprints.markPublished(tenantId, version.name, version.version);
       this.events.inc({ result: 'published' });
     } catch (error) {
@@ -224,8 +242,9 @@ export class BlueprintService {
   }
 
   /**
-   * Publishes af.v1.blueprints.event.archived|restored and marks the outbox row; a failure is
-   * left to the relay. The deployment service deactivates an archived agent's deployment.
+   * Publishes af.v1.blueprints.event.archived|restored and its audit record (blueprint.archived |
+   * blueprint.restored), then marks the outbox row; a failure is left to the relay. The deployment
+   * service deactivates an archived agent's deployment.
    */
   async publishArchiveChanged(event: ArchiveEvent): Promise<void> {
     const tenantId = event.tenantId as TenantId;
@@ -236,6 +255,18 @@ export class BlueprintService {
         { name: event.name, archived: event.archived, latestVersion: event.latestVersion, changedAt: event.changedAt.toISOString(), changedBy: event.changedBy, eventId: event.id },
         { msgId: `blueprint-archive-changed:${event.id}`, tenantId },
       );
+      const action = event.archived ? 'blueprint.archived' : 'blueprint.restored';
+      await this.audit.record({
+        action,
+        actor: event.changedBy || 'anonymous',
+        resourceType: 'blueprint',
+        resourceId: event.name,
+        outcome: 'success',
+        details: { latestVersion: event.latestVersion },
+        eventId: `${action}:${event.id}`,
+        tenantId,
+        at: event.changedAt,
+      });
       await this.blueprints.markArchiveEventPublished(tenantId, event.id);
       this.events.inc({ result: 'published' });
     } catch (error) {

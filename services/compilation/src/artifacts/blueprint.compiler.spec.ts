@@ -52,6 +52,23 @@ describe(compileBlueprint.name, () => {
     expect(sut.policy).toEqual({ autonomyLevel: 'supervised', maxAllowedScope: 'external', requireApproval: ['payment.process'] });
   });
 
+  it('compiles spec.governance.approval into policy.approval, and leaves the key out (and the hash alone) without it', async () => {
+    const plain = await compileBlueprint(leadQualifier(), identity);
+    expect(Object.keys(plain.policy).sort()).toEqual(['autonomyLevel', 'maxAllowedScope', 'requireApproval']);
+    const withApproval = leadQualifier() as { spec: { governance: Record<string, unknown> } };
+    withApproval.spec.governance['approval'] = { quorum: 2, levels: [{ roles: ['Developer', 'Developer', 'Administrator'], deadlineSeconds: 3600 }, { roles: [], deadlineSeconds: 60 }] };
+    const sut = await compileBlueprint(withApproval, identity);
+    expect(sut.policy.approval).toEqual({ quorum: 2, levels: [{ roles: ['Developer', 'Administrator'], deadlineSeconds: 3600 }, { roles: [], deadlineSeconds: 60 }] });
+    expect(await hashOf(withApproval)).not.toBe(await hashOf(leadQualifier()));
+
+    withApproval.spec.governance['approval'] = { levels: [{ roles: ['Boss'], deadlineSeconds: 3600 }] };
+    expect(await compileError(withApproval)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/governance/approval/levels/0/roles/0' });
+    withApproval.spec.governance['approval'] = { quorum: 9 };
+    expect(await compileError(withApproval)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/governance/approval/quorum' });
+    withApproval.spec.governance['approval'] = { levels: [{ roles: ['Administrator'], deadlineSeconds: 59 }] };
+    expect(await compileError(withApproval)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/governance/approval/levels/0/deadlineSeconds' });
+  });
+
   it('yields the same hash for the same blueprint, whatever its key order, and another for any change', async () => {
     const a = await hashOf(leadQualifier());
     const reordered = JSON.parse(canonicalJson(leadQualifier())) as unknown;

@@ -1,6 +1,7 @@
 import { transform, version as esbuildVersion, type Message } from 'esbuild';
 import ts from 'typescript';
 import { AppError, ErrorCode } from '@af/errors';
+import { isRole, type ArtifactApprovalPolicy } from '@af/contracts';
 import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
 import { ALLOWED_HOST, BUILTIN_NAMES, TOOL_NAME, isBuiltinName, normalizeHost, type JsonValue } from '@af/blueprint-format';
 import { TemplateError, parseTemplate } from './prompt-template.js';
@@ -49,6 +50,34 @@ function stringAt(parent: Json | undefined, key: string, path: string, fallback?
   return value;
 }
 
+/**
+ * spec.governance.approval → artifact policy.approval (quorum 1..5; levels with roles from ROLES
+ * and deadlineSeconds 60..2592000), or undefined when absent: an artifact without it keeps the
+ * shape — and the hash — it had before approvals existed.
+ */
+function approvalAt(governance: Json | undefined): ArtifactApprovalPolicy | undefined {
+  const approval = objectAt(governance ?? {}, 'approval', '/spec/governance/approval', false);
+  if (!approval) return undefined;
+  const quorum = approval['quorum'];
+  if (quorum !== undefined && (!Number.isInteger(quorum) || (quorum as number) < 1 || (quorum as number) > 5)) {
+    throw invalid('/spec/governance/approval/quorum must be an integer from 1 to 5', '/spec/governance/approval/quorum');
+  }
+  const levels = arrayAt(approval, 'levels', '/spec/governance/approval/levels').map((raw, i) => {
+    const path = `/spec/governance/approval/levels/${i}`;
+    if (!isObject(raw)) throw invalid(`${path} must be an object`, path);
+    const roles = arrayAt(raw, 'roles', `${path}/roles`).map((role, j) => {
+      if (!isRole(role)) throw invalid(`${path}/roles/${j} must be a role (Viewer, Developer, ProductManager, Administrator)`, `${path}/roles/${j}`);
+      return role;
+    });
+    const deadlineSeconds = raw['deadlineSeconds'];
+    if (!Number.isInteger(deadlineSeconds) || (deadlineSeconds as number) < 60 || (deadlineSeconds as number) > 2_592_000) {
+      throw invalid(`${path}/deadlineSeconds must be an integer from 60 to 2592000`, `${path}/deadlineSeconds`);
+    }
+    return { roles: [...new Set(roles)], deadlineSeconds: deadlineSeconds as number };
+  });
+  return { ...(quorum !== undefined ? { quorum: quorum as number } : {}), ...(levels.length > 0 ? { levels } : {}) };
+}
+
 function arrayAt(parent: Json | undefined, key: string, path: string): unknown[] {
   const value = parent?.[key];
   if (value === undefined || value === null) return [];
@@ -90,6 +119,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
   const actions = objectAt(spec, 'actions', '/spec/actions', false);
   const requireApproval = [...new Set(arrayAt(actions, 'requireApproval', '/spec/actions/requireApproval').map(String))].sort();
   const maxAllowedScope = actions?.['maxAllowedScope'];
+  const approval = approvalAt(governance);
 
   const seen = new Set<string>();
   const toolSpecs = arrayAt(spec, 'tools', '/spec/tools');
@@ -145,6 +175,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
       autonomyLevel: stringAt(governance, 'autonomyLevel', '/spec/governance/autonomyLevel', 'supervised'),
       maxAllowedScope: typeof maxAllowedScope === 'string' ? maxAllowedScope : null,
       requireApproval,
+      ...(approval ? { approval } : {}),
     },
     model: { route: route.length > 0 ? route : ['offline/default'], maxCostUsdPerRun: typeof maxCost === 'number' ? maxCost : null },
     network: { allowHosts },

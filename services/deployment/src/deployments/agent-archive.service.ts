@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { BlueprintArchiveChanged, TenantId } from '@af/contracts';
 import { AppError } from '@af/errors';
+import { AuditTrail } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import type { Counter } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
@@ -18,6 +19,7 @@ export class AgentArchiveService {
   constructor(
     private readonly deactivation: DeploymentDeactivationRepository,
     private readonly registry: ActiveDeploymentRepository,
+    private readonly audit: AuditTrail,
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -37,6 +39,20 @@ export class AgentArchiveService {
     const entry = await this.registry.find(tenantId, event.name);
     const registered = entry !== null && Number(entry.activatedAtMs) <= archivedAt.getTime();
     if (registered) await this.registry.remove(tenantId, event.name);
+    // Audited after the commit: a crash between the two loses this record (the archive itself is audited by blueprints).
+    if (deactivated) {
+      await this.audit.record({
+        action: 'deployment.deactivated',
+        actor: event.changedBy || 'system:deployment',
+        resourceType: 'deployment',
+        resourceId: deactivated,
+        outcome: 'success',
+        details: { agent: event.name, reason },
+        eventId: `deployment.deactivated:${deactivated}`,
+        tenantId,
+        at: archivedAt,
+      });
+    }
     this.deactivations.inc({ outcome: deactivated || registered ? 'deactivated' : 'none' });
     if (deactivated || registered) this.logger.info({ agent: event.name, deploymentId: deactivated ?? entry?.deploymentId, reason }, 'deployment deactivated: blueprint archived');
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withTenant } from '@af/persistence';
 import { AGENT_LOCK_TIMEOUT_MS, LOCK_NOT_AVAILABLE, agentLockKey } from './deployment.repository.js';
 
 /** Ends an agent's active deployment without a successor, recording why in the history. */
@@ -19,7 +19,7 @@ export class DeploymentDeactivationRepository {
    */
   async deactivateActive(tenantId: TenantId, agent: string, before: Date, reason: string): Promise<string | null> {
     try {
-      return await this.dataSource.transaction(async (em) => {
+      return await withTenant(this.dataSource, tenantId, async (em) => {
         await em.query(`SELECT set_config('lock_timeout', $1, true)`, [`${AGENT_LOCK_TIMEOUT_MS}ms`]);
         await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [agentLockKey(tenantId, agent)]);
         const rows = (await em.query(

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withTenant } from '@af/persistence';
 import { DeploymentEntity } from '../persistence/deployment.entity.js';
 
 export interface NewDeployment {
@@ -12,6 +12,8 @@ export interface NewDeployment {
   contentHash: string;
   artifactHash: string;
   createdBy: string;
+  /** Set when an approved escalation carries the deployment out on the requester's behalf. */
+  approvedEscalationId?: string;
 }
 
 /** What {@link DeploymentRepository.activateOnce} did: the agent's active deployment afterwards. */
@@ -28,26 +30,30 @@ export const LOCK_NOT_AVAILABLE = '55P03';
 
 export const agentLockKey = (tenantId: TenantId, agent: string): string => `deployment:${tenantId}/${agent}`;
 
-/** Deployments of one tenant; every query is scoped by tenant id. History is never deleted. */
+/**
+ * Deployments of one tenant; every query runs in its tenant's transaction (row-level security) and
+ * is scoped by tenant id too. History is never deleted.
+ */
 @Injectable()
 export class DeploymentRepository {
-  private readonly deployments: Repository<DeploymentEntity>;
-
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {
-    this.deployments = dataSource.getRepository(DeploymentEntity);
-  }
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   findActive(tenantId: TenantId, agent: string): Promise<DeploymentEntity | null> {
-    return this.deployments.findOneBy({ tenantId, agent, status: 'active' });
+    return withTenant(this.dataSource, tenantId, (em) => em.getRepository(DeploymentEntity).findOneBy({ tenantId, agent, status: 'active' }));
   }
 
   find(tenantId: TenantId, id: string): Promise<DeploymentEntity | null> {
-    return this.deployments.findOneBy({ tenantId, id });
+    return withTenant(this.dataSource, tenantId, (em) => em.getRepository(DeploymentEntity).findOneBy({ tenantId, id }));
+  }
+
+  /** The deployment an approved escalation made, if it made one (the approval consumer's idempotency). */
+  findByEscalation(tenantId: TenantId, escalationId: string): Promise<DeploymentEntity | null> {
+    return withTenant(this.dataSource, tenantId, (em) => em.getRepository(DeploymentEntity).findOneBy({ tenantId, approvedEscalationId: escalationId }));
   }
 
   /** Newest first. */
   list(tenantId: TenantId, agent: string, limit: number): Promise<DeploymentEntity[]> {
-    return this.deployments.find({ where: { tenantId, agent }, order: { createdAt: 'DESC' }, take: limit });
+    return withTenant(this.dataSource, tenantId, (em) => em.getRepository(DeploymentEntity).find({ where: { tenantId, agent }, order: { createdAt: 'DESC' }, take: limit }));
   }
 
   /**
@@ -60,7 +66,7 @@ export class DeploymentRepository {
    */
   async activateOnce(tenantId: TenantId, deployment: NewDeployment): Promise<Activation> {
     try {
-      return await this.dataSource.transaction(async (em) => {
+      return await withTenant(this.dataSource, tenantId, async (em) => {
         await em.query(`SELECT set_config('lock_timeout', $1, true)`, [`${AGENT_LOCK_TIMEOUT_MS}ms`]);
         await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [agentLockKey(tenantId, deployment.agent)]);
         const current = await em.getRepository(DeploymentEntity).findOneBy({ tenantId, agent: deployment.agent, status: 'active' });
@@ -71,9 +77,9 @@ export class DeploymentRepository {
           [tenantId, deployment.agent, deployment.id],
         )) as [{ id: string }[], number];
         await em.query(
-          `INSERT INTO deployments (id, tenant_id, agent, version, content_hash, artifact_hash, status, created_by)
-           VALUES ($1, $2, $3, $4, $5, $6, 'active', $7)`,
-          [deployment.id, tenantId, deployment.agent, deployment.version, deployment.contentHash, deployment.artifactHash, deployment.createdBy],
+          `INSERT INTO deployments (id, tenant_id, agent, version, content_hash, artifact_hash, status, created_by, approved_escalation_id)
+           VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $8)`,
+          [deployment.id, tenantId, deployment.agent, deployment.version, deployment.contentHash, deployment.artifactHash, deployment.createdBy, deployment.approvedEscalationId ?? null],
         );
         const activated = await em.getRepository(DeploymentEntity).findOneByOrFail({ tenantId, id: deployment.id });
         return { deployment: activated, created: true, superseded: rows[0][0]?.id ?? null };

@@ -146,15 +146,6 @@ describe('deployment service against real NATS (JetStream, KV) and PostgreSQL', 
     expect(await activeInKv('broken')).toBeNull();
   });
 
-  it('re-validates for the deploying caller: valid when an Administrator saved it is not valid for a Developer', async () => {
-    const error = await create('admin-only').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.ValidationFailed, path: '/version' });
-    expect((error as { details: unknown }).details).toMatchObject({ valid: false, errors: [{ tier: 'policy', code: 'REAL_WORLD_REQUIRES_ADMINISTRATOR' }] });
-    expect(upstream.validated).toContainEqual({ tenant, caller: 'user:alice' });
-    const admin = await client.bus.request('af.v1.deployments.create', { agent: 'admin-only', version: 0, caller: { subject: 'root', roles: ['Administrator'], permissions: [] } }, { tenantId: tenant });
-    expect(admin.deployment).toMatchObject({ agent: 'admin-only', status: 'active' });
-  });
-
   it('refuses to deploy an archived blueprint (409)', async () => {
     await expect(create('retired')).rejects.toMatchObject({ code: ErrorCode.Conflict, path: '/agent' });
   });

@@ -2,11 +2,12 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { create } from '@bufbuild/protobuf';
 import { BlueprintVersionReplySchema, CreateDeploymentRequestSchema, ValidateBlueprintReplySchema, parseTenantId } from '@af/contracts';
 import { AppError, ErrorCode } from '@af/errors';
-import type { MessageBus } from '@af/messaging';
+import type { AuditTrail, MessageBus } from '@af/messaging';
 import { MetricsRegistry, createLogger } from '@af/observability';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
 import type { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import type { DeploymentRepository } from './deployment.repository.js';
+import { DeploymentApprovals } from './deployment-approvals.js';
 import { DeploymentService } from './deployment.service.js';
 
 const tenant = parseTenantId('acme');
@@ -26,6 +27,7 @@ function active(overrides: Partial<DeploymentEntity> = {}): DeploymentEntity {
     supersededBy: null,
     deactivatedAt: null,
     deactivatedReason: null,
+    approvedEscalationId: null,
     ...overrides,
   };
 }
@@ -39,6 +41,8 @@ function setup(opts: { valid?: boolean; archivedAt?: string; current?: Deploymen
       });
     }
     if (subject === 'af.v1.validation.validate') return create(ValidateBlueprintReplySchema, { report: { valid: opts.valid ?? true }, cached: true });
+    // Not a realWorld agent (the approval path is covered against the real governance service in deployment-approval.int-spec).
+    if (subject === 'af.v1.compilation.artifact.get') return { artifactJson: JSON.stringify({ tools: [{ scope: 'internal' }], policy: { maxAllowedScope: null } }) };
     return { artifactHash: opts.artifactHash ?? 'sha256:a2' };
   });
   const publish = jest.fn(async (_subject: string, _payload: unknown, _opts: unknown) => ({ seq: 1, duplicate: false }));
@@ -56,7 +60,9 @@ function setup(opts: { valid?: boolean; archivedAt?: string; current?: Deploymen
   } as unknown as DeploymentRepository;
   const put = jest.fn(async (_tenant: string, _active: unknown, _revision: number) => true);
   const registry = { entry: async () => ({ revision: 0, active: null }), replace: put } as unknown as ActiveDeploymentRepository;
-  const sut = new DeploymentService(deployments, registry, { request, publish } as unknown as MessageBus, new MetricsRegistry('deployment'), createLogger('deployment', 'error'));
+  const bus = { request, publish } as unknown as MessageBus;
+  const audit = { record: jest.fn(async () => undefined) } as unknown as AuditTrail;
+  const sut = new DeploymentService(deployments, registry, bus, new DeploymentApprovals(bus, audit), audit, new MetricsRegistry('deployment'), createLogger('deployment', 'error'));
   return { sut, request, publish, activate, put };
 }
 

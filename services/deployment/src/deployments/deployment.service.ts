@@ -12,12 +12,13 @@ import {
   type TenantId,
 } from '@af/contracts';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
-import { MessageBus } from '@af/messaging';
+import { AuditTrail, MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import type { Counter } from 'prom-client';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { DeploymentRepository } from './deployment.repository.js';
+import { DeploymentApprovals, mayDeployRealWorld, REAL_WORLD_VALIDATION_FINDING, type DeploymentGrant } from './deployment-approvals.js';
 import { DNS_LABEL } from '@af/blueprint-format';
 
 const AGENT_NAME = DNS_LABEL;
@@ -37,10 +38,12 @@ export class DeploymentService {
     private readonly deployments: DeploymentRepository,
     private readonly registry: ActiveDeploymentRepository,
     private readonly bus: MessageBus,
+    private readonly approvals: DeploymentApprovals,
+    private readonly audit: AuditTrail,
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | unchanged | refused)', ['outcome']);
+    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | unchanged | refused | approval_required)', ['outcome']);
   }
 
   /**
@@ -54,8 +57,20 @@ export class DeploymentService {
    * deploys of one version make exactly one record, and every one of them is answered with it.
    * The registry entry and the activated event are written again (the event de-duplicated by
    * its msgId), which also repairs a previous attempt that failed after its database commit.
+   *
+   * A realWorld agent deployed by a caller without ApproveRealWorld is not deployed: an escalation
+   * asks an Administrator (403 APPROVAL_REQUIRED with its id); its approval deploys later on the
+   * caller's behalf. `approved_escalation_id` is set only by that approval, never over NATS.
    */
   async create(tenantId: TenantId, request: CreateDeploymentRequest): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
+    if (request.approvedEscalationId) {
+      throw AppError.invalid('approvedEscalationId is set only when an approved deployment escalation deploys (af.v1.escalations.event.decided)', '/approvedEscalationId');
+    }
+    return this.deploy(tenantId, { agent: request.agent, version: request.version, caller: request.caller }, null);
+  }
+
+  /** {@link create}, or with `grant` the deployment an approved escalation allows (on the requester's behalf). */
+  async deploy(tenantId: TenantId, request: Pick<CreateDeploymentRequest, 'agent' | 'version' | 'caller'>, grant: DeploymentGrant | null): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
     if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
     if (!Number.isInteger(request.version) || request.version < 0) throw AppError.invalid('version must be 0 (latest) or a positive integer', '/version');
 
@@ -66,7 +81,10 @@ export class DeploymentService {
     }
     // Valid when saved is not enough: the policy tier depends on who deploys (cached by content + caller).
     const { report } = await this.bus.request('af.v1.validation.validate', { documentJson: blueprint.documentJson, ...(request.caller ? { caller: request.caller } : {}) }, { tenantId });
-    if (!report?.valid) {
+    // "realWorld needs an Administrator" is answered by ApproveRealWorld or an approval (below), not refused here.
+    const realWorldFinding = report?.errors.some((e) => e.tier === 'policy' && e.code === REAL_WORLD_VALIDATION_FINDING) ?? false;
+    const blocking = report ? report.errors.filter((e) => !(e.tier === 'policy' && e.code === REAL_WORLD_VALIDATION_FINDING)) : [];
+    if (!report || (!report.valid && (blocking.length > 0 || !realWorldFinding))) {
       this.deploys.inc({ outcome: 'refused' });
       throw new AppError(ErrorCode.ValidationFailed, `blueprint ${blueprint.name} version ${blueprint.version} is not valid for this caller and cannot be deployed`, {
         path: '/version',
@@ -79,6 +97,15 @@ export class DeploymentService {
       { tenantId },
     );
     if (!compiled.artifactHash) throw new AppError(ErrorCode.Unavailable, `compilation of ${blueprint.name} version ${blueprint.version} returned no artifact`);
+    if (!grant && !mayDeployRealWorld(request.caller) && (realWorldFinding || (await this.approvals.isRealWorld(tenantId, compiled.artifactHash)))) {
+      this.deploys.inc({ outcome: 'approval_required' });
+      // Throws APPROVAL_REQUIRED (pending) or APPROVAL_REJECTED; an earlier approval lets it through.
+      grant = await this.approvals.request(tenantId, { agent: request.agent, version: blueprint.version, artifactHash: compiled.artifactHash, caller: request.caller });
+    }
+    if (grant && (grant.version !== blueprint.version || grant.artifactHash !== compiled.artifactHash)) {
+      this.deploys.inc({ outcome: 'refused' });
+      throw new AppError(ErrorCode.Conflict, `escalation ${grant.escalationId} approved version ${grant.version} (artifact ${grant.artifactHash}), not version ${blueprint.version} (artifact ${compiled.artifactHash})`, { path: '/version' });
+    }
 
     // The slow remote work is done; now one short transaction decides (no NATS call inside it).
     const { deployment, created, superseded } = await this.deployments.activateOnce(tenantId, {
@@ -88,13 +115,32 @@ export class DeploymentService {
       contentHash: blueprint.contentHash,
       artifactHash: compiled.artifactHash,
       createdBy: request.caller?.subject || 'unknown',
+      ...(grant ? { approvedEscalationId: grant.escalationId } : {}),
     });
     await this.register(tenantId, request.agent);
     await this.bus.publish('af.v1.deployments.event.activated', { deployment: toDeploymentMessage(deployment) }, { msgId: `deployment-activated:${deployment.id}`, tenantId });
+    if (created) {
+      await this.audit.record({
+        action: 'deployment.created',
+        actor: deployment.createdBy,
+        resourceType: 'deployment',
+        resourceId: deployment.id,
+        outcome: 'success',
+        details: {
+          agent: deployment.agent,
+          version: deployment.version,
+          artifactHash: deployment.artifactHash,
+          superseded: superseded ?? null,
+          ...(grant ? { approvedEscalationId: grant.escalationId, approvedBy: grant.approvedBy } : {}),
+        },
+        eventId: `deployment.created:${deployment.id}`,
+        tenantId,
+      });
+    }
     this.deploys.inc({ outcome: created ? 'activated' : 'unchanged' });
     this.logger.info(
       { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, superseded: superseded ?? undefined },
-      created ? 'deployment activated' : 'deployment already active',
+      created ? (grant ? 'deployment activated on an approved escalation' : 'deployment activated') : 'deployment already active',
     );
     return { deployment: toDeploymentMessage(deployment), created };
   }

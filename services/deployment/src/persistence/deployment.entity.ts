@@ -48,4 +48,8 @@ export class DeploymentEntity {
   /** Why it was deactivated (kept in the history). */
   @Column('text', { name: 'deactivated_reason', nullable: true })
   deactivatedReason!: string | null;
+
+  /** The approved escalation that made this deployment on its requester's behalf (a realWorld agent), else null. */
+  @Column('uuid', { name: 'approved_escalation_id', nullable: true })
+  approvedEscalationId!: string | null;
 }

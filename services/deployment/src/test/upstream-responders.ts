@@ -4,7 +4,9 @@ import {
   BlueprintVersionReplySchema,
   CompileReplySchema,
   CompileRequestSchema,
+  ArtifactReplySchema,
   ErrorReplySchema,
+  GetArtifactRequestSchema,
   GetBlueprintRequestSchema,
   Headers,
   ValidateBlueprintReplySchema,
@@ -22,6 +24,8 @@ export type FakeBlueprint = MessageInitShape<typeof BlueprintVersionSchema>;
  */
 export function answerUpstream(nc: NatsConnection, tenants: Set<string>, blueprints: (tenant: string) => FakeBlueprint[]) {
   const compiled: { tenant: string; contentHash: string }[] = [];
+  /** artifact hash → the fake document it was compiled from (what artifact.get describes). */
+  const artifacts = new Map<string, { tenant: string; documentJson: string }>();
   const validated: { tenant: string; caller: string }[] = [];
   const ok = () => {
     const h = natsHeaders();
@@ -76,7 +80,24 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         if (!tenants.has(tenant)) return;
         const request = decode(CompileRequestSchema, msg.data);
         compiled.push({ tenant, contentHash: request.contentHash });
+        artifacts.set(`sha256:art-${request.contentHash}`, { tenant, documentJson: request.documentJson });
         msg.respond(encode(CompileReplySchema, { artifactHash: `sha256:art-${request.contentHash}`, compileMs: 1, cached: false }), { headers: ok() });
+      },
+    }),
+    // The artifact's scopes: `adminOnly` → maxAllowedScope realWorld, `realWorldTool` → a realWorld tool.
+    nc.subscribe(processNamespace().subject('af.v1.compilation.artifact.get'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant)) return;
+        const request = decode(GetArtifactRequestSchema, msg.data);
+        const source = artifacts.get(request.artifactHash);
+        if (!source || source.tenant !== tenant) {
+          msg.respond(encode(ErrorReplySchema, { code: 'NOT_FOUND', message: `artifact ${request.artifactHash} was not found`, path: '/artifactHash' }), { headers: fail() });
+          return;
+        }
+        const doc = JSON.parse(source.documentJson) as { name: string; version: number; adminOnly?: boolean; realWorldTool?: boolean };
+        const artifact = { tools: doc.realWorldTool ? [{ name: 'pay', scope: 'realWorld' }] : [{ name: 'look', scope: 'internal' }], policy: { maxAllowedScope: doc.adminOnly ? 'realWorld' : null } };
+        msg.respond(encode(ArtifactReplySchema, { artifactHash: request.artifactHash, blueprintName: doc.name, blueprintVersion: doc.version, artifactJson: JSON.stringify(artifact) }), { headers: ok() });
       },
     }),
   ];
@@ -91,12 +112,12 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
 }
 
 /** A stored version; `adminOnly`: valid when saved by an Administrator, invalid for anyone else (policy tier). */
-export function blueprint(name: string, version: number, valid = true, extra: { adminOnly?: boolean; archivedAt?: string } = {}): FakeBlueprint {
+export function blueprint(name: string, version: number, valid = true, extra: { adminOnly?: boolean; realWorldTool?: boolean; archivedAt?: string } = {}): FakeBlueprint {
   return {
     name,
     version,
     contentHash: `sha256:${name}-${version}`,
-    documentJson: JSON.stringify({ name, version, valid, ...(extra.adminOnly ? { adminOnly: true } : {}) }),
+    documentJson: JSON.stringify({ name, version, valid, ...(extra.adminOnly ? { adminOnly: true } : {}), ...(extra.realWorldTool ? { realWorldTool: true } : {}) }),
     archivedAt: extra.archivedAt ?? '',
     author: 'alice',
     createdAt: new Date().toISOString(),

@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config.js';
+import type { AuthSettings } from '../config.js';
 
 export const AUTH_CONFIG = Symbol.for('af.gateway.auth');
-export type AuthConfig = GatewayConfig['auth'];
+export type AuthConfig = AuthSettings;

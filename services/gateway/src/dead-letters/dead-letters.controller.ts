@@ -2,6 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { DeadLettersApi, type DeadLetterListQuery } from './dead-letters.api.js';
+import { RequirePermission } from '../auth/require-permission.decorator.js';
+import { AllowedFields } from '../auth/allowed-fields.pipe.js';
 
 export { DeadLettersApi };
 
@@ -11,6 +13,7 @@ export class DeadLettersController {
 
   /** ?status=open|retried|discarded &limit= &cursor=: the tenant's dead letters, newest first. */
   @Get()
+  @RequirePermission('ViewRuns')
   list(@Query() query: DeadLetterListQuery) {
     return this.deadLetters.list(query);
   }
@@ -18,7 +21,8 @@ export class DeadLettersController {
   /** {input?}: re-queue the dead-lettered run (409 unless the dead letter is open). */
   @Post(':id/retry')
   @HttpCode(202)
-  retry(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: unknown) {
+  @RequirePermission('OperateRuns')
+  retry(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body(new AllowedFields('input')) body: unknown) {
     return this.deadLetters.retry(principal, id, body);
   }
 }

@@ -1,9 +1,13 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installEarlyAuthentication } from '../auth/early-authentication.js';
+import { installRateLimit } from '../rate-limit/rate-limit.hook.js';
+import { installOpenApi } from '../openapi/openapi.module.js';
 import { installBodyParsers } from './body-parsers.js';
 
 /** The gateway's HTTP edge: authentication before any body is read, then strict body parsers. */
 export function configureGatewayHttp(app: NestFastifyApplication): void {
   installEarlyAuthentication(app);
+  installRateLimit(app);
   installBodyParsers(app);
+  installOpenApi(app);
 }

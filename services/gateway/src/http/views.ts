@@ -55,7 +55,17 @@ export function runView(r: Run | undefined) {
       durationMs: c.durationMs,
       ...(c.error ? { error: c.error } : {}),
     })),
-    usage: r.usage ? { provider: r.usage.provider, model: r.usage.model, inputTokens: r.usage.inputTokens, outputTokens: r.usage.outputTokens, costUsd: r.usage.costUsd } : null,
+    usage: r.usage
+      ? {
+          provider: r.usage.provider,
+          model: r.usage.model,
+          inputTokens: r.usage.inputTokens,
+          outputTokens: r.usage.outputTokens,
+          costUsd: r.usage.costUsd,
+          cachedInputTokens: r.usage.cachedInputTokens,
+          calls: r.usage.calls.map((c) => ({ route: c.route, outcome: c.outcome, inputTokens: c.inputTokens, outputTokens: c.outputTokens, cachedInputTokens: c.cachedInputTokens, costUsd: c.costUsd, durationMs: c.durationMs, error: c.error, stepId: c.stepId })),
+        }
+      : null,
     traceId: r.traceId,
     correlationId: r.correlationId,
     createdAt: r.createdAt,
@@ -63,5 +73,8 @@ export function runView(r: Run | undefined) {
     finishedAt: r.finishedAt || null,
     priority: r.priority || 'normal',
     workerId: r.workerId || null,
+    requestedBy: r.requestedBy || null,
+    // While `waiting`: the escalation the run waits for (GET /v1/escalations/{id}).
+    waitingFor: r.waitingFor || null,
   };
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Injectable } from '@nestjs/common';
 import { MessageBus } from '@af/messaging';
+import { RequirePermission } from '../auth/require-permission.decorator.js';
 
 @Injectable()
 export class MeshApi {
@@ -20,6 +21,7 @@ export class MeshController {
   constructor(private readonly mesh: MeshApi) {}
 
   @Get('health')
+  @RequirePermission('ViewMesh')
   status() {
     return this.mesh.status();
   }

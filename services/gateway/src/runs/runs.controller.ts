@@ -3,6 +3,8 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { RunEventStream, type StreamReply, type StreamRequest } from './run-event.stream.js';
 import { RunsApi, type RunListQuery } from './runs.api.js';
+import { RequirePermission } from '../auth/require-permission.decorator.js';
+import { AllowedFields } from '../auth/allowed-fields.pipe.js';
 
 export { RunsApi };
 
@@ -19,17 +21,20 @@ export class RunsController {
 
   /** ?agent= &status= &since= &limit= &cursor=: the tenant's runs, newest first. */
   @Get()
+  @RequirePermission('ViewRuns')
   list(@Query() query: RunListQuery) {
     return this.runs.list(query);
   }
 
   @Get(':runId')
+  @RequirePermission('ViewRuns')
   get(@Param('runId') runId: string) {
     return this.runs.get(runId);
   }
 
   /** The run's transitions, oldest first; with `Accept: text/event-stream` a stream that ends when the run is final. */
   @Get(':runId/events')
+  @RequirePermission('ViewRuns')
   async history(@CurrentPrincipal() principal: Principal, @Param('runId') runId: string, @Headers('accept') accept: string | undefined, @Req() request: StreamRequest, @Res() reply: Reply) {
     if (accept?.includes('text/event-stream')) return this.events.stream(principal, runId, request, reply);
     reply.send(await this.runs.events(runId));
@@ -37,7 +42,8 @@ export class RunsController {
 
   @Post(':runId/cancel')
   @HttpCode(200)
-  cancel(@CurrentPrincipal() principal: Principal, @Param('runId') runId: string, @Body() body: unknown) {
+  @RequirePermission('OperateRuns')
+  cancel(@CurrentPrincipal() principal: Principal, @Param('runId') runId: string, @Body(new AllowedFields('reason')) body: unknown) {
     return this.runs.cancel(principal, runId, body);
   }
 }

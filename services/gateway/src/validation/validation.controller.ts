@@ -3,6 +3,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { BlueprintBody, type BlueprintSource } from '../blueprints/blueprint-source.decorator.js';
 import { ValidationApi } from './validation.api.js';
+import { RequirePermission } from '../auth/require-permission.decorator.js';
 
 interface Reply {
   header(name: string, value: string): Reply;
@@ -16,6 +17,7 @@ export class ValidationController {
 
   @Post()
   @HttpCode(200)
+  @RequirePermission('ViewAgents')
   validate(@CurrentPrincipal() principal: Principal, @BlueprintBody() body: BlueprintSource) {
     return this.validation.validate(principal, body);
   }
@@ -27,6 +29,7 @@ export class SchemasController {
   constructor(private readonly validation: ValidationApi) {}
 
   @Get(':name')
+  @RequirePermission('ViewAgents')
   async schema(@Param('name') name: string, @Res() reply: Reply) {
     const { etag, schema } = await this.validation.schema(name);
     reply.header('content-type', 'application/schema+json; charset=utf-8').header('etag', etag).send(JSON.stringify(schema));

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withTenant } from '@af/persistence';
 
 export type DeadLetterSource = 'max_deliveries' | 'terminated' | 'undecodable' | 'stalled';
 export type DeadLetterStatus = 'open' | 'retried' | 'discarded';
@@ -82,7 +82,7 @@ export class DeadLetterRepository {
    * (the earlier one for a duplicate) and whether the run moved.
    */
   record(tenantId: TenantId, letter: NewDeadLetter, deadLetterRun: boolean): Promise<{ created: boolean; row: DeadLetterRow; runMoved: boolean }> {
-    return this.dataSource.transaction(async (m) => {
+    return withTenant(this.dataSource, tenantId, async (m) => {
       const agent = letter.runId ? (((await m.query(`SELECT agent FROM runs WHERE tenant_id = $1 AND id = $2`, [tenantId, letter.runId])) as Array<{ agent: string }>)[0]?.agent ?? '') : '';
       const inserted = (await m.query(
         `INSERT INTO dead_letters (id, tenant_id, run_id, agent, stream, consumer, subject, stream_seq, deliveries, source, code, reason, payload)
@@ -109,7 +109,7 @@ export class DeadLetterRepository {
   }
 
   async find(tenantId: TenantId, id: string): Promise<DeadLetterRow | null> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM dead_letters WHERE tenant_id = $1 AND id = $2`, [tenantId, id])) as Raw[];
+    const rows = (await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT ${COLUMNS} FROM dead_letters WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))) as Raw[];
     return rows[0] ? toRow(rows[0]) : null;
   }
 
@@ -126,7 +126,7 @@ export class DeadLetterRepository {
       const at = `(timestamptz 'epoch' + ($${params.length - 1} || ' microseconds')::interval)`;
       where += ` AND (created_at < ${at} OR (created_at = ${at} AND id < $${params.length}::uuid))`;
     }
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM dead_letters WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params)) as Raw[];
+    const rows = (await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT ${COLUMNS} FROM dead_letters WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`, params))) as Raw[];
     return rows.map(toRow);
   }
 
@@ -136,7 +136,7 @@ export class DeadLetterRepository {
    * new input — one transaction. 'not-open' / 'run-not-dead-lettered' change nothing.
    */
   retry(tenantId: TenantId, id: string, by: string, input: object | null): Promise<{ kind: 'retried'; row: DeadLetterRow } | { kind: 'not-found' } | { kind: 'not-open'; status: DeadLetterStatus } | { kind: 'no-run' } | { kind: 'run-not-dead-lettered'; status: string }> {
-    return this.dataSource.transaction(async (m) => {
+    return withTenant(this.dataSource, tenantId, async (m) => {
       const [letter] = (await m.query(`SELECT ${COLUMNS} FROM dead_letters WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [tenantId, id])) as Raw[];
       if (!letter) return { kind: 'not-found' as const };
       if (letter.status !== 'open') return { kind: 'not-open' as const, status: letter.status };

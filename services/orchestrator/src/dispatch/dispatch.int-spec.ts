@@ -12,7 +12,7 @@ import { ObservabilityModule } from '@af/observability';
 import type { RunningService } from '@af/runtime';
 import { startTestService } from '@af/runtime/testing';
 import { testTenant, until } from '@af/testing';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withSystemScope } from '@af/persistence';
 import type { DataSource } from 'typeorm';
 import { RunRepository } from '../runs/run.repository.js';
 import { Reconciler } from '../reconciler/reconciler.service.js';
@@ -60,7 +60,8 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
   let worker: RunningService | undefined;
   let dispatcher: Dispatcher;
   let runs: RunRepository;
-  let db: DataSource;
+  /** The service's own connection, looking across tenants (row-level security: the system scope). */
+  let db: Pick<DataSource, 'query'>;
   const [flooder, single, prio, full, poison] = [0, 1, 2, 3, 4].map(() => parseTenantId(testTenant()));
 
   beforeAll(async () => {
@@ -77,7 +78,8 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
     client = await connectClient();
     dispatcher = orchestrator.service.app.get(Dispatcher);
     runs = orchestrator.service.app.get(RunRepository);
-    db = orchestrator.service.app.get<DataSource>(DATA_SOURCE);
+    const ds = orchestrator.service.app.get<DataSource>(DATA_SOURCE);
+    db = { query: (sql: string, params?: unknown[]) => withSystemScope(ds, 'test: inspect runs', (m) => m.query(sql, params)) };
     const kv = await new KvBuckets(client.nc).get(kvBuckets.activeDeployments);
     for (const tenant of [flooder, single, prio, full, poison]) {
       await kv.put(

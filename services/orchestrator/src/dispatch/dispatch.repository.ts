@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withSystemScope, withTenant } from '@af/persistence';
 import { PRIORITY_RANK_SQL, type Priority } from './priority.js';
 
 /** What the dispatcher needs of a run to publish its ExecuteRun. */
@@ -17,6 +17,8 @@ export interface DispatchableRun {
   traceId: string;
   correlationId: string;
   createdAt: Date;
+  /** The submitting caller's subject (ExecuteRun.requested_by). */
+  requestedBy: string;
 }
 
 interface Row {
@@ -31,19 +33,22 @@ interface Row {
   trace_id: string;
   correlation_id: string;
   created_at: Date;
+  requested_by: string;
 }
 
-const COLUMNS = `id, tenant_id, agent, version, artifact_hash, input, priority, dispatch, trace_id, correlation_id, created_at`;
+const COLUMNS = `id, tenant_id, agent, version, artifact_hash, input, priority, dispatch, trace_id, correlation_id, created_at, requested_by`;
 
 /** Runs waiting for dispatch: recorded `queued`, not handed to JetStream yet. */
 const WAITING = `status = 'queued' AND queued_at IS NULL`;
-/** Runs holding a slot of their tenant: dispatched and not finished. */
-const HOLDING = `queued_at IS NOT NULL AND status IN ('queued', 'running', 'waiting')`;
+/** Runs holding a slot of their tenant: dispatched and not finished. A `waiting` run (parked on an escalation) holds none. */
+const HOLDING = `queued_at IS NOT NULL AND status IN ('queued', 'running')`;
 
 /**
  * The dispatcher's view of the `runs` table (columns: see persistence/run.entity.ts and the
  * dispatch migration). `queued_at` = dispatched at; `dispatch` = dispatch number;
  * `dispatch_seq` = AF_RUNS sequence of the current dispatch's ExecuteRun once confirmed.
+ * A tenant's queries run in its tenant scope (row-level security); the round's cross-tenant scans
+ * (which tenants wait, depth per tenant, unconfirmed dispatches) in the system scope.
  */
 @Injectable()
 export class DispatchRepository {
@@ -51,21 +56,25 @@ export class DispatchRepository {
 
   /** How many of the tenant's runs wait for dispatch, counted up to `cap`. */
   async countWaiting(tenantId: TenantId, cap: number): Promise<number> {
-    const rows: Array<{ n: number }> = await this.dataSource.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE tenant_id = $1 AND ${WAITING} LIMIT $2) w`, [tenantId, cap]);
+    const rows: Array<{ n: number }> = await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE tenant_id = $1 AND ${WAITING} LIMIT $2) w`, [tenantId, cap]));
     return rows[0]?.n ?? 0;
   }
 
   /** Tenants with runs waiting for dispatch (across tenants: the dispatcher's round). */
   async tenantsWaiting(): Promise<string[]> {
-    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(`SELECT DISTINCT tenant_id FROM runs WHERE ${WAITING} ORDER BY tenant_id`);
+    const rows: Array<{ tenant_id: string }> = await withSystemScope(this.dataSource, 'orchestrator dispatcher: tenants with waiting runs', (m) =>
+      m.query(`SELECT DISTINCT tenant_id FROM runs WHERE ${WAITING} ORDER BY tenant_id`),
+    );
     return rows.map((r) => r.tenant_id);
   }
 
   /** Waiting and dispatched-unfinished runs per tenant (metrics). */
   async depthPerTenant(): Promise<Array<{ tenantId: string; waiting: number; holding: number }>> {
-    const rows: Array<{ tenant_id: string; waiting: number; holding: number }> = await this.dataSource.query(
-      `SELECT tenant_id, count(*) FILTER (WHERE ${WAITING})::int AS waiting, count(*) FILTER (WHERE ${HOLDING})::int AS holding
-         FROM runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY tenant_id`,
+    const rows: Array<{ tenant_id: string; waiting: number; holding: number }> = await withSystemScope(this.dataSource, 'orchestrator dispatcher: queue depth per tenant (metrics)', (m) =>
+      m.query(
+        `SELECT tenant_id, count(*) FILTER (WHERE ${WAITING})::int AS waiting, count(*) FILTER (WHERE ${HOLDING})::int AS holding
+           FROM runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY tenant_id`,
+      ),
     );
     return rows.map((r) => ({ tenantId: r.tenant_id, waiting: r.waiting, holding: r.holding }));
   }
@@ -79,7 +88,7 @@ export class DispatchRepository {
    * holder is dispatching it).
    */
   claim(tenantId: string, limit: number, max: number): Promise<DispatchableRun[]> {
-    return this.dataSource.transaction(async (m: EntityManager) => {
+    return withTenant(this.dataSource, tenantId, async (m: EntityManager) => {
       const [lock] = (await m.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('af.dispatch.' || current_schema() || '.' || $1, 0)) AS locked`, [tenantId])) as Array<{ locked: boolean }>;
       if (!lock?.locked) return [];
       const [holding] = (await m.query(`SELECT count(*)::int AS n FROM runs WHERE tenant_id = $1 AND ${HOLDING}`, [tenantId])) as Array<{ n: number }>;
@@ -103,7 +112,7 @@ export class DispatchRepository {
 
   /** The ExecuteRun of this dispatch is stored on AF_RUNS at `seq`. */
   async confirm(tenantId: TenantId, runId: string, dispatch: number, seq: number): Promise<void> {
-    await this.dataSource.query(`UPDATE runs SET dispatch_seq = $4 WHERE tenant_id = $1 AND id = $2 AND dispatch = $3`, [tenantId, runId, dispatch, seq]);
+    await withTenant(this.dataSource, tenantId, (m) => m.query(`UPDATE runs SET dispatch_seq = $4 WHERE tenant_id = $1 AND id = $2 AND dispatch = $3`, [tenantId, runId, dispatch, seq]));
   }
 
   /**
@@ -111,12 +120,12 @@ export class DispatchRepository {
    * between), claimed longer than `graceMs` ago: published again with the same message id.
    */
   async unconfirmed(graceMs: number, limit: number): Promise<DispatchableRun[]> {
-    const rows = (await this.dataSource.query(
+    const rows = (await withSystemScope(this.dataSource, 'orchestrator dispatcher: unconfirmed dispatches across tenants', (m) => m.query(
       `SELECT ${COLUMNS} FROM runs
-        WHERE status IN ('queued', 'running', 'waiting') AND queued_at IS NOT NULL AND dispatch_seq IS NULL AND queued_at < now() - make_interval(secs => $1)
+        WHERE status IN ('queued', 'running') AND queued_at IS NOT NULL AND dispatch_seq IS NULL AND queued_at < now() - make_interval(secs => $1)
         ORDER BY queued_at LIMIT $2`,
       [graceMs / 1000, limit],
-    )) as Row[];
+    ))) as Row[];
     return rows.map(toRun);
   }
 }
@@ -134,5 +143,6 @@ function toRun(r: Row): DispatchableRun {
     traceId: r.trace_id,
     correlationId: r.correlation_id,
     createdAt: r.created_at,
+    requestedBy: r.requested_by ?? '',
   };
 }

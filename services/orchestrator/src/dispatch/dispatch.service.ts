@@ -159,7 +159,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
         RequestContext.run({ tenantId, correlationId: run.correlationId }, () =>
           this.bus.publish(
             'af.v1.runs.execute',
-            { runId: run.id, agent: run.agent, version: run.version, artifactHash: run.artifactHash, inputJson: JSON.stringify(run.input), priority: run.priority, dispatch: run.dispatch },
+            { runId: run.id, agent: run.agent, version: run.version, artifactHash: run.artifactHash, inputJson: JSON.stringify(run.input), priority: run.priority, dispatch: run.dispatch, requestedBy: run.requestedBy },
             { msgId: executeMsgId(run.id, run.dispatch), tenantId },
           ),
         ),

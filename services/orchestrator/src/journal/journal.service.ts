@@ -18,7 +18,7 @@ const MAX_STEP_ERROR_BYTES = 16_384;
 const STOPPED = new Set(['succeeded', 'failed', 'cancelled', 'dead_lettered']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const KINDS = new Set<string>(['model', 'tool']);
+const KINDS = new Set<string>(['model', 'tool', 'approval']);
 
 type BeginReply = MessageInitShape<typeof BeginStepReplySchema>;
 type CompleteReply = MessageInitShape<typeof CompleteStepReplySchema>;
@@ -36,7 +36,7 @@ export class JournalService {
 
   async begin(tenantId: TenantId, request: BeginStepRequest): Promise<BeginReply> {
     checkStepAddress(request.runId, request.seq);
-    if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model or tool, got "${request.kind}"`, '/kind');
+    if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model, tool or approval, got "${request.kind}"`, '/kind');
     if (!request.name) throw AppError.invalid('step name is required', '/name');
     if (!SHA256_HEX.test(request.requestHash)) throw AppError.invalid('requestHash must be a sha-256 in lowercase hex', '/requestHash');
     const status = await this.runStatus(tenantId, request.runId);
@@ -66,6 +66,9 @@ export class JournalService {
     };
     const stored = (await this.journal.complete(tenantId, request.runId, request.seq, result)) ?? (await this.journal.find(tenantId, request.runId, request.seq));
     if (!stored) throw new AppError(ErrorCode.PreconditionFailed, `step ${request.runId}/${request.seq} was never begun`, { path: '/seq' });
+    if (stored.kind === 'approval' && stored.state === 'started') {
+      throw new AppError(ErrorCode.PreconditionFailed, `step ${stored.stepId} is an approval: only its escalation's decision completes it`, { path: '/seq' });
+    }
     return { step: toRunStep(stored), cancelled: STOPPED.has(status) };
   }
 

@@ -21,6 +21,9 @@ export interface RunUsage {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Absent on runs stored before model providers (issue 10). */
+  cachedInputTokens?: number;
+  calls?: { route: string; outcome: string; inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number; durationMs: number; error: string; stepId: string }[];
 }
 
 export type RunPriority = 'high' | 'normal' | 'low';
@@ -39,6 +42,7 @@ export type RunPriority = 'high' | 'normal' | 'low';
  * - `started_at`: first start; `finished_at`: when it reached a final status.
  * - `transition_seq`: seq of the last row in run_transitions for this run.
  * - `priority`: high | normal | low, as submitted.
+ * - `requested_by`: the submitting caller's subject; `waiting_for`: the escalation a `waiting` run waits for.
  */
 @Entity({ name: 'runs' })
 @Index(['tenantId', 'agent', 'createdAt'])
@@ -108,6 +112,14 @@ export class RunEntity {
 
   @Column('int', { name: 'transition_seq', default: 0 })
   transitionSeq!: number;
+
+  /** The subject who submitted the run ('' when unknown): never an approver of its escalations. */
+  @Column('text', { name: 'requested_by', default: '' })
+  requestedBy!: string;
+
+  /** While `waiting`: the escalation the run waits for; null otherwise. */
+  @Column('text', { name: 'waiting_for', nullable: true })
+  waitingFor!: string | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;

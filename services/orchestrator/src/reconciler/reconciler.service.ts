@@ -14,7 +14,7 @@ export type Repair = 'waiting_for_worker' | 'redispatched' | 'dead_lettered' | '
 
 /**
  * Nothing stays stuck, nothing is silently repeated. Every pass finds runs past their deadline —
- * dispatched but not started for dispatchTimeoutMs, or running/waiting with no transition and no
+ * dispatched but not started for dispatchTimeoutMs, or running (never waiting) with no transition and no
  * step for stallTimeoutMs — and looks their ExecuteRun up on AF_RUNS by its stream sequence:
  * - still there and queued, never started: it waits for a worker (left alone: JetStream and the
  *   consumer's MaxDeliver own it);

@@ -3,9 +3,9 @@ import { CANCELLABLE_STATUSES, RUN_STATUSES, RUN_TRANSITIONS, canTransition, isF
 
 describe('run lifecycle', () => {
   it('walks the happy path and the waiting loop forward', () => {
-    const path: RunStatus[] = ['queued', 'running', 'waiting', 'running', 'waiting', 'running', 'succeeded'];
+    const path: RunStatus[] = ['queued', 'running', 'waiting', 'queued', 'running', 'waiting', 'queued', 'running', 'succeeded'];
     for (let i = 1; i < path.length; i++) {
-      // the second and third start are the same attempt coming back from waiting: not running → running
+      // a resumed run is a new dispatch: its first delivery starts again at attempt 1
       expect(canTransition(path[i - 1]!, path[i]!, 1, 1)).toBe(true);
     }
     expect(canTransition(null, 'queued')).toBe(true);
@@ -21,10 +21,19 @@ describe('run lifecycle', () => {
   });
 
   it('refuses to go back to queued or to restart a run for a stale attempt', () => {
-    for (const from of ['running', 'waiting', 'queued'] as const) expect(canTransition(from, 'queued')).toBe(false);
+    for (const from of ['running', 'queued'] as const) expect(canTransition(from, 'queued')).toBe(false);
     expect(canTransition('running', 'running', 1, 1)).toBe(false);
     expect(canTransition('running', 'running', 2, 1)).toBe(true);
-    expect(canTransition('queued', 'waiting')).toBe(false);
+  });
+
+  it('parks and resumes only through waiting → queued: a late started event cannot wake a waiting run', () => {
+    expect(canTransition('running', 'waiting')).toBe(true);
+    // the park may be handled before the started event of the same delivery
+    expect(canTransition('queued', 'waiting')).toBe(true);
+    expect(canTransition('waiting', 'running', 5, 1)).toBe(false);
+    expect(canTransition('waiting', 'queued')).toBe(true);
+    expect(canTransition('waiting', 'failed')).toBe(true);
+    expect(canTransition('waiting', 'cancelled')).toBe(true);
   });
 
   it('can cancel exactly the statuses that are not final, and every edge targets a known status', () => {

@@ -1,15 +1,20 @@
 /**
  * The run's state machine — the one place that says which status may follow which.
  *
- *   queued → running → (waiting → running)* → succeeded | failed | cancelled | dead_lettered
+ *   queued → running → (waiting → queued → running)* → succeeded | failed | cancelled | dead_lettered
  *   dead_lettered → queued   (a dead-letter retry re-queues the same run as a new dispatch)
+ *
+ * `waiting`: the run is parked on an escalation (a tool call or a low-confidence answer waits for a
+ * human); no worker holds it. Approved → queued again (a new dispatch that replays the journal),
+ * rejected → failed. A waiting run never goes back to running directly: a late `started` event of
+ * the delivery that parked it must not wake it up.
  *
  * Events are delivered at least once and not in order (the orchestrator's consumer runs handlers
  * concurrently), so a few shortcuts are allowed: a result may arrive before its `started`
- * (queued → succeeded | failed), and a waiting run may finish. `running → running` is a redelivery
- * starting a new attempt, allowed only for a higher attempt number. Everything else — a late or
- * duplicate event for a run that moved on — is refused: the status stays and no transition is
- * stored.
+ * (queued → succeeded | failed), a park may arrive before its `started` (queued → waiting), and a
+ * waiting run may finish. `running → running` is a redelivery starting a new attempt, allowed only
+ * for a higher attempt number. Everything else — a late or duplicate event for a run that moved
+ * on — is refused: the status stays and no transition is stored.
  */
 export const RUN_STATUSES = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'dead_lettered'] as const;
 
@@ -23,9 +28,9 @@ export const FINAL_STATUSES: readonly RunStatus[] = ['succeeded', 'failed', 'can
 
 /** Allowed edges, from → to. */
 export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
-  queued: ['running', 'succeeded', 'failed', 'cancelled', 'dead_lettered'],
+  queued: ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'dead_lettered'],
   running: ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'dead_lettered'],
-  waiting: ['running', 'succeeded', 'failed', 'cancelled', 'dead_lettered'],
+  waiting: ['queued', 'succeeded', 'failed', 'cancelled', 'dead_lettered'],
   dead_lettered: ['queued'],
   succeeded: [],
   failed: [],

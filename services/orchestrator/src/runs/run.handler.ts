@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CancelRunRequest, GetRunRequest, ListRunsRequest, ListRunTransitionsRequest, RunCancelled, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
+import type { CancelRunRequest, GetRunRequest, ListRunsRequest, ListRunTransitionsRequest, ParkRunRequest, RunCancelled, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
 import { MessageContext, OnEvent, OnRequest } from '@af/messaging';
 import { RunService } from './run.service.js';
 
@@ -32,6 +32,11 @@ export class RunHandler {
   @OnRequest('af.v1.runs.cancel')
   async cancel(@Payload() request: CancelRunRequest, @Ctx() ctx: MessageContext) {
     return { run: await this.runs.cancel(ctx.tenantId, request) };
+  }
+
+  @OnRequest('af.v1.runs.park')
+  async park(@Payload() request: ParkRunRequest, @Ctx() ctx: MessageContext) {
+    return { run: await this.runs.park(ctx.tenantId, request) };
   }
 
   @OnEvent('af.v1.runs.event.started')

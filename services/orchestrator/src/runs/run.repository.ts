@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Brackets, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { Brackets, type DataSource, type EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withSystemScope, withTenant } from '@af/persistence';
 import { RunEntity, type RunPriority, type RunStatus } from '../persistence/run.entity.js';
 import { RunTransitionEntity } from '../persistence/run-transition.entity.js';
 import { IdempotencyKeyEntity } from '../persistence/idempotency-key.entity.js';
@@ -16,10 +16,12 @@ export interface NewRun {
   traceId: string;
   correlationId: string;
   priority?: RunPriority;
+  /** The submitting caller's subject ('' when unknown). */
+  requestedBy?: string;
 }
 
 /** Columns a transition may set along with the status. */
-export type RunPatch = Partial<Pick<RunEntity, 'output' | 'error' | 'toolCalls' | 'usage' | 'queuedAt'>>;
+export type RunPatch = Partial<Pick<RunEntity, 'output' | 'error' | 'toolCalls' | 'usage' | 'queuedAt' | 'waitingFor'>>;
 
 export interface TransitionChange {
   at: Date;
@@ -45,6 +47,24 @@ export type CreateResult =
   /** The key was used for a different request. */
   | { kind: 'key-reused'; runId: string };
 
+export type ParkResult =
+  | { kind: 'parked'; result: Extract<TransitionResult, { moved: true }> }
+  /** Already waiting for this escalation (a repeated park). */
+  | { kind: 'already'; run: RunEntity }
+  /** The approval step was decided before the park arrived: the worker replays it and goes on. */
+  | { kind: 'decided'; run: RunEntity }
+  /** No begun approval step `seq` for this run. */
+  | { kind: 'no-step'; run: RunEntity }
+  /** The run's status does not allow it (cancelled, final, waiting for another escalation). */
+  | { kind: 'refused'; run: RunEntity }
+  | { kind: 'not-found' };
+
+export interface SettleResult {
+  /** This call completed the approval step (false: it was completed before, or the run is gone or final). */
+  stepCompleted: boolean;
+  transition: TransitionResult;
+}
+
 export interface RunListQuery {
   agent?: string;
   status?: RunStatus;
@@ -55,21 +75,14 @@ export interface RunListQuery {
 }
 
 /**
- * Runs of one tenant; every query is scoped by tenant id. A run's status changes only through
+ * Runs of one tenant; every query runs in the tenant's transaction (row-level security) and is
+ * scoped by tenant id too; the outbox relay's scan and the key sweep run in the system scope. A run's status changes only through
  * {@link RunRepository.transition}: one transaction that locks the run, checks the edge
  * (run-lifecycle.ts), updates the run and appends to run_transitions.
  */
 @Injectable()
 export class RunRepository {
-  private readonly runs: Repository<RunEntity>;
-  private readonly transitions: Repository<RunTransitionEntity>;
-  private readonly keys: Repository<IdempotencyKeyEntity>;
-
-  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {
-    this.runs = dataSource.getRepository(RunEntity);
-    this.transitions = dataSource.getRepository(RunTransitionEntity);
-    this.keys = dataSource.getRepository(IdempotencyKeyEntity);
-  }
+  constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
   /**
    * Records a new queued run and its first transition; with an Idempotency-Key, also the key in
@@ -77,7 +90,7 @@ export class RunRepository {
    * (the second insert waits for the first transaction), and the loser re-reads the winner's run.
    */
   async create(tenantId: TenantId, run: NewRun, idempotency?: { key: string; requestHash: string }): Promise<CreateResult> {
-    const result = await this.dataSource.transaction(async (m): Promise<CreateResult> => {
+    const result = await withTenant(this.dataSource, tenantId, async (m): Promise<CreateResult> => {
       if (idempotency) {
         const claimed = await m
           .createQueryBuilder()
@@ -96,6 +109,8 @@ export class RunRepository {
       const entity = m.create(RunEntity, {
         ...run,
         priority: run.priority ?? 'normal',
+        requestedBy: run.requestedBy ?? '',
+        waitingFor: null,
         tenantId,
         status: 'queued',
         attempts: 0,
@@ -118,11 +133,11 @@ export class RunRepository {
   }
 
   find(tenantId: TenantId, id: string): Promise<RunEntity | null> {
-    return this.runs.findOneBy({ tenantId, id });
+    return withTenant(this.dataSource, tenantId, (m) => m.findOneBy(RunEntity, { tenantId, id }));
   }
 
   async markQueued(tenantId: TenantId, id: string, at: Date): Promise<void> {
-    await this.runs.update({ tenantId, id }, { queuedAt: at });
+    await withTenant(this.dataSource, tenantId, (m) => m.update(RunEntity, { tenantId, id }, { queuedAt: at }));
   }
 
   /**
@@ -130,12 +145,15 @@ export class RunRepository {
    * process died in between), oldest first, across tenants — the one cross-tenant query here.
    */
   findUnqueued(olderThanMs: number, limit: number): Promise<RunEntity[]> {
-    return this.runs
-      .createQueryBuilder('run')
-      .where(`run.status = 'queued' AND run.queued_at IS NULL AND run.created_at < now() - make_interval(secs => :secs)`, { secs: olderThanMs / 1000 })
-      .orderBy('run.created_at', 'ASC')
-      .limit(limit)
-      .getMany();
+    return withSystemScope(this.dataSource, 'orchestrator outbox relay: runs never confirmed on the queue', (m) =>
+      m
+        .getRepository(RunEntity)
+        .createQueryBuilder('run')
+        .where(`run.status = 'queued' AND run.queued_at IS NULL AND run.created_at < now() - make_interval(secs => :secs)`, { secs: olderThanMs / 1000 })
+        .orderBy('run.created_at', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
   }
 
   /**
@@ -145,7 +163,7 @@ export class RunRepository {
    * `finished_at` on a final status, plus `change.set`. A refused move stores nothing.
    */
   transition(tenantId: TenantId, runId: string, to: RunStatus, change: TransitionChange): Promise<TransitionResult> {
-    return this.dataSource.transaction((m) => this.transitionIn(m, tenantId, runId, to, change));
+    return withTenant(this.dataSource, tenantId, (m) => this.transitionIn(m, tenantId, runId, to, change));
   }
 
   private async transitionIn(m: EntityManager, tenantId: TenantId, runId: string, to: RunStatus, change: TransitionChange): Promise<TransitionResult> {
@@ -182,14 +200,65 @@ export class RunRepository {
     return { moved: true, from, run: await m.findOneByOrFail(RunEntity, { tenantId, id: runId }), transition };
   }
 
+  /**
+   * Parks a run on an escalation: running (or queued, when the park overtook the started event)
+   * → waiting with `waiting_for`, if its approval step `seq` is begun and still undecided — all
+   * under the run's row lock, which {@link settleApproval} takes too, so a decision that arrives
+   * while the park is in flight is never lost: either the park sees the step decided and does not
+   * park (the worker replays the decision), or the decision sees the run waiting and resumes it.
+   * Already waiting for this escalation → `already` (idempotent).
+   */
+  park(tenantId: TenantId, runId: string, seq: number, escalationId: string, change: TransitionChange): Promise<ParkResult> {
+    return withTenant(this.dataSource, tenantId, async (m): Promise<ParkResult> => {
+      const run = await m.findOne(RunEntity, { where: { tenantId, id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) return { kind: 'not-found' };
+      const step = await approvalStep(m, tenantId, runId, seq);
+      if (!step) return { kind: 'no-step', run };
+      if (run.status === 'waiting' && run.waitingFor === escalationId) return { kind: 'already', run };
+      if (step.state === 'completed') return { kind: 'decided', run };
+      const result = await this.transitionIn(m, tenantId, runId, 'waiting', { ...change, set: { ...change.set, waitingFor: escalationId } });
+      return result.moved ? { kind: 'parked', result } : { kind: 'refused', run };
+    });
+  }
+
+  /**
+   * Records an escalation's decision on the run that waits for it, in one transaction under the
+   * run's row lock: completes the approval step `seq` (the first completion wins) with
+   * `resultJson`, then — if the run is `waiting` for this escalation — moves it to `to` (queued:
+   * a new dispatch; failed). A run not (or no longer) waiting keeps its status: a running run
+   * whose park has not arrived yet replays the decision from the step; a final one, or one waiting
+   * for another escalation, is left alone.
+   */
+  settleApproval(tenantId: TenantId, runId: string, seq: number, escalationId: string, resultJson: string, to: 'queued' | 'failed', change: TransitionChange): Promise<SettleResult> {
+    return withTenant(this.dataSource, tenantId, async (m): Promise<SettleResult> => {
+      const run = await m.findOne(RunEntity, { where: { tenantId, id: runId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) return { stepCompleted: false, transition: { moved: false, current: null } };
+      // Final, or waiting for another escalation (not this step's): nothing to record.
+      if (isFinalStatus(run.status) || (run.status === 'waiting' && run.waitingFor !== escalationId)) return { stepCompleted: false, transition: { moved: false, current: run } };
+      const completed = (await m.query(
+        `UPDATE run_steps SET state = 'completed', result_json = $4, error = '', completed_at = now()
+          WHERE tenant_id = $1 AND run_id = $2 AND seq = $3 AND kind = 'approval' AND state = 'started'
+          RETURNING seq`,
+        [tenantId, runId, seq, resultJson],
+      )) as [unknown[], number];
+      const stepCompleted = completed[1] > 0;
+      if (run.status !== 'waiting' || run.waitingFor !== escalationId) return { stepCompleted, transition: { moved: false, current: run } };
+      const set: RunPatch = { ...change.set, waitingFor: null, ...(to === 'queued' ? { queuedAt: null } : {}) };
+      return { stepCompleted, transition: await this.transitionIn(m, tenantId, runId, to, { ...change, set }) };
+    });
+  }
+
   /** A run's transitions with seq > afterSeq, oldest first. */
   listTransitions(tenantId: TenantId, runId: string, afterSeq: number, limit: number): Promise<RunTransitionEntity[]> {
-    return this.transitions
-      .createQueryBuilder('t')
-      .where('t.tenant_id = :tenantId AND t.run_id = :runId AND t.seq > :afterSeq', { tenantId, runId, afterSeq })
-      .orderBy('t.seq', 'ASC')
-      .limit(limit)
-      .getMany();
+    return withTenant(this.dataSource, tenantId, (m) =>
+      m
+        .getRepository(RunTransitionEntity)
+        .createQueryBuilder('t')
+        .where('t.tenant_id = :tenantId AND t.run_id = :runId AND t.seq > :afterSeq', { tenantId, runId, afterSeq })
+        .orderBy('t.seq', 'ASC')
+        .limit(limit)
+        .getMany(),
+    );
   }
 
   /**
@@ -197,8 +266,13 @@ export class RunRepository {
    * microseconds since the epoch (the keyset position: a JS Date would lose PostgreSQL's
    * microseconds and skip rows between pages).
    */
-  async list(tenantId: TenantId, query: RunListQuery): Promise<Array<{ run: RunEntity; createdUs: string }>> {
-    const q = this.runs
+  list(tenantId: TenantId, query: RunListQuery): Promise<Array<{ run: RunEntity; createdUs: string }>> {
+    return withTenant(this.dataSource, tenantId, (m) => this.listIn(m, tenantId, query));
+  }
+
+  private async listIn(m: EntityManager, tenantId: TenantId, query: RunListQuery): Promise<Array<{ run: RunEntity; createdUs: string }>> {
+    const q = m
+      .getRepository(RunEntity)
       .createQueryBuilder('run')
       .addSelect('(extract(epoch FROM run.created_at) * 1000000)::bigint::text', 'created_us')
       .where('run.tenant_id = :tenantId', { tenantId });
@@ -220,11 +294,19 @@ export class RunRepository {
 
   /** Deletes Idempotency-Keys older than `olderThanMs` (across tenants: housekeeping); returns how many. */
   async deleteIdempotencyKeys(olderThanMs: number): Promise<number> {
-    const result = await this.keys
-      .createQueryBuilder()
-      .delete()
-      .where(`created_at < now() - make_interval(secs => :secs)`, { secs: olderThanMs / 1000 })
-      .execute();
+    const result = await withSystemScope(this.dataSource, 'orchestrator: Idempotency-Key sweep', (m) =>
+      m
+        .getRepository(IdempotencyKeyEntity)
+        .createQueryBuilder()
+        .delete()
+        .where(`created_at < now() - make_interval(secs => :secs)`, { secs: olderThanMs / 1000 })
+        .execute(),
+    );
     return result.affected ?? 0;
   }
+}
+
+async function approvalStep(m: EntityManager, tenantId: TenantId, runId: string, seq: number): Promise<{ state: string } | undefined> {
+  const rows = (await m.query(`SELECT state FROM run_steps WHERE tenant_id = $1 AND run_id = $2 AND seq = $3 AND kind = 'approval'`, [tenantId, runId, seq])) as Array<{ state: string }>;
+  return rows[0];
 }

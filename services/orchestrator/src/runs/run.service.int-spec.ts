@@ -8,7 +8,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
 import { RunRepository } from './run.repository.js';
 import { RunOutboxRelay } from './run-outbox.relay.js';
-import { DATA_SOURCE } from '@af/persistence';
+import { DATA_SOURCE, withSystemScope } from '@af/persistence';
 import type { DataSource } from 'typeorm';
 import { testTenant, until } from '@af/testing';
 import { answerBlueprintsGet } from '../test/blueprints-responder.js';
@@ -172,7 +172,9 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
     // A claim whose publish was never confirmed (the process died after publishing, before
     // recording the sequence): published again after the grace with the same message id, which
     // JetStream stores once.
-    const db = orchestrator.service.app.get<DataSource>(DATA_SOURCE);
+    const ds = orchestrator.service.app.get<DataSource>(DATA_SOURCE);
+    // The service's own connection, across tenants (row-level security: the system scope).
+    const db = { query: (sql: string, params?: unknown[]) => withSystemScope(ds, 'test: inspect runs', (m) => m.query(sql, params)) };
     await db.query(`UPDATE runs SET dispatch_seq = NULL, queued_at = now() - interval '1 minute' WHERE id = $1`, [runId]);
     const before = (await jsm.streams.info(stream)).state.messages;
     expect(await relay.relay()).toBeGreaterThanOrEqual(1);

@@ -7,6 +7,7 @@ import type {
   ListRunsRequest,
   ListRunTransitionsReplySchema,
   ListRunTransitionsRequest,
+  ParkRunRequest,
   RunCancelled,
   RunFailed,
   RunSchema,
@@ -23,7 +24,7 @@ import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } 
 import type { Counter, Histogram } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { Dispatcher } from '../dispatch/dispatch.service.js';
-import { RunRepository, type TransitionChange, type TransitionResult } from './run.repository.js';
+import { RunRepository, type SettleResult, type TransitionChange, type TransitionResult } from './run.repository.js';
 import { CANCELLABLE_STATUSES, isFinalStatus, isRunStatus, type RunStatus } from './run-lifecycle.js';
 import type { JsonValue, RunEntity, RunPriority } from '../persistence/run.entity.js';
 import type { RunTransitionEntity } from '../persistence/run-transition.entity.js';
@@ -47,6 +48,8 @@ export class RunService {
   private readonly replays: Counter;
   private readonly queueTime: Histogram;
   private readonly runDuration: Histogram<'status'>;
+  private readonly parked: Counter<'outcome'>;
+  private readonly resumed: Counter<'decision'>;
 
   constructor(
     private readonly runs: RunRepository,
@@ -64,6 +67,8 @@ export class RunService {
     const seconds = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
     this.queueTime = metrics.histogram('af_run_queue_seconds', 'Time from submission to the first start (queued → running)', [], seconds);
     this.runDuration = metrics.histogram('af_run_duration_seconds', 'Time from the first start to a final status', ['status'], seconds);
+    this.parked = metrics.counter('af_runs_parked_total', 'Park requests of workers (a run waiting for an escalation), by outcome: parked, already, decided (the decision came first), refused', ['outcome']);
+    this.resumed = metrics.counter('af_runs_resumed_total', 'Waiting runs moved on by an escalation decision: approved (re-queued) or rejected (failed)', ['decision']);
   }
 
   /**
@@ -111,7 +116,7 @@ export class RunService {
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
     const created = await this.runs.create(
       tenantId,
-      { id: runId, agent: request.agent, version: active.version, artifactHash: active.artifactHash, input, traceId: currentTraceId() ?? '', correlationId, priority: priority as RunPriority },
+      { id: runId, agent: request.agent, version: active.version, artifactHash: active.artifactHash, input, traceId: currentTraceId() ?? '', correlationId, priority: priority as RunPriority, requestedBy: request.caller?.subject ?? '' },
       key ? { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } : undefined,
     );
     if (created.kind === 'key-reused') {
@@ -146,7 +151,11 @@ export class RunService {
    * code. A refused move (a late or duplicate event) changes nothing and stores nothing.
    */
   async transition(tenantId: TenantId, runId: string, to: RunStatus, change: TransitionChange): Promise<TransitionResult> {
-    const result = await this.runs.transition(tenantId, runId, to, change);
+    return this.observe(to, await this.runs.transition(tenantId, runId, to, change));
+  }
+
+  /** Metrics and dispatch after a stored transition (every path that moves a run comes through here). */
+  private observe(to: RunStatus, result: TransitionResult): TransitionResult {
     if (!result.moved) return result;
     this.transitions.inc({ to });
     const { run, from } = result;
@@ -159,6 +168,68 @@ export class RunService {
       this.finished.inc({ status: to });
       if (run.startedAt && run.finishedAt) this.runDuration.observe({ status: to }, Math.max(0, run.finishedAt.getTime() - run.startedAt.getTime()) / 1000);
     }
+    // Parked: the run's slot is free for the tenant's next run. Re-queued: it waits for dispatch.
+    if (to === 'waiting' || to === 'queued') this.dispatcher.trigger();
+    return result;
+  }
+
+  /**
+   * A worker parks a run on an escalation (its approval step `seq` begun, not completed): the run
+   * goes to `waiting` with `waiting_for`, and holds no slot of its tenant meanwhile. Idempotent.
+   * The reply is the run as it now is: `waiting` (the worker acks its message and frees its slot),
+   * `running`/`queued` when the decision arrived first (the worker replays it and goes on), or a
+   * cancelled/final status (the worker stops).
+   */
+  async park(tenantId: TenantId, request: ParkRunRequest): Promise<MessageInitShape<typeof RunSchema>> {
+    if (!UUID.test(request.runId)) throw AppError.notFound(`run ${request.runId}`, '/runId');
+    if (!Number.isInteger(request.seq) || request.seq < 1) throw AppError.invalid(`seq must be a positive integer, got ${request.seq}`, '/seq');
+    if (!request.escalationId || request.escalationId.length > 200) throw AppError.invalid('escalationId is required (at most 200 characters)', '/escalationId');
+    if (request.reason.length > MAX_REASON_CHARS) throw AppError.invalid(`reason must be at most ${MAX_REASON_CHARS} characters`, '/reason');
+    const parked = await this.runs.park(tenantId, request.runId, request.seq, request.escalationId, {
+      at: new Date(),
+      attempt: request.attempt,
+      workerId: request.workerId,
+      reason: `waiting for escalation ${request.escalationId}${request.reason ? `: ${request.reason}` : ''}`,
+    });
+    switch (parked.kind) {
+      case 'not-found':
+        throw AppError.notFound(`run ${request.runId}`, '/runId');
+      case 'no-step':
+        throw new AppError(ErrorCode.PreconditionFailed, `run ${request.runId} has no begun approval step ${request.seq}`, { path: '/seq' });
+      case 'parked':
+        this.observe('waiting', parked.result);
+        this.parked.inc({ outcome: 'parked' });
+        this.logger.info({ runId: request.runId, escalationId: request.escalationId, seq: request.seq }, 'run parked: waiting for an escalation');
+        return toRunMessage(parked.result.run);
+      default:
+        this.parked.inc({ outcome: parked.kind });
+        this.logger.info({ runId: request.runId, escalationId: request.escalationId, outcome: parked.kind, status: parked.run.status }, 'run not parked');
+        return toRunMessage(parked.run);
+    }
+  }
+
+  /**
+   * An escalation's decision for the run waiting on approval step `seq`: the step is completed
+   * with `decision` (what the resumed run replays) and the run is re-queued (approved: a new
+   * dispatch, the dispatcher's rules apply) or failed with APPROVAL_REJECTED (rejected). Idempotent.
+   */
+  async settleApproval(
+    tenantId: TenantId,
+    settle: { runId: string; seq: number; escalationId: string; decision: JsonValue; approved: boolean; failure?: { message: string } },
+  ): Promise<SettleResult> {
+    const at = new Date();
+    const to = settle.approved ? 'queued' : 'failed';
+    const change: TransitionChange = settle.approved
+      ? { at, reason: `escalation ${settle.escalationId} approved: re-queued` }
+      : {
+          at,
+          reason: (settle.failure?.message ?? `escalation ${settle.escalationId} rejected`).slice(0, MAX_REASON_CHARS),
+          code: ErrorCode.ApprovalRejected,
+          set: { output: null, error: { code: ErrorCode.ApprovalRejected, message: settle.failure?.message ?? 'rejected', path: '/escalation' }, toolCalls: null, usage: null },
+        };
+    const result = await this.runs.settleApproval(tenantId, settle.runId, settle.seq, settle.escalationId, JSON.stringify(settle.decision), to, change);
+    this.observe(to, result.transition);
+    if (result.transition.moved) this.resumed.inc({ decision: settle.approved ? 'approved' : 'rejected' });
     return result;
   }
 
@@ -176,7 +247,16 @@ export class RunService {
     // Calls may be previews (truncated: arguments/result then hold a JSON string); stored as received.
     const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error, ...(c.truncated ? { truncated: true } : {}) }));
     const usage = event.usage
-      ? { provider: event.usage.provider, model: event.usage.model, inputTokens: event.usage.inputTokens, outputTokens: event.usage.outputTokens, costUsd: event.usage.costUsd }
+      ? {
+          provider: event.usage.provider,
+          model: event.usage.model,
+          inputTokens: event.usage.inputTokens,
+          outputTokens: event.usage.outputTokens,
+          costUsd: event.usage.costUsd,
+          // Every model call attempt (fallbacks and repairs included), as the worker reported them.
+          cachedInputTokens: event.usage.cachedInputTokens,
+          calls: event.usage.calls.map((c) => ({ route: c.route, outcome: c.outcome, inputTokens: c.inputTokens, outputTokens: c.outputTokens, cachedInputTokens: c.cachedInputTokens, costUsd: c.costUsd, durationMs: c.durationMs, error: c.error, stepId: c.stepId })),
+        }
       : null;
     const result = await this.transition(tenantId, event.runId, 'succeeded', {
       at: new Date(Number(event.atMs)),
@@ -327,5 +407,7 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     priority: run.priority,
     startedAt: run.startedAt ? run.startedAt.toISOString() : '',
     workerId: run.workerId ?? '',
+    requestedBy: run.requestedBy ?? '',
+    waitingFor: run.status === 'waiting' ? (run.waitingFor ?? '') : '',
   };
 }

@@ -12,6 +12,9 @@ export class RunsModule {
   static forRoot(options: OrchestratorOptions): DynamicModule {
     return {
       module: RunsModule,
+      // RunService is the one way to move a run: the escalations module resumes or fails waiting runs through it.
+      global: true,
+      exports: [RunService],
       controllers: [RunHandler],
       providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunRepository, ActiveDeploymentRepository, RunOutboxRelay, IdempotencyKeySweeper],
     };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { validBlueprint } from '../test/blueprint.builder.js';
+import { ROLES } from '@af/contracts';
 import { BlueprintValidator } from './blueprint-validator.js';
+import { blueprintSchema } from './schema-tier.js';
 import type { Finding, PolicyCaller, Report } from './findings.js';
 
 /** Tests poke into the document freely; the validator itself takes `unknown`. */
@@ -384,6 +386,34 @@ describe(BlueprintValidator.name, () => {
       expect(report.errors.map(brief)).toEqual([{ tier: 'policy', code: 'AUTONOMOUS_REAL_WORLD_WITHOUT_APPROVAL', path: '/spec/tools/3/scope' }]);
       expect(report.warnings.map(brief)).toEqual([{ tier: 'policy', code: 'SENSITIVE_TOOL_WITHOUT_APPROVAL', path: '/spec/tools/3/builtin' }]);
       expect(report.suggestions).toContainEqual({ path: '/spec/actions/requireApproval/-', message: 'add "charge" to spec.actions.requireApproval', replacementJson: '"charge"' });
+    });
+
+    it('accepts spec.governance.approval within its bounds and refuses it outside them', () => {
+      const ok = validate((d) => ((d.spec.governance as Record<string, unknown>)['approval'] = { quorum: 2, levels: [{ roles: ['Developer'], deadlineSeconds: 3600 }, { roles: ['Administrator'], deadlineSeconds: 86_400 }, { roles: [], deadlineSeconds: 60 }] }));
+      expect(ok.valid).toBe(true);
+      expect(ok.errors).toEqual([]);
+      const bad = validate((d) => ((d.spec.governance as Record<string, unknown>)['approval'] = { quorum: 6, levels: [{ roles: ['Boss'], deadlineSeconds: 30 }], silently: true }));
+      expect(bad.valid).toBe(false);
+      const paths = bad.errors.filter((f) => f.tier === 'schema').map((f) => f.path);
+      expect(paths).toEqual(expect.arrayContaining(['/spec/governance/approval/quorum', '/spec/governance/approval/levels/0/roles/0', '/spec/governance/approval/levels/0/deadlineSeconds']));
+      expect(paths.some((p) => p.startsWith('/spec/governance/approval'))).toBe(true);
+    });
+
+    it('lists exactly the roles of @af/contracts in the approval schema', () => {
+      const governance = (blueprintSchema as { properties: { spec: { properties: { governance: { properties: { approval: { properties: { levels: { items: { properties: { roles: { items: { enum: string[] } } } } } } } } } } } } }).properties.spec.properties.governance.properties.approval.properties.levels.items.properties.roles.items.enum;
+      expect(governance).toEqual([...ROLES]);
+    });
+
+    it('refuses an approval level whose roles cannot approve (ApproveRealWorld when the agent has realWorld tools)', () => {
+      const viewers = validate((d) => ((d.spec.governance as Record<string, unknown>)['approval'] = { levels: [{ roles: ['Viewer'], deadlineSeconds: 600 }] }));
+      expect(viewers.errors.map(brief)).toEqual([{ tier: 'policy', code: 'APPROVAL_LEVEL_CANNOT_APPROVE', path: '/spec/governance/approval/levels/0/roles' }]);
+      expect(viewers.suggestions).toContainEqual({ path: '/spec/governance/approval/levels/0/roles', message: 'let Developer or ProductManager or Administrator decide at this level', replacementJson: '["Administrator"]' });
+      const managers = validate((d) => {
+        realWorld(d);
+        (d.spec.governance as Record<string, unknown>)['approval'] = { levels: [{ roles: ['Administrator'], deadlineSeconds: 600 }, { roles: ['ProductManager', 'Developer'], deadlineSeconds: 600 }] };
+      }, admin);
+      expect(managers.errors.map(brief)).toEqual([{ tier: 'policy', code: 'APPROVAL_LEVEL_CANNOT_APPROVE', path: '/spec/governance/approval/levels/1/roles' }]);
+      expect(managers.errors[0]?.message).toContain('ApproveRealWorld');
     });
 
     it('treats a missing caller as one without roles or permissions', () => {

@@ -1,6 +1,7 @@
 import { builtinSpec } from '@af/blueprint-format';
+import { ROLE_PERMISSIONS, isRole, type Permission } from '@af/contracts';
 import { pointer, type Findings, type PolicyCaller } from './findings.js';
-import { asString, type BlueprintView } from './blueprint-view.js';
+import { asArray, asObject, asString, type BlueprintView } from './blueprint-view.js';
 
 export const ADMINISTRATOR_ROLE = 'Administrator';
 export const CROSS_ORG_PERMISSION = 'CrossOrgAccess';
@@ -35,6 +36,26 @@ export const policyRules: Readonly<Record<string, Rule>> = {
       findings.warn('policy', 'SENSITIVE_TOOL_WITHOUT_APPROVAL', pointer('spec', 'tools', tool.index, 'builtin'), `builtin ${tool.builtin} (tool "${tool.name ?? '?'}") runs without human approval`);
       if (tool.name) findings.suggest(pointer('spec', 'actions', 'requireApproval', '-'), `add "${tool.name}" to spec.actions.requireApproval`, tool.name);
     }
+  },
+
+  /**
+   * spec.governance.approval: a level whose roles cannot approve (no role holds ApproveActions,
+   * or ApproveRealWorld when the agent has realWorld tools) can only ever be rejected by policy at
+   * its deadline — an error, with the roles that can as the suggestion.
+   */
+  approvalLevelsCanApprove(view, _caller, findings) {
+    const approval = asObject(view.section('governance')['approval']);
+    if (!approval) return;
+    const realWorld = view.tools.some((t) => t.scope === 'realWorld' || builtinSpec(t.builtin)?.scope === 'realWorld');
+    const needed: Permission = realWorld ? 'ApproveRealWorld' : 'ApproveActions';
+    asArray(approval['levels']).forEach((level, index) => {
+      const roles = asArray(asObject(level)?.['roles']).filter(isRole);
+      if (roles.length === 0 || roles.some((role) => ROLE_PERMISSIONS[role].includes(needed))) return;
+      const path = pointer('spec', 'governance', 'approval', 'levels', index, 'roles');
+      findings.error('policy', 'APPROVAL_LEVEL_CANNOT_APPROVE', path, `approval level ${index + 1}: none of ${roles.join(', ')} holds ${needed}${realWorld ? ' (the agent has realWorld tools)' : ''}, so its escalations could only be rejected at the deadline`);
+      const able = Object.entries(ROLE_PERMISSIONS).filter(([, permissions]) => permissions.includes(needed)).map(([role]) => role);
+      findings.suggest(path, `let ${able.join(' or ')} decide at this level`, able.slice(-1));
+    });
   },
 
   autonomousRealWorldNeedsApproval(view, _caller, findings) {

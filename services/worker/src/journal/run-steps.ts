@@ -25,6 +25,25 @@ export class RunStopped extends Error {
   }
 }
 
+/**
+ * Thrown when the run is parked on an escalation (its approval step is begun, the orchestrator
+ * has it `waiting`): this delivery ends without an outcome, its message is acked and the slot
+ * freed. The orchestrator re-queues the run when the escalation is decided.
+ */
+export class RunParked extends Error {
+  override readonly name = 'RunParked';
+  constructor(
+    readonly runId: string,
+    readonly stepId: string,
+    readonly escalationId: string,
+  ) {
+    super(`run ${runId} is waiting for escalation ${escalationId} (approval step ${stepId})`);
+  }
+}
+
+/** What an approval step's opener reports: parked (end this delivery) or decided meanwhile (replay the step). */
+export type ApprovalOpening = { parked: true; escalationId: string } | { parked: false; cancelled?: boolean };
+
 /** A step's outcome: its result (JSON text) or its error message; `replayed` when it came from the journal. */
 export interface StepOutcome {
   resultJson: string;
@@ -103,13 +122,7 @@ export class RunSteps {
   async step(kind: 'model' | 'tool', name: string, request: unknown, execute: (stepId: string) => Promise<string>): Promise<StepOutcome> {
     this.checkpoint();
     const seq = ++this.seq;
-    const hash = requestHash(request);
-    const begin = { runId: this.runId, seq, kind, name, requestHash: hash, attempt: this.attempt, workerId: this.workerId };
-    const begun = await this.dependency(`begin step ${this.runId}/${seq}`, () => this.journal.begin(this.tenantId, begin));
-    if (begun.decision === 'cancelled') {
-      this.stopped = 'cancelled';
-      throw new RunStopped('cancelled', this.runId, seq);
-    }
+    const begun = await this.begin(kind, name, request, seq);
     const stepId = `${this.runId}/${seq}`;
     if (begun.decision === 'replay') {
       this.replayed++;
@@ -138,5 +151,44 @@ export class RunSteps {
     if (done.cancelled) this.stopped = 'cancelled';
     // The stored outcome (the first completion wins; an oversized result is stored as an error).
     return { resultJson: done.step?.resultJson ?? resultJson, error: done.step?.error ?? error, replayed: false, stepId };
+  }
+
+  /**
+   * An approval step (kind `approval`): the run waits for a human's decision on `request`. A
+   * completed step is replayed with the decision the orchestrator stored (JSON). A new (or begun,
+   * undecided) one calls `open(stepId, seq)`, which opens the escalation (idempotent on the step
+   * id) and parks the run: parked → RunParked is thrown (this delivery ends); decided before the
+   * park arrived → the step is begun again and replays the decision. The worker never completes
+   * an approval step itself.
+   */
+  async approval(name: string, request: unknown, open: (stepId: string, seq: number) => Promise<ApprovalOpening>): Promise<StepOutcome> {
+    this.checkpoint();
+    const seq = ++this.seq;
+    const stepId = `${this.runId}/${seq}`;
+    for (let round = 0; ; round++) {
+      const begun = await this.begin('approval', name, request, seq);
+      if (begun.decision === 'replay') {
+        this.replayed++;
+        return { resultJson: begun.step?.resultJson ?? '', error: begun.step?.error ?? '', replayed: true, stepId };
+      }
+      const opening = await open(stepId, seq);
+      if (opening.parked) throw new RunParked(this.runId, stepId, opening.escalationId);
+      if (opening.cancelled) {
+        this.stopped = 'cancelled';
+        throw new RunStopped('cancelled', this.runId, seq);
+      }
+      // Decided between our begin and our park: the step is completed now; a second round replays it.
+      if (round >= 2) throw new Error(`approval step ${stepId} is neither parked nor decided after ${round + 1} rounds`);
+    }
+  }
+
+  private async begin(kind: 'model' | 'tool' | 'approval', name: string, request: unknown, seq: number) {
+    const begin = { runId: this.runId, seq, kind, name, requestHash: requestHash(request), attempt: this.attempt, workerId: this.workerId };
+    const begun = await this.dependency(`begin step ${this.runId}/${seq}`, () => this.journal.begin(this.tenantId, begin));
+    if (begun.decision === 'cancelled') {
+      this.stopped = 'cancelled';
+      throw new RunStopped('cancelled', this.runId, seq);
+    }
+    return begun;
   }
 }

@@ -5,7 +5,7 @@ import { MessageBus } from '@af/messaging';
 export interface StepBegin {
   runId: string;
   seq: number;
-  kind: 'model' | 'tool';
+  kind: 'model' | 'tool' | 'approval';
   name: string;
   requestHash: string;
   attempt: number;

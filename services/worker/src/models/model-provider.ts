@@ -4,6 +4,8 @@ export interface ToolCallRequest {
   id: string;
   tool: string;
   arguments: JsonValue;
+  /** The model's stated reason for the call (an approver reads it in the escalation). */
+  reason?: string;
 }
 
 export type ChatMessage =
@@ -31,10 +33,16 @@ export interface CompletionRequest {
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens served from the provider's prompt cache (part of inputTokens). */
+  cachedInputTokens?: number;
 }
 
 /** Either tool calls to make (then the conversation continues) or the final output. */
-export type CompletionResult = ({ kind: 'tool_calls'; toolCalls: ToolCallRequest[] } | { kind: 'final'; output: JsonValue }) & { usage: TokenUsage; costUsd: number };
+export type CompletionResult = (
+  | { kind: 'tool_calls'; toolCalls: ToolCallRequest[] }
+  /** `confidence` in [0, 1], when the model states one: checked against the blueprint's output.minConfidence. */
+  | { kind: 'final'; output: JsonValue; confidence?: number }
+) & { usage: TokenUsage; costUsd: number };
 
 /**
  * A model backend, addressed by the provider part of route entries (`offline/default`,
@@ -43,7 +51,31 @@ export type CompletionResult = ({ kind: 'tool_calls'; toolCalls: ToolCallRequest
  */
 export interface ModelProvider {
   readonly name: string;
+  /** The endpoint the circuit breaker guards (providers sharing one endpoint share a breaker). */
+  readonly endpoint?: string;
+  /** Whether the configuration knows this model (with its prices); absent: any model. */
+  supports?(model: string): boolean;
   complete(request: CompletionRequest): Promise<CompletionResult>;
+}
+
+/** Why a model call failed, as the router sees it. */
+export type CallFailure = 'rate_limited' | 'timeout' | 'unavailable' | 'refused' | 'output_invalid';
+
+/**
+ * A failed model call. rate_limited (429), timeout, unavailable (5xx, connection error) and
+ * output_invalid (unparseable answer) move the route to its next entry; refused (another 4xx: a
+ * bad key, an unknown model) fails the run.
+ */
+export class ModelCallError extends Error {
+  override readonly name = 'ModelCallError';
+  constructor(
+    readonly outcome: CallFailure,
+    message: string,
+    /** A 429's retry-after, when the provider stated one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
 }
 
 export const MODEL_PROVIDERS = Symbol.for('af.worker.modelProviders');

@@ -1,9 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { AppError, ErrorCode } from '@af/errors';
+import type { TenantId } from '@af/contracts';
+import { ErrorCode } from '@af/errors';
+import { MetricsRegistry } from '@af/observability';
+import { RunSteps } from '../journal/run-steps.js';
+import type { StepJournalRepository } from '../journal/step-journal.repository.js';
+import { WorkerMetrics } from '../worker.metrics.js';
 import { SchemaValidator } from '../runs/schema-validator.js';
 import { ModelRouter } from './model-router.js';
-import type { CompletionRequest, ModelProvider } from './model-provider.js';
-import { OfflineModelProvider, argumentsFor } from './offline.provider.js';
+import type { CompletionRequest } from './model-provider.js';
+import { OfflineModelProvider, argumentsFor, confidenceOf } from './offline.provider.js';
 import { SeededChoice, synthesize } from './output-synthesizer.js';
 
 const schemas = new SchemaValidator();
@@ -86,19 +91,45 @@ describe(OfflineModelProvider.name, () => {
 });
 
 describe(ModelRouter.name, () => {
-  const failing: ModelProvider = { name: 'flaky', complete: () => Promise.reject(new AppError(ErrorCode.Unavailable, 'down')) };
-  const router = new ModelRouter([sut, failing]);
+  // Route resolution fails before any step: a journal that is never reached (its calls would throw).
+  const steps = new RunSteps({} as StepJournalRepository, 't' as TenantId, 'run', 1, 'w');
+  const router = new ModelRouter([sut, { name: 'priced', supports: (m) => m === 'known', complete: () => Promise.reject(new Error('not called')) }], new WorkerMetrics(new MetricsRegistry('worker-test')));
+  const valid = () => null;
 
-  it('falls through unknown and unavailable providers to the next route entry', async () => {
-    const routed = await router.complete(['openai/gpt-x', 'flaky/m', 'offline/default'], request());
-    expect(routed).toMatchObject({ provider: 'offline', model: 'default', result: { kind: 'final' } });
+  it('fails clearly, before any call, on an unknown provider or a model the configuration does not have', async () => {
+    await expect(router.complete(['offline/default', 'anthropic/claude'], request(), steps, valid)).rejects.toMatchObject({
+      code: ErrorCode.PreconditionFailed,
+      path: '/spec/model/route/1',
+      message: expect.stringContaining('unknown provider "anthropic" (configured: offline, priced)'),
+    });
+    await expect(router.complete(['priced/other'], request(), steps, valid)).rejects.toMatchObject({ code: ErrorCode.PreconditionFailed, path: '/spec/model/route/0', message: expect.stringContaining('has no model "other" configured') });
+    await expect(router.complete(['offline'], request(), steps, valid)).rejects.toMatchObject({ code: ErrorCode.PreconditionFailed, message: expect.stringContaining('names no model') });
+    await expect(router.complete([], request(), steps, valid)).rejects.toMatchObject({ code: ErrorCode.PreconditionFailed, path: '/spec/model/route' });
+    expect(steps.executed + steps.replayed).toBe(0);
+  });
+});
+
+describe('offline model: stated reasons and confidence (governance)', () => {
+  const tool = { name: 'notify', description: 'Sends the lead a confirmation mail', inputSchema: { type: 'object' } };
+
+  it('states a reason for every tool call, from the tool description', async () => {
+    const result = await sut.complete(request({ tools: [tool, { ...tool, name: 'bare', description: '' }] }));
+    expect(result.kind).toBe('tool_calls');
+    if (result.kind !== 'tool_calls') return;
+    expect(result.toolCalls.map((c) => c.reason)).toEqual(['the task calls for notify (Sends the lead a confirmation mail)', 'the task calls for bare']);
   });
 
-  it('fails clearly when no entry can serve', async () => {
-    await expect(router.complete(['anthropic/claude'], request())).rejects.toMatchObject({
-      code: ErrorCode.PreconditionFailed,
-      path: '/spec/model/route',
-      message: expect.stringContaining('unknown provider "anthropic" (available: offline, flaky)'),
-    });
+  it('states confidence 1 by default, offlineConfidence from the input or else the prompt variables, clamped to [0, 1]', async () => {
+    const final = async (context: CompletionRequest['context']) => {
+      const result = await sut.complete(request({ context }));
+      if (result.kind !== 'final') throw new Error('expected a final answer');
+      return result.confidence;
+    };
+    expect(await final({ input: {}, variables: {} })).toBe(1);
+    expect(await final({ input: {}, variables: { offlineConfidence: 0.2 } })).toBe(0.2);
+    expect(await final({ input: { offlineConfidence: 0.4 }, variables: { offlineConfidence: 0.2 } })).toBe(0.4);
+    expect(confidenceOf({ input: { offlineConfidence: 7 }, variables: {} })).toBe(1);
+    expect(confidenceOf({ input: { offlineConfidence: -1 }, variables: {} })).toBe(0);
+    expect(confidenceOf({ input: { offlineConfidence: 'high' }, variables: {} })).toBe(1);
   });
 });

@@ -13,6 +13,9 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
  * arguments from the input (same name), else prompt variables, else a default of the type.
  * Second turn: the final output — fields from tool results and input of the same name, the rest
  * synthesized from the schema, seeded by a hash of the input (same input → same output).
+ * Each tool call states a reason (the tool's description); the final answer states a confidence:
+ * `offlineConfidence` from the input, else from the prompt variables, else 1 — so a test
+ * blueprint produces a low-confidence answer deterministically (a variable `offlineConfidence: 0.2`).
  */
 @Injectable()
 export class OfflineModelProvider implements ModelProvider {
@@ -22,15 +25,27 @@ export class OfflineModelProvider implements ModelProvider {
     const inputTokens = estimateTokens(request.messages.map((m) => m.content).join('\n')) + estimateTokens(JSON.stringify(request.tools));
     const toolResults = request.messages.filter((m): m is Extract<ChatMessage, { role: 'tool' }> => m.role === 'tool');
     if (request.tools.length > 0 && toolResults.length === 0) {
-      const toolCalls = request.tools.map((tool, i) => ({ id: `call_${i}`, tool: tool.name, arguments: argumentsFor(tool, request.context) }) satisfies ToolCallRequest);
+      const toolCalls = request.tools.map((tool, i) => ({ id: `call_${i}`, tool: tool.name, arguments: argumentsFor(tool, request.context), reason: reasonFor(tool) }) satisfies ToolCallRequest);
       return { kind: 'tool_calls', toolCalls, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(toolCalls)) }, costUsd: 0 };
     }
     const results = toolResults.map((m) => parse(m.content));
     const seed = createHash('sha256').update(canonicalJson(request.context.input ?? null)).digest('hex');
     const schema: JsonSchema = request.outputSchema ?? { type: 'object' };
     const output = synthesize(schema, [...results, request.context.input], new SeededChoice(seed));
-    return { kind: 'final', output, usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };
+    return { kind: 'final', output, confidence: confidenceOf(request.context), usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };
   }
+}
+
+/** The reason the offline model states for calling a tool: its description (what it is for). */
+export function reasonFor(tool: ToolDefinition): string {
+  return tool.description ? `the task calls for ${tool.name} (${tool.description})` : `the task calls for ${tool.name}`;
+}
+
+/** `offlineConfidence` (a number in [0, 1]) from the input, else the prompt variables; else 1. */
+export function confidenceOf(context: CompletionRequest['context']): number {
+  const input = isObject(context.input) ? context.input : {};
+  const stated = [input['offlineConfidence'], context.variables['offlineConfidence']].find((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return stated === undefined ? 1 : Math.min(1, Math.max(0, stated));
 }
 
 function parse(json: string): JsonValue {

@@ -1,13 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
+import type { TenantId } from '@af/contracts';
+import { decideAction, decideConfidence, ruleKind, type ActionDecision } from '@af/blueprint-format';
 import { AppError, ErrorCode } from '@af/errors';
+import { AuditTrail } from '@af/messaging';
 import type { Artifact, JsonValue } from '../artifacts/artifact.js';
 import type { ChatMessage, TokenUsage } from '../models/model-provider.js';
 import { ModelRouter } from '../models/model-router.js';
 import { SandboxError } from '../tools/sandbox.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
-import { RunSteps, StepFailure } from '../journal/run-steps.js';
-import type { RoutedCompletion } from '../models/model-router.js';
+import { RunSteps, StepFailure, type ApprovalOpening, type DependencyCall } from '../journal/run-steps.js';
+import { EscalationRepository } from '../governance/escalation.repository.js';
+import type { ModelAttempt, RoutedCompletion } from '../models/model-router.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { renderPrompt } from './prompt-renderer.js';
@@ -24,7 +28,8 @@ export interface ToolCallRecord {
 export interface Execution {
   output: JsonValue;
   toolCalls: ToolCallRecord[];
-  usage: TokenUsage & { provider: string; model: string; costUsd: number };
+  /** Sums over every model call attempt (`calls`, fallbacks and repairs included); provider/model: the last that served. */
+  usage: TokenUsage & { provider: string; model: string; costUsd: number; cachedInputTokens: number; calls: ModelAttempt[] };
 }
 
 /** A run failure with the tool calls made before it (for the failure event and logs). */
@@ -39,6 +44,29 @@ export class ExecutionError extends AppError {
 
 const MAX_TURNS = 8;
 
+/** Who and what a run is, beyond its tool context: what an escalation and an audit record name. */
+export interface RunIdentity {
+  /** The submitting caller's subject (ExecuteRun.requested_by): never an approver of the run's escalations. */
+  requestedBy: string;
+  version: number;
+  attempt: number;
+  workerId: string;
+  /** How calls to governance and the orchestrator are made: retried while they are away. */
+  dependency: DependencyCall;
+}
+
+/** What the orchestrator stores in an approval step when its escalation is decided. */
+interface ApprovalDecision {
+  decision: 'approved' | 'rejected';
+  escalationId: string;
+  approvers: string[];
+  decidedBy: string;
+  reason: string;
+  message?: string;
+}
+
+type Call = { name: string; args: JsonValue; reason: string };
+
 /**
  * Executes one run of an artifact: renders the prompts, converses with the model route (tool
  * calls in between, each checked against the tool's input schema), validates the final output
@@ -52,6 +80,8 @@ export class AgentExecutor {
     private readonly toolbox: Toolbox,
     private readonly schemas: SchemaValidator,
     private readonly metrics: WorkerMetrics,
+    private readonly escalations: EscalationRepository,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -59,17 +89,17 @@ export class AgentExecutor {
    * stored result when an earlier delivery completed it, else executed and stored before the run
    * moves on. Throws RunStopped between steps when the run was cancelled or is handed back.
    */
-  async execute(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps): Promise<Execution> {
+  async execute(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, identity: RunIdentity): Promise<Execution> {
     const toolCalls: ToolCallRecord[] = [];
     try {
-      return await this.run(artifact, input, ctx, steps, toolCalls);
+      return await this.run(artifact, input, ctx, steps, toolCalls, identity);
     } catch (error) {
       if (error instanceof AppError) throw new ExecutionError(error, toolCalls);
       throw error;
     }
   }
 
-  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[]): Promise<Execution> {
+  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[], identity: RunIdentity): Promise<Execution> {
     if (artifact.input.schema) {
       const violations = this.schemas.validate(artifact.input.schema, input);
       if (violations.length > 0) throw new AppError(ErrorCode.InvalidArgument, `input does not match the blueprint's input schema: ${describe(violations)}`, { path: `/input${violations[0]?.path === '/' ? '' : (violations[0]?.path ?? '')}`, details: { violations } });
@@ -82,35 +112,40 @@ export class AgentExecutor {
     ];
     const tools = this.toolbox.toolsOf(artifact);
     const definitions = artifact.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
-    const usage = { inputTokens: 0, outputTokens: 0, costUsd: 0, provider: '', model: '' };
+    const usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, provider: '', model: '', calls: [] as ModelAttempt[] };
     const budget = artifact.model.maxCostUsdPerRun;
 
     for (let turn = 0; turn < MAX_TURNS; turn++) {
       if (budget !== null && usage.costUsd >= budget && usage.costUsd > 0) {
         throw new AppError(ErrorCode.PreconditionFailed, `run budget of ${budget} USD is spent (${usage.costUsd.toFixed(4)} USD)`, { path: '/spec/model/maxCostUsdPerRun' });
       }
-      const { result, provider, model } = await this.modelStep(artifact, messages, definitions, scope, steps);
-      usage.inputTokens += result.usage.inputTokens;
-      usage.outputTokens += result.usage.outputTokens;
-      usage.costUsd += result.costUsd;
+      const { result, provider, model, attempts } = await this.modelStep(artifact, messages, definitions, scope, steps);
+      for (const a of attempts) {
+        usage.inputTokens += a.inputTokens;
+        usage.outputTokens += a.outputTokens;
+        usage.cachedInputTokens += a.cachedInputTokens;
+        usage.costUsd += a.costUsd;
+        usage.calls.push(a);
+      }
       usage.provider = provider;
       usage.model = model;
       if (result.kind === 'final') {
         this.checkOutput(artifact, result.output);
+        await this.checkConfidence(artifact, result.output, result.confidence, ctx, steps, identity);
         // complete() said the run was cancelled meanwhile: no outcome for it.
         steps.checkpoint();
         return { output: result.output, toolCalls, usage };
       }
       messages.push({ role: 'assistant', content: '', toolCalls: result.toolCalls });
       for (const call of result.toolCalls) {
-        const resultJson = await this.callTool(artifact, tools, call.tool, call.arguments, ctx, steps, toolCalls);
+        const resultJson = await this.callTool(artifact, tools, { name: call.tool, args: call.arguments, reason: call.reason ?? '' }, ctx, steps, toolCalls, identity);
         messages.push({ role: 'tool', toolCallId: call.id, tool: call.tool, content: resultJson });
       }
     }
     throw new AppError(ErrorCode.OutputInvalid, `the model gave no final output within ${MAX_TURNS} turns`);
   }
 
-  /** One model call as a step (kind model, name provider route): replayed or executed and stored. */
+  /** One completion along the route: each attempt is a step (kind model, name provider/model), replayed or executed and stored. */
   private async modelStep(
     artifact: Artifact,
     messages: ChatMessage[],
@@ -118,15 +153,24 @@ export class AgentExecutor {
     scope: { input: JsonValue; variables: Record<string, JsonValue> },
     steps: RunSteps,
   ): Promise<RoutedCompletion> {
-    const route = artifact.model.route;
-    const outcome = await steps.step('model', route.join(',') || 'none', { route, messages, tools, outputSchema: artifact.output.schema }, async () =>
-      JSON.stringify(await this.models.complete(route, { messages, tools: tools as never, outputSchema: artifact.output.schema, context: scope })),
-    );
-    if (outcome.error) throw new AppError(ErrorCode.PayloadTooLarge, `model step ${outcome.stepId}: ${outcome.error}`);
-    return JSON.parse(outcome.resultJson) as RoutedCompletion;
+    const schema = artifact.output.schema;
+    const validate = (output: JsonValue): string | null => {
+      const violations = schema ? this.schemas.validate(schema, output) : [];
+      return violations.length > 0 ? describe(violations) : null;
+    };
+    return this.models.complete(artifact.model.route, { messages, tools: tools as never, outputSchema: schema, context: scope }, steps, validate);
   }
 
-  private async callTool(artifact: Artifact, tools: Map<string, Tool>, name: string, args: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, log: ToolCallRecord[]): Promise<string> {
+  /**
+   * One tool call: the arguments are checked against the tool's input schema, then the policy
+   * decision point (decideAction) decides — deny: the call is a journaled step that fails with
+   * POLICY_DENIED, audited, and the error goes back to the model (the run carries on);
+   * require_approval: an approval step first (the run parks until a human decides; rejected →
+   * APPROVAL_REJECTED); allow (autonomous agents' external and realWorld calls audited). Then
+   * the call is a journaled step: executed once, replayed on a redelivery.
+   */
+  private async callTool(artifact: Artifact, tools: Map<string, Tool>, call: Call, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, log: ToolCallRecord[], identity: RunIdentity): Promise<string> {
+    const { name, args } = call;
     const index = artifact.tools.findIndex((t) => t.name === name);
     const tool = tools.get(name);
     const spec = artifact.tools[index];
@@ -144,8 +188,17 @@ export class AgentExecutor {
       this.metrics.toolCalls.inc({ kind: tool.kind, outcome: 'invalid_arguments' });
       throw new AppError(ErrorCode.ToolFailed, message, { path: `${path}/inputSchema`, details: { violations } });
     }
+    const policy = decideAction({ policy: artifact.policy, tool: { name, scope: spec.scope, builtin: spec.builtin, requiresApproval: spec.requiresApproval }, arguments: args });
+    this.metrics.policyDecisions.inc({ decision: policy.decision, rule: ruleKind(policy.rule) });
+    if (policy.decision === 'deny') return this.denied(artifact, tool, call, policy, ctx, steps, record, identity);
+    if (policy.decision === 'require_approval') {
+      await this.approval(artifact, { kind: 'tool_call', name, tool: name, argumentsJson: JSON.stringify(args), risk: policy.risk, rule: policy.rule, reason: call.reason }, ctx, steps, identity, path);
+    }
+    const audited = policy.decision === 'allow' && artifact.policy.autonomyLevel === 'autonomous' && policy.risk !== 'internal';
     let reason = 'replayed';
     const outcome = await steps.step('tool', name, { tool: name, arguments: args }, async (stepId) => {
+      // Before the effect: an autonomous agent's outward action is never made unaudited (a failed record hands the run back).
+      if (audited) await this.audit.record(this.auditEntry('policy.allowed', 'success', stepId, ctx, identity, { tool: name, rule: policy.rule, risk: policy.risk, reason: call.reason }));
       try {
         // The step id is the idempotency key of whatever the call does outside (see README "Guarantees").
         return JSON.stringify(await tool.invoke(args, { ...ctx, stepId }));
@@ -165,6 +218,115 @@ export class AgentExecutor {
     throw new AppError(ErrorCode.ToolFailed, outcome.error, { path: tool.kind === 'code' ? `${path}/code` : path, details: { tool: name, reason, stepId: outcome.stepId } });
   }
 
+  /**
+   * A denied call: a journaled step (so a replay is exact) that records `policy.denied` in the
+   * audit trail (event id `policy.denied:<stepId>`) and ends with the tool error POLICY_DENIED,
+   * which goes back to the model as the call's result — the run carries on.
+   */
+  private async denied(artifact: Artifact, tool: Tool, call: Call, policy: ActionDecision, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, record: (resultJson: string, error: string) => void, identity: RunIdentity): Promise<string> {
+    const message = `${ErrorCode.PolicyDenied}: ${artifact.policy.autonomyLevel} agent may not call "${call.name}" (${policy.risk} scope; rule ${policy.rule})`;
+    const outcome = await steps.step('tool', call.name, { tool: call.name, arguments: call.args, denied: policy.rule }, async (stepId) => {
+      await this.audit.record(this.auditEntry('policy.denied', 'denied', stepId, ctx, identity, { tool: call.name, rule: policy.rule, risk: policy.risk, reason: call.reason }));
+      throw new StepFailure(message);
+    });
+    record('', outcome.error);
+    this.metrics.toolCalls.inc({ kind: tool.kind, outcome: 'denied' });
+    return JSON.stringify({ error: outcome.error, code: ErrorCode.PolicyDenied });
+  }
+
+  /**
+   * Waits for a human: an approval step whose first execution opens an escalation with the
+   * governance service (idempotency key = the step id) and parks the run (RunParked ends this
+   * delivery). On the resumed run the step replays the stored decision: approved → returns,
+   * rejected → APPROVAL_REJECTED with the decider and reason.
+   */
+  private async approval(
+    artifact: Artifact,
+    action: { kind: 'tool_call' | 'low_confidence'; name: string; tool: string; argumentsJson: string; risk: string; rule: string; reason: string; detailsJson?: string },
+    ctx: Omit<ToolContext, 'stepId'>,
+    steps: RunSteps,
+    identity: RunIdentity,
+    path: string,
+  ): Promise<void> {
+    const tenantId = ctx.tenantId as TenantId;
+    const outcome = await steps.approval(action.name, { kind: action.kind, tool: action.tool, arguments: action.argumentsJson, rule: action.rule, risk: action.risk }, async (stepId, seq): Promise<ApprovalOpening> => {
+      const opened = await identity.dependency(`open escalation ${stepId}`, () =>
+        this.escalations.open(tenantId, {
+          idempotencyKey: stepId,
+          kind: action.kind,
+          runId: ctx.runId,
+          stepId,
+          agent: ctx.agent,
+          version: identity.version,
+          tool: action.tool,
+          argumentsJson: action.argumentsJson,
+          risk: action.risk,
+          rule: action.rule,
+          reason: action.reason,
+          // A run without a known submitter (none was recorded) still waits for an approver: never for nobody.
+          requestedBy: identity.requestedBy || 'unknown',
+          requiredPermission: action.risk === 'realWorld' ? 'ApproveRealWorld' : 'ApproveActions',
+          ...(artifact.policy.approval ? { policy: { quorum: artifact.policy.approval.quorum ?? 0, levels: (artifact.policy.approval.levels ?? []).map((l) => ({ roles: l.roles, deadlineSeconds: l.deadlineSeconds })) } } : {}),
+          detailsJson: action.detailsJson ?? '',
+        }),
+      );
+      const escalationId = opened.escalation?.id;
+      if (!escalationId) throw new AppError(ErrorCode.Unavailable, `the governance service opened no escalation for step ${stepId}`);
+      const parked = await identity.dependency(`park run ${ctx.runId}`, () =>
+        this.escalations.park(tenantId, { runId: ctx.runId, seq, escalationId, attempt: identity.attempt, workerId: identity.workerId, reason: `${action.rule}: ${action.tool || action.kind}` }),
+      );
+      const status = parked.run?.status ?? '';
+      if (status === 'waiting') {
+        this.metrics.runsParked.inc({ kind: action.kind });
+        return { parked: true, escalationId };
+      }
+      return status === 'running' || status === 'queued' ? { parked: false } : { parked: false, cancelled: true };
+    });
+    const decision = parseDecision(outcome.resultJson);
+    if (outcome.replayed && !outcome.error) this.metrics.approvalsReplayed.inc({ decision: decision?.decision ?? 'unreadable' });
+    if (decision?.decision === 'approved') return;
+    const message = decision?.message || `escalation ${decision?.escalationId ?? '?'} was rejected by ${decision?.decidedBy || 'an approver'}${decision?.reason ? `: ${decision.reason}` : ''}`;
+    throw new AppError(ErrorCode.ApprovalRejected, message, { path: action.kind === 'tool_call' ? path : '/spec/output/minConfidence', details: { stepId: outcome.stepId, ...(decision ? { escalationId: decision.escalationId, decidedBy: decision.decidedBy, reason: decision.reason } : {}) } });
+  }
+
+  /**
+   * The final answer's confidence against output.minConfidence (decideConfidence): below it, a
+   * restricted or supervised agent's answer waits for a human (an escalation of kind
+   * low_confidence; approved → the run succeeds with it), a semi-autonomous or autonomous
+   * agent's run fails with LOW_CONFIDENCE.
+   */
+  private async checkConfidence(artifact: Artifact, output: JsonValue, confidence: number | undefined, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, identity: RunIdentity): Promise<void> {
+    const minimum = artifact.output.minConfidence;
+    const verdict = decideConfidence(artifact.policy.autonomyLevel, minimum, confidence);
+    this.metrics.confidenceDecisions.inc({ decision: verdict.decision });
+    if (verdict.decision === 'accept') return;
+    const details = { confidence: confidence ?? null, minConfidence: minimum ?? null };
+    if (verdict.decision === 'fail') {
+      throw new AppError(ErrorCode.LowConfidence, `the answer's confidence ${confidence} is below the blueprint's output.minConfidence ${minimum}`, { path: '/spec/output/minConfidence', details });
+    }
+    await this.approval(
+      artifact,
+      { kind: 'low_confidence', name: 'output.minConfidence', tool: '', argumentsJson: JSON.stringify(output), risk: 'internal', rule: verdict.rule, reason: `confidence ${confidence} is below the minimum ${minimum}`, detailsJson: JSON.stringify(details) },
+      ctx,
+      steps,
+      identity,
+      '/spec/output/minConfidence',
+    );
+  }
+
+  private auditEntry(action: 'policy.denied' | 'policy.allowed', outcome: 'denied' | 'success', stepId: string, ctx: Omit<ToolContext, 'stepId'>, identity: RunIdentity, details: Record<string, JsonValue>) {
+    return {
+      action,
+      actor: 'system:worker',
+      resourceType: 'run',
+      resourceId: ctx.runId,
+      outcome,
+      tenantId: ctx.tenantId,
+      eventId: `${action}:${stepId}`,
+      details: { ...details, stepId, agent: ctx.agent, version: identity.version, requestedBy: identity.requestedBy },
+    };
+  }
+
   private checkOutput(artifact: Artifact, output: JsonValue): void {
     const schema = artifact.output.schema;
     if (!schema) return;
@@ -172,6 +334,15 @@ export class AgentExecutor {
     if (violations.length > 0) {
       throw new AppError(ErrorCode.OutputInvalid, `output does not match the output schema: ${describe(violations)}`, { path: '/spec/output/schema', details: { violations } });
     }
+  }
+}
+
+function parseDecision(json: string): ApprovalDecision | undefined {
+  try {
+    const value = JSON.parse(json) as Partial<ApprovalDecision> | null;
+    return value && (value.decision === 'approved' || value.decision === 'rejected') ? (value as ApprovalDecision) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -9,7 +9,7 @@ import { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { FETCH_BUDGET_LIMITS, RunFetchBudget, type FetchBudgetLimits } from '../tools/fetch-budget.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
-import { RunSteps, RunStopped, type DependencyCall } from '../journal/run-steps.js';
+import { RunParked, RunSteps, RunStopped, type DependencyCall } from '../journal/run-steps.js';
 import { isDependencyFailure, withDependencyRetry, type DependencyRetryOptions } from '../journal/dependency-retry.js';
 import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
 import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
@@ -53,6 +53,11 @@ export class RunService {
    * (`signal` aborted) stops the same way and throws HANDED_BACK so the transport naks it at once.
    * An artifact this tenant does not have is a permanent error thrown to the transport (terminated
    * and dead-lettered), before anything is reported for the run.
+   *
+   * A call the policy says needs approval parks the run (RunParked): nothing is reported, the
+   * message is acked and the slot freed; the orchestrator re-queues the run once the escalation is
+   * decided. Governance unreachable → UNAVAILABLE like any dependency (handed back, retried) —
+   * never an unapproved call.
    */
   async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
@@ -77,6 +82,7 @@ export class RunService {
         input,
         { tenantId, runId: run.runId, agent: run.agent || artifact.blueprint.name, artifactHash: artifact.hash, fetchBudget: new RunFetchBudget(this.fetchLimits) },
         steps,
+        { requestedBy: run.requestedBy, version: run.version || artifact.blueprint.version, attempt: deliveryCount, workerId: this.messaging.instanceId, dependency },
       );
       toolCalls = execution.toolCalls;
       const outputJson = boundedOutputJson(execution.output, this.limits);
@@ -103,6 +109,7 @@ export class RunService {
       this.logger.info({ runId: run.runId, agent: run.agent, version: run.version, toolCalls: toolCalls.length, ms: performance.now() - started }, 'run succeeded');
     } catch (error) {
       if (error instanceof RunStopped) return this.stopped(error, run, started);
+      if (error instanceof RunParked) return this.parked(error, started);
       if (error instanceof ExecutionError) toolCalls = error.toolCalls;
       const appError = toAppError(error);
       if (isDependencyFailure(appError)) {
@@ -139,6 +146,16 @@ export class RunService {
     }
     this.finished('cancelled', started);
     this.logger.info({ runId: run.runId, beforeStep: stop.beforeSeq }, 'run stopped: cancelled (or already final)');
+  }
+
+  /**
+   * Parked on an escalation: the orchestrator has the run `waiting`; this delivery ends without an
+   * outcome — the message is acked and the slot freed (no worker waits for a human). The decision
+   * re-queues the run, and its next delivery replays the journal up to the approval step.
+   */
+  private parked(parked: RunParked, started: number): void {
+    this.finished('parked', started);
+    this.logger.info({ runId: parked.runId, stepId: parked.stepId, escalationId: parked.escalationId }, 'run parked: waiting for an escalation; slot freed');
   }
 
   private finished(outcome: string, started: number): void {

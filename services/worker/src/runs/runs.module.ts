@@ -2,7 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ARTIFACT_CACHE_SIZE, ArtifactRepository } from '../artifacts/artifact.repository.js';
 import type { WorkerConfig } from '../config.js';
 import { MODEL_PROVIDERS } from '../models/model-provider.js';
-import { ModelRouter } from '../models/model-router.js';
+import { ModelRouter, ROUTER_SETTINGS, type RouterSettings } from '../models/model-router.js';
+import { AnthropicProvider } from '../models/anthropic.provider.js';
+import { OpenAiCompatibleProvider } from '../models/openai.provider.js';
 import { OfflineModelProvider } from '../models/offline.provider.js';
 import { ToolBridges } from '../tools/bridges.js';
 import { FETCH_BUDGET_LIMITS } from '../tools/fetch-budget.js';
@@ -11,6 +13,7 @@ import { Sandbox } from '../tools/sandbox.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
+import { EscalationRepository } from '../governance/escalation.repository.js';
 import type { DependencyRetryOptions } from '../journal/dependency-retry.js';
 import { AgentExecutor } from './agent-executor.js';
 import { RunHandler } from './run.handler.js';
@@ -20,7 +23,7 @@ import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs' | 'models'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
@@ -32,8 +35,13 @@ export class RunsModule {
         { provide: DEPENDENCY_RETRY, useValue: { deadlineMs: config.runs.dependencyRetryMs } satisfies DependencyRetryOptions },
         ArtifactRepository,
         OfflineModelProvider,
-        // Further providers (OpenAI-compatible, Anthropic) are added to this list.
-        { provide: MODEL_PROVIDERS, inject: [OfflineModelProvider], useFactory: (offline: OfflineModelProvider) => [offline] },
+        // The offline provider, then those configured in AF_MODEL_PROVIDERS (see README "Model providers").
+        {
+          provide: MODEL_PROVIDERS,
+          inject: [OfflineModelProvider],
+          useFactory: (offline: OfflineModelProvider) => [offline, ...config.models.providers.map((p) => (p.kind === 'anthropic' ? new AnthropicProvider(p) : new OpenAiCompatibleProvider(p)))],
+        },
+        { provide: ROUTER_SETTINGS, useValue: { breakerFailures: config.models.breakerFailures, breakerCooldownMs: config.models.breakerCooldownMs, retryAfterMaxMs: config.models.retryAfterMaxMs } satisfies RouterSettings },
         ModelRouter,
         {
           provide: Sandbox,
@@ -50,6 +58,7 @@ export class RunsModule {
         Toolbox,
         SchemaValidator,
         StepJournalRepository,
+        EscalationRepository,
         AgentExecutor,
         RunService,
       ],

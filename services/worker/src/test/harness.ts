@@ -105,12 +105,13 @@ export async function connectClient() {
 
   /**
    * Submits a run of `agent` as a client would, through the orchestrator: `artifactHash` becomes
-   * the agent's active deployment (version 1) for `tenantId` first. Returns the run id.
+   * the agent's active deployment (version 1) for `tenantId` first; `caller` becomes the run's
+   * requested_by. Returns the run id.
    */
-  const submit = async (tenantId: TenantId, agent: string, artifactHash: string, input: unknown): Promise<string> => {
+  const submit = async (tenantId: TenantId, agent: string, artifactHash: string, input: unknown, caller?: { subject: string; roles: string[] }): Promise<string> => {
     const kv = await new KvBuckets(nc).get(kvBuckets.activeDeployments);
     await kv.put(activeDeploymentKey(tenantId, agent), toBinary(ActiveDeploymentSchema, create(ActiveDeploymentSchema, { deploymentId: `d-${agent}`, agent, version: 1, artifactHash, activatedAtMs: 1n })));
-    return (await bus.request('af.v1.runs.submit', { agent, inputJson: JSON.stringify(input) }, { tenantId })).runId;
+    return (await bus.request('af.v1.runs.submit', { agent, inputJson: JSON.stringify(input), ...(caller ? { caller } : {}) }, { tenantId })).runId;
   };
 
   return {

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/runs.proto.
  */
 export const file_af_v1_runs: GenFile = /*@__PURE__*/
-  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJ/ChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRIQCghwcmlvcml0eRgFIAEoCSJ0Cg5TdWJtaXRSdW5SZXBseRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBWFnZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAUSEAoIcmVwbGF5ZWQYBSABKAgSEAoIcHJpb3JpdHkYBiABKAkiHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkijAMKA1J1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgppbnB1dF9qc29uGAYgASgJEhMKC291dHB1dF9qc29uGAcgASgJEiAKBWVycm9yGAggASgLMhEuYWYudjEuRXJyb3JSZXBseRIQCghhdHRlbXB0cxgJIAEoBRIQCgh0cmFjZV9pZBgKIAEoCRISCgpjcmVhdGVkX2F0GAsgASgJEhMKC2ZpbmlzaGVkX2F0GAwgASgJEhYKDmNvcnJlbGF0aW9uX2lkGA0gASgJEiMKCnRvb2xfY2FsbHMYDiADKAsyDy5hZi52MS5Ub29sQ2FsbBIgCgV1c2FnZRgPIAEoCzIRLmFmLnYxLk1vZGVsVXNhZ2USEAoIcHJpb3JpdHkYECABKAkSEgoKc3RhcnRlZF9hdBgRIAEoCRIRCgl3b3JrZXJfaWQYEiABKAkiIwoIUnVuUmVwbHkSFwoDcnVuGAEgASgLMgouYWYudjEuUnVuIosBCgpFeGVjdXRlUnVuEg4KBnJ1bl9pZBgBIAEoCRINCgVhZ2VudBgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEhUKDWFydGlmYWN0X2hhc2gYBCABKAkSEgoKaW5wdXRfanNvbhgFIAEoCRIQCghwcmlvcml0eRgGIAEoCRIQCghkaXNwYXRjaBgHIAEoBSJvCgpSdW5TdGFydGVkEg4KBnJ1bl9pZBgBIAEoCRIPCgdhdHRlbXB0GAIgASgFEhEKCXdvcmtlcl9pZBgDIAEoCRINCgVhdF9tcxgEIAEoAxINCgVhZ2VudBgFIAEoCRIPCgd2ZXJzaW9uGAYgASgFImwKCk1vZGVsVXNhZ2USEAoIcHJvdmlkZXIYASABKAkSDQoFbW9kZWwYAiABKAkSFAoMaW5wdXRfdG9rZW5zGAMgASgFEhUKDW91dHB1dF90b2tlbnMYBCABKAUSEAoIY29zdF91c2QYBSABKAEifAoIVG9vbENhbGwSDAoEdG9vbBgBIAEoCRIWCg5hcmd1bWVudHNfanNvbhgCIAEoCRITCgtyZXN1bHRfanNvbhgDIAEoCRITCgtkdXJhdGlvbl9tcxgEIAEoARINCgVlcnJvchgFIAEoCRIRCgl0cnVuY2F0ZWQYBiABKAgi4QEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCRIRCgl0cnVuY2F0ZWQYCiABKAgikAEKCVJ1bkZhaWxlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIgCgVlcnJvchgDIAEoCzIRLmFmLnYxLkVycm9yUmVwbHkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBRIRCgl0cnVuY2F0ZWQYByABKAgikgEKDVJ1blRyYW5zaXRpb24SCwoDc2VxGAEgASgFEhMKC2Zyb21fc3RhdHVzGAIgASgJEhEKCXRvX3N0YXR1cxgDIAEoCRIKCgJhdBgEIAEoCRIPCgdhdHRlbXB0GAUgASgFEhEKCXdvcmtlcl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSDAoEY29kZRgIIAEoCSI+ChlMaXN0UnVuVHJhbnNpdGlvbnNSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAUibQoXTGlzdFJ1blRyYW5zaXRpb25zUmVwbHkSDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVmaW5hbBgDIAEoCBIjCgVpdGVtcxgEIAMoCzIULmFmLnYxLlJ1blRyYW5zaXRpb24iXgoPTGlzdFJ1bnNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzaW5jZRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkirQEKClJ1blN1bW1hcnkSDgoGcnVuX2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDgoGc3RhdHVzGAQgASgJEhAKCHByaW9yaXR5GAUgASgJEhAKCGF0dGVtcHRzGAYgASgFEhIKCmNyZWF0ZWRfYXQYByABKAkSEwoLZmluaXNoZWRfYXQYCCABKAkSEgoKZXJyb3JfY29kZRgJIAEoCSJGCg1MaXN0UnVuc1JlcGx5EiAKBWl0ZW1zGAEgAygLMhEuYWYudjEuUnVuU3VtbWFyeRITCgtuZXh0X2N1cnNvchgCIAEoCSJRChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIsUBCgdSdW5TdGVwEg8KB3N0ZXBfaWQYASABKAkSCwoDc2VxGAIgASgFEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxyZXF1ZXN0X2hhc2gYBSABKAkSDQoFc3RhdGUYBiABKAkSEwoLcmVzdWx0X2pzb24YByABKAkSDQoFZXJyb3IYCCABKAkSDwoHYXR0ZW1wdBgJIAEoBRIRCgl3b3JrZXJfaWQYCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKAEihQEKEEJlZ2luU3RlcFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEgsKA3NlcRgCIAEoBRIMCgRraW5kGAMgASgJEgwKBG5hbWUYBCABKAkSFAoMcmVxdWVzdF9oYXNoGAUgASgJEg8KB2F0dGVtcHQYBiABKAUSEQoJd29ya2VyX2lkGAcgASgJIkAKDkJlZ2luU3RlcFJlcGx5EhAKCGRlY2lzaW9uGAEgASgJEhwKBHN0ZXAYAiABKAsyDi5hZi52MS5SdW5TdGVwIo8BChNDb21wbGV0ZVN0ZXBSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSEwoLcmVzdWx0X2pzb24YAyABKAkSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESDwoHYXR0ZW1wdBgGIAEoBRIRCgl3b3JrZXJfaWQYByABKAkiRAoRQ29tcGxldGVTdGVwUmVwbHkSHAoEc3RlcBgBIAEoCzIOLmFmLnYxLlJ1blN0ZXASEQoJY2FuY2VsbGVkGAIgASgIInMKDFJ1bkNhbmNlbGxlZBIOCgZydW5faWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWF0X21zGAMgASgDEg0KBWFnZW50GAQgASgJEg8KB3ZlcnNpb24YBSABKAUSFAoMY2FuY2VsbGVkX2J5GAYgASgJYgZwcm90bzM", [file_af_v1_common]);
+  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJ/ChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRIQCghwcmlvcml0eRgFIAEoCSJ0Cg5TdWJtaXRSdW5SZXBseRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBWFnZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAUSEAoIcmVwbGF5ZWQYBSABKAgSEAoIcHJpb3JpdHkYBiABKAkiHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkitwMKA1J1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgppbnB1dF9qc29uGAYgASgJEhMKC291dHB1dF9qc29uGAcgASgJEiAKBWVycm9yGAggASgLMhEuYWYudjEuRXJyb3JSZXBseRIQCghhdHRlbXB0cxgJIAEoBRIQCgh0cmFjZV9pZBgKIAEoCRISCgpjcmVhdGVkX2F0GAsgASgJEhMKC2ZpbmlzaGVkX2F0GAwgASgJEhYKDmNvcnJlbGF0aW9uX2lkGA0gASgJEiMKCnRvb2xfY2FsbHMYDiADKAsyDy5hZi52MS5Ub29sQ2FsbBIgCgV1c2FnZRgPIAEoCzIRLmFmLnYxLk1vZGVsVXNhZ2USEAoIcHJpb3JpdHkYECABKAkSEgoKc3RhcnRlZF9hdBgRIAEoCRIRCgl3b3JrZXJfaWQYEiABKAkSFAoMcmVxdWVzdGVkX2J5GBMgASgJEhMKC3dhaXRpbmdfZm9yGBQgASgJIiMKCFJ1blJlcGx5EhcKA3J1bhgBIAEoCzIKLmFmLnYxLlJ1biKhAQoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkSEAoIcHJpb3JpdHkYBiABKAkSEAoIZGlzcGF0Y2gYByABKAUSFAoMcmVxdWVzdGVkX2J5GAggASgJIngKDlBhcmtSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSFQoNZXNjYWxhdGlvbl9pZBgDIAEoCRIPCgdhdHRlbXB0GAQgASgFEhEKCXdvcmtlcl9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSKqAQoKTW9kZWxVc2FnZRIQCghwcm92aWRlchgBIAEoCRINCgVtb2RlbBgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIQCghjb3N0X3VzZBgFIAEoARIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAYgASgFEh8KBWNhbGxzGAcgAygLMhAuYWYudjEuTW9kZWxDYWxsIrwBCglNb2RlbENhbGwSDQoFcm91dGUYASABKAkSDwoHb3V0Y29tZRgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAUgASgFEhAKCGNvc3RfdXNkGAYgASgBEhMKC2R1cmF0aW9uX21zGAcgASgBEg0KBWVycm9yGAggASgJEg8KB3N0ZXBfaWQYCSABKAkifAoIVG9vbENhbGwSDAoEdG9vbBgBIAEoCRIWCg5hcmd1bWVudHNfanNvbhgCIAEoCRITCgtyZXN1bHRfanNvbhgDIAEoCRITCgtkdXJhdGlvbl9tcxgEIAEoARINCgVlcnJvchgFIAEoCRIRCgl0cnVuY2F0ZWQYBiABKAgi4QEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCRIRCgl0cnVuY2F0ZWQYCiABKAgikAEKCVJ1bkZhaWxlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIgCgVlcnJvchgDIAEoCzIRLmFmLnYxLkVycm9yUmVwbHkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBRIRCgl0cnVuY2F0ZWQYByABKAgikgEKDVJ1blRyYW5zaXRpb24SCwoDc2VxGAEgASgFEhMKC2Zyb21fc3RhdHVzGAIgASgJEhEKCXRvX3N0YXR1cxgDIAEoCRIKCgJhdBgEIAEoCRIPCgdhdHRlbXB0GAUgASgFEhEKCXdvcmtlcl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSDAoEY29kZRgIIAEoCSI+ChlMaXN0UnVuVHJhbnNpdGlvbnNSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAUibQoXTGlzdFJ1blRyYW5zaXRpb25zUmVwbHkSDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVmaW5hbBgDIAEoCBIjCgVpdGVtcxgEIAMoCzIULmFmLnYxLlJ1blRyYW5zaXRpb24iXgoPTGlzdFJ1bnNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzaW5jZRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkirQEKClJ1blN1bW1hcnkSDgoGcnVuX2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDgoGc3RhdHVzGAQgASgJEhAKCHByaW9yaXR5GAUgASgJEhAKCGF0dGVtcHRzGAYgASgFEhIKCmNyZWF0ZWRfYXQYByABKAkSEwoLZmluaXNoZWRfYXQYCCABKAkSEgoKZXJyb3JfY29kZRgJIAEoCSJGCg1MaXN0UnVuc1JlcGx5EiAKBWl0ZW1zGAEgAygLMhEuYWYudjEuUnVuU3VtbWFyeRITCgtuZXh0X2N1cnNvchgCIAEoCSJRChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIsUBCgdSdW5TdGVwEg8KB3N0ZXBfaWQYASABKAkSCwoDc2VxGAIgASgFEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxyZXF1ZXN0X2hhc2gYBSABKAkSDQoFc3RhdGUYBiABKAkSEwoLcmVzdWx0X2pzb24YByABKAkSDQoFZXJyb3IYCCABKAkSDwoHYXR0ZW1wdBgJIAEoBRIRCgl3b3JrZXJfaWQYCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKAEihQEKEEJlZ2luU3RlcFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEgsKA3NlcRgCIAEoBRIMCgRraW5kGAMgASgJEgwKBG5hbWUYBCABKAkSFAoMcmVxdWVzdF9oYXNoGAUgASgJEg8KB2F0dGVtcHQYBiABKAUSEQoJd29ya2VyX2lkGAcgASgJIkAKDkJlZ2luU3RlcFJlcGx5EhAKCGRlY2lzaW9uGAEgASgJEhwKBHN0ZXAYAiABKAsyDi5hZi52MS5SdW5TdGVwIo8BChNDb21wbGV0ZVN0ZXBSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSEwoLcmVzdWx0X2pzb24YAyABKAkSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESDwoHYXR0ZW1wdBgGIAEoBRIRCgl3b3JrZXJfaWQYByABKAkiRAoRQ29tcGxldGVTdGVwUmVwbHkSHAoEc3RlcBgBIAEoCzIOLmFmLnYxLlJ1blN0ZXASEQoJY2FuY2VsbGVkGAIgASgIInMKDFJ1bkNhbmNlbGxlZBIOCgZydW5faWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWF0X21zGAMgASgDEg0KBWFnZW50GAQgASgJEg8KB3ZlcnNpb24YBSABKAUSFAoMY2FuY2VsbGVkX2J5GAYgASgJYgZwcm90bzM", [file_af_v1_common]);
 
 /**
  * af.v1.runs.submit — request/reply.
@@ -223,6 +223,20 @@ export type Run = Message<"af.v1.Run"> & {
    * @generated from field: string worker_id = 18;
    */
   workerId: string;
+
+  /**
+   * The subject who submitted the run (never an approver of its escalations).
+   *
+   * @generated from field: string requested_by = 19;
+   */
+  requestedBy: string;
+
+  /**
+   * While `waiting`: the escalation the run waits for ('' otherwise).
+   *
+   * @generated from field: string waiting_for = 20;
+   */
+  waitingFor: string;
 };
 
 /**
@@ -293,6 +307,13 @@ export type ExecuteRun = Message<"af.v1.ExecuteRun"> & {
    * @generated from field: int32 dispatch = 7;
    */
   dispatch: number;
+
+  /**
+   * The subject who submitted the run.
+   *
+   * @generated from field: string requested_by = 8;
+   */
+  requestedBy: string;
 };
 
 /**
@@ -301,6 +322,54 @@ export type ExecuteRun = Message<"af.v1.ExecuteRun"> & {
  */
 export const ExecuteRunSchema: GenMessage<ExecuteRun> = /*@__PURE__*/
   messageDesc(file_af_v1_runs, 5);
+
+/**
+ * af.v1.runs.park — request/reply (owner: orchestrator). The worker parks a running run in
+ * `waiting` for an escalation (its approval step `seq` is begun and not completed); the worker
+ * then acks the run's message and frees its slot. When the escalation is decided the
+ * orchestrator completes the approval step with the decision and re-queues the run (approved)
+ * or fails it with APPROVAL_REJECTED and the reason (rejected).
+ *
+ * @generated from message af.v1.ParkRunRequest
+ */
+export type ParkRunRequest = Message<"af.v1.ParkRunRequest"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * @generated from field: int32 seq = 2;
+   */
+  seq: number;
+
+  /**
+   * @generated from field: string escalation_id = 3;
+   */
+  escalationId: string;
+
+  /**
+   * @generated from field: int32 attempt = 4;
+   */
+  attempt: number;
+
+  /**
+   * @generated from field: string worker_id = 5;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: string reason = 6;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message af.v1.ParkRunRequest.
+ * Use `create(ParkRunRequestSchema)` to create a new message.
+ */
+export const ParkRunRequestSchema: GenMessage<ParkRunRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 6);
 
 /**
  * af.v1.runs.event.started — JetStream event.
@@ -344,7 +413,7 @@ export type RunStarted = Message<"af.v1.RunStarted"> & {
  * Use `create(RunStartedSchema)` to create a new message.
  */
 export const RunStartedSchema: GenMessage<RunStarted> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 6);
+  messageDesc(file_af_v1_runs, 7);
 
 /**
  * @generated from message af.v1.ModelUsage
@@ -374,6 +443,21 @@ export type ModelUsage = Message<"af.v1.ModelUsage"> & {
    * @generated from field: double cost_usd = 5;
    */
   costUsd: number;
+
+  /**
+   * Input tokens served from the provider's prompt cache (part of input_tokens, priced apart).
+   *
+   * @generated from field: int32 cached_input_tokens = 6;
+   */
+  cachedInputTokens: number;
+
+  /**
+   * Every model call attempt of the run, in order — a fallback shows the failed attempt(s) before
+   * the one that served; tokens and cost above are the sums over these.
+   *
+   * @generated from field: repeated af.v1.ModelCall calls = 7;
+   */
+  calls: ModelCall[];
 };
 
 /**
@@ -381,7 +465,74 @@ export type ModelUsage = Message<"af.v1.ModelUsage"> & {
  * Use `create(ModelUsageSchema)` to create a new message.
  */
 export const ModelUsageSchema: GenMessage<ModelUsage> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 7);
+  messageDesc(file_af_v1_runs, 8);
+
+/**
+ * One model call attempt (one `model` step of the run's journal).
+ *
+ * @generated from message af.v1.ModelCall
+ */
+export type ModelCall = Message<"af.v1.ModelCall"> & {
+  /**
+   * provider/model of the route entry.
+   *
+   * @generated from field: string route = 1;
+   */
+  route: string;
+
+  /**
+   * ok | output_invalid | rate_limited | timeout | unavailable | circuit_open | refused
+   *
+   * @generated from field: string outcome = 2;
+   */
+  outcome: string;
+
+  /**
+   * @generated from field: int32 input_tokens = 3;
+   */
+  inputTokens: number;
+
+  /**
+   * @generated from field: int32 output_tokens = 4;
+   */
+  outputTokens: number;
+
+  /**
+   * @generated from field: int32 cached_input_tokens = 5;
+   */
+  cachedInputTokens: number;
+
+  /**
+   * @generated from field: double cost_usd = 6;
+   */
+  costUsd: number;
+
+  /**
+   * @generated from field: double duration_ms = 7;
+   */
+  durationMs: number;
+
+  /**
+   * Why the attempt failed ('' when ok).
+   *
+   * @generated from field: string error = 8;
+   */
+  error: string;
+
+  /**
+   * The journal step (`<runId>/<seq>`).
+   *
+   * @generated from field: string step_id = 9;
+   */
+  stepId: string;
+};
+
+/**
+ * Describes the message af.v1.ModelCall.
+ * Use `create(ModelCallSchema)` to create a new message.
+ */
+export const ModelCallSchema: GenMessage<ModelCall> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 9);
 
 /**
  * One tool call of a run. Run events are bounded (see services/worker/src/runs/run-event.limits.ts):
@@ -430,7 +581,7 @@ export type ToolCall = Message<"af.v1.ToolCall"> & {
  * Use `create(ToolCallSchema)` to create a new message.
  */
 export const ToolCallSchema: GenMessage<ToolCall> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 8);
+  messageDesc(file_af_v1_runs, 10);
 
 /**
  * af.v1.runs.event.succeeded — JetStream event.
@@ -499,7 +650,7 @@ export type RunSucceeded = Message<"af.v1.RunSucceeded"> & {
  * Use `create(RunSucceededSchema)` to create a new message.
  */
 export const RunSucceededSchema: GenMessage<RunSucceeded> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 9);
+  messageDesc(file_af_v1_runs, 11);
 
 /**
  * af.v1.runs.event.failed — JetStream event.
@@ -550,7 +701,7 @@ export type RunFailed = Message<"af.v1.RunFailed"> & {
  * Use `create(RunFailedSchema)` to create a new message.
  */
 export const RunFailedSchema: GenMessage<RunFailed> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 10);
+  messageDesc(file_af_v1_runs, 12);
 
 /**
  * One stored transition of a run's state machine.
@@ -617,7 +768,7 @@ export type RunTransition = Message<"af.v1.RunTransition"> & {
  * Use `create(RunTransitionSchema)` to create a new message.
  */
 export const RunTransitionSchema: GenMessage<RunTransition> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 11);
+  messageDesc(file_af_v1_runs, 13);
 
 /**
  * af.v1.runs.transitions.list — request/reply: a run's history, oldest first.
@@ -643,7 +794,7 @@ export type ListRunTransitionsRequest = Message<"af.v1.ListRunTransitionsRequest
  * Use `create(ListRunTransitionsRequestSchema)` to create a new message.
  */
 export const ListRunTransitionsRequestSchema: GenMessage<ListRunTransitionsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 12);
+  messageDesc(file_af_v1_runs, 14);
 
 /**
  * @generated from message af.v1.ListRunTransitionsReply
@@ -679,7 +830,7 @@ export type ListRunTransitionsReply = Message<"af.v1.ListRunTransitionsReply"> &
  * Use `create(ListRunTransitionsReplySchema)` to create a new message.
  */
 export const ListRunTransitionsReplySchema: GenMessage<ListRunTransitionsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 13);
+  messageDesc(file_af_v1_runs, 15);
 
 /**
  * af.v1.runs.list — request/reply: a tenant's runs, newest first.
@@ -726,7 +877,7 @@ export type ListRunsRequest = Message<"af.v1.ListRunsRequest"> & {
  * Use `create(ListRunsRequestSchema)` to create a new message.
  */
 export const ListRunsRequestSchema: GenMessage<ListRunsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 14);
+  messageDesc(file_af_v1_runs, 16);
 
 /**
  * @generated from message af.v1.RunSummary
@@ -785,7 +936,7 @@ export type RunSummary = Message<"af.v1.RunSummary"> & {
  * Use `create(RunSummarySchema)` to create a new message.
  */
 export const RunSummarySchema: GenMessage<RunSummary> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 15);
+  messageDesc(file_af_v1_runs, 17);
 
 /**
  * @generated from message af.v1.ListRunsReply
@@ -809,7 +960,7 @@ export type ListRunsReply = Message<"af.v1.ListRunsReply"> & {
  * Use `create(ListRunsReplySchema)` to create a new message.
  */
 export const ListRunsReplySchema: GenMessage<ListRunsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 16);
+  messageDesc(file_af_v1_runs, 18);
 
 /**
  * af.v1.runs.cancel — request/reply: stop a queued, running or waiting run.
@@ -838,7 +989,7 @@ export type CancelRunRequest = Message<"af.v1.CancelRunRequest"> & {
  * Use `create(CancelRunRequestSchema)` to create a new message.
  */
 export const CancelRunRequestSchema: GenMessage<CancelRunRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 17);
+  messageDesc(file_af_v1_runs, 19);
 
 /**
  * A step of a run: one model call or one tool/builtin call, with a deterministic id
@@ -923,7 +1074,7 @@ export type RunStep = Message<"af.v1.RunStep"> & {
  * Use `create(RunStepSchema)` to create a new message.
  */
 export const RunStepSchema: GenMessage<RunStep> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 18);
+  messageDesc(file_af_v1_runs, 20);
 
 /**
  * af.v1.runs.steps.begin — request/reply, before every step. The orchestrator refuses to start a
@@ -974,7 +1125,7 @@ export type BeginStepRequest = Message<"af.v1.BeginStepRequest"> & {
  * Use `create(BeginStepRequestSchema)` to create a new message.
  */
 export const BeginStepRequestSchema: GenMessage<BeginStepRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 19);
+  messageDesc(file_af_v1_runs, 21);
 
 /**
  * @generated from message af.v1.BeginStepReply
@@ -1000,7 +1151,7 @@ export type BeginStepReply = Message<"af.v1.BeginStepReply"> & {
  * Use `create(BeginStepReplySchema)` to create a new message.
  */
 export const BeginStepReplySchema: GenMessage<BeginStepReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 20);
+  messageDesc(file_af_v1_runs, 22);
 
 /**
  * af.v1.runs.steps.complete — request/reply, after every step; the reply confirms the result is
@@ -1050,7 +1201,7 @@ export type CompleteStepRequest = Message<"af.v1.CompleteStepRequest"> & {
  * Use `create(CompleteStepRequestSchema)` to create a new message.
  */
 export const CompleteStepRequestSchema: GenMessage<CompleteStepRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 21);
+  messageDesc(file_af_v1_runs, 23);
 
 /**
  * @generated from message af.v1.CompleteStepReply
@@ -1074,7 +1225,7 @@ export type CompleteStepReply = Message<"af.v1.CompleteStepReply"> & {
  * Use `create(CompleteStepReplySchema)` to create a new message.
  */
 export const CompleteStepReplySchema: GenMessage<CompleteStepReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 22);
+  messageDesc(file_af_v1_runs, 24);
 
 /**
  * af.v1.runs.event.cancelled — JetStream event: the orchestrator cancelled a run (workers stop it
@@ -1119,5 +1270,5 @@ export type RunCancelled = Message<"af.v1.RunCancelled"> & {
  * Use `create(RunCancelledSchema)` to create a new message.
  */
 export const RunCancelledSchema: GenMessage<RunCancelled> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 23);
+  messageDesc(file_af_v1_runs, 25);
 

@@ -1,0 +1,314 @@
+import { describe, expect, it } from '@jest/globals';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import type { PipeTransform } from '@nestjs/common';
+import type { TenantId } from '@af/contracts';
+import { isAppError } from '@af/errors';
+import type { MessageBus } from '@af/messaging';
+import { AgentsApi } from '../agents/agents.api.js';
+import { AgentsController } from '../agents/agents.controller.js';
+import { parseCreateApiKey } from '../api-keys/api-key.body.js';
+import { ArtifactsApi } from '../artifacts/artifacts.api.js';
+import { ArtifactsController } from '../artifacts/artifacts.controller.js';
+import type { Principal } from '../auth/principal.js';
+import { BlueprintsApi } from '../blueprints/blueprints.api.js';
+import { BlueprintsController } from '../blueprints/blueprints.controller.js';
+import { DeadLettersApi } from '../dead-letters/dead-letters.api.js';
+import { DeadLettersController } from '../dead-letters/dead-letters.controller.js';
+import { EscalationsApi } from '../escalations/escalations.api.js';
+import { EscalationsController } from '../escalations/escalations.controller.js';
+import { RunsApi } from '../runs/runs.api.js';
+import { RunsController } from '../runs/runs.controller.js';
+import { create } from '@bufbuild/protobuf';
+import addFormats from 'ajv-formats';
+import {
+  AuditRecordSchema,
+  BlueprintVersionSchema,
+  DeadLetterSchema,
+  DeploymentSchema,
+  EscalationSchema,
+  ListBlueprintsReplySchema,
+  RunSchema,
+  RunSummarySchema,
+  RunTransitionSchema,
+  VerifyAuditReplySchema,
+} from '@af/contracts';
+import { auditRecordView, auditVerifyView } from '../audit/audit.api.js';
+import { blueprintListView } from '../blueprints/blueprint.views.js';
+import { deadLetterView } from '../dead-letters/dead-letters.api.js';
+import { escalationView } from '../escalations/escalations.api.js';
+import { blueprintView, deploymentView, runView } from '../http/views.js';
+import { runSummaryView, transitionView } from '../runs/run.views.js';
+import { API_KEY_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
+
+/**
+ * The documented request bodies (`api.schemas.ts`) against the real parsers: for every sample the
+ * schema (ajv, JSON Schema 2020-12) and the route's parsing — its controller's body pipes as
+ * declared on the route, then the API method — agree, and both agree with the table.
+ */
+
+/** Thrown by the bus: the body got past every check (nothing is sent anywhere). */
+class ReachedTheBus extends Error {}
+const bus = {
+  request: () => {
+    throw new ReachedTheBus();
+  },
+} as unknown as MessageBus;
+const principal: Principal = { subject: 'u1', tenantId: 't1' as TenantId, roles: ['Administrator'], permissions: [] };
+
+/** The pipes of the route's `@Body()` parameter (e.g. `AllowedFields`), as the controller declares them. */
+function bodyPipes(controller: object, method: string): PipeTransform[] {
+  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<string, { pipes?: PipeTransform[] }>;
+  const body = Object.entries(args).find(([key]) => key.startsWith('3:')); // RouteParamtypes.BODY
+  if (!body) throw new Error(`${method} has no @Body() parameter`);
+  return body[1].pipes ?? [];
+}
+
+/** true when the route accepts the body, false when it refuses it with a 400 AppError. */
+async function routeAccepts(controller: object, method: string, call: (body: unknown) => Promise<unknown> | unknown, body: unknown): Promise<boolean> {
+  try {
+    let value = body;
+    for (const pipe of bodyPipes(controller, method)) value = await pipe.transform(value, { type: 'body' });
+    await call(value);
+    return true;
+  } catch (error) {
+    if (error instanceof ReachedTheBus) return true;
+    if (isAppError(error)) return false;
+    throw error;
+  }
+}
+
+const ajv = new Ajv2020({ strict: true, allErrors: true });
+const now = new Date();
+const future = new Date(now.getTime() + 86_400_000).toISOString();
+
+type Row = [sample: unknown, accepted: boolean];
+const versionRows: Row[] = [
+  [{}, true],
+  [{ version: 1 }, true],
+  [{ version: 2_147_483_647 }, true],
+  [{ version: '12' }, true],
+  [{ version: '2147483647' }, true],
+  [{ version: '' }, true],
+  [{ version: null }, true],
+  [{ version: 0 }, false],
+  [{ version: -1 }, false],
+  [{ version: 1.5 }, false],
+  [{ version: 2_147_483_648 }, false],
+  [{ version: '2147483648' }, false],
+  [{ version: '0' }, false],
+  [{ version: 'v1' }, false],
+  [{ version: true }, false],
+  [{ version: 1, tenantId: 't2' }, false],
+  [[], false],
+  ['1', false],
+];
+
+const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknown) => Promise<boolean> }[] = [
+  { name: 'POST /v1/agents/{name}/deployments', schema: VERSION_BODY, rows: versionRows, accepts: (b) => routeAccepts(AgentsController, 'deploy', (v) => new AgentsApi(bus).deploy(principal, 'agent', v), b) },
+  { name: 'POST /v1/blueprints/{name}/compile', schema: VERSION_BODY, rows: versionRows, accepts: (b) => routeAccepts(ArtifactsController, 'compile', (v) => new ArtifactsApi(bus).compile('agent', v), b) },
+  {
+    name: 'POST /v1/blueprints/{name}/validate',
+    schema: VERSION_BODY,
+    rows: versionRows,
+    accepts: (b) => routeAccepts(BlueprintsController, 'validate', (v) => new BlueprintsApi(bus).validate(principal, 'agent', undefined, v), b),
+  },
+  {
+    name: 'POST /v1/agents/{name}/runs',
+    schema: RUN_BODY,
+    rows: [
+      [{}, true],
+      [{ input: { question: 'hi' } }, true],
+      [{ input: null }, true],
+      [{ input: {}, priority: 'high' }, true],
+      [{ priority: 'low' }, true],
+      [{ priority: '' }, true],
+      [{ priority: null }, true],
+      [{ input: [] }, false],
+      [{ input: 'hi' }, false],
+      [{ priority: 'urgent' }, false],
+      [{ priority: 1 }, false],
+      [{ input: {}, status: 'succeeded' }, false],
+      [[], false],
+      ['x', false],
+    ],
+    accepts: (b) => routeAccepts(AgentsController, 'run', (v) => new AgentsApi(bus).run(principal, 'agent', v, undefined), b),
+  },
+  {
+    name: 'POST /v1/runs/{runId}/cancel',
+    schema: CANCEL_BODY,
+    rows: [
+      [{}, true],
+      [{ reason: 'wrong input' }, true],
+      [{ reason: null }, true],
+      [{ reason: 'x'.repeat(1000) }, true],
+      [{ reason: 'x'.repeat(1001) }, false],
+      [{ reason: 3 }, false],
+      [{ reason: 'x', force: true }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(RunsController, 'cancel', (v) => new RunsApi(bus).cancel(principal, 'run-1', v), b),
+  },
+  ...(['approve', 'reject'] as const).map((decision) => ({
+    name: `POST /v1/escalations/{id}/${decision}`,
+    schema: DECISION_BODY,
+    rows: [
+      [{}, true],
+      [{ reason: 'looks right' }, true],
+      [{ reason: null }, true],
+      [{ reason: false }, false],
+      [{ reason: 'x', approver: 'u2' }, false],
+      [[], false],
+    ] as Row[],
+    accepts: (b: unknown) => routeAccepts(EscalationsController, decision, (v) => new EscalationsApi(bus).decide(principal, 'esc-1', decision, v), b),
+  })),
+  {
+    name: 'POST /v1/dead-letters/{id}/retry',
+    schema: RETRY_BODY,
+    rows: [
+      [{}, true],
+      [{ input: { a: 1 } }, true],
+      [{ input: null }, false],
+      [{ input: [1] }, false],
+      [{ input: {}, runId: 'r' }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(DeadLettersController, 'retry', (v) => new DeadLettersApi(bus).retry(principal, 'dl-1', v), b),
+  },
+  {
+    name: 'POST /v1/api-keys',
+    schema: API_KEY_BODY,
+    rows: [
+      [{ name: 'ci', roles: ['Viewer'] }, true],
+      [{ name: 'ci', roles: ['Viewer', 'Developer', 'Viewer'], expiresAt: future }, true],
+      [{ name: 'ci', roles: ['Viewer'], expiresAt: '2099-01-31T00:00+01:00' }, true],
+      [{ name: 'ci', roles: ['Viewer'], expiresAt: null }, true],
+      [{ name: 'x'.repeat(100), roles: ['Administrator'] }, true],
+      [{ name: 'x'.repeat(101), roles: ['Viewer'] }, false],
+      [{ name: '   ', roles: ['Viewer'] }, false],
+      [{ name: '', roles: ['Viewer'] }, false],
+      [{ roles: ['Viewer'] }, false],
+      [{ name: 'ci' }, false],
+      [{ name: 'ci', roles: [] }, false],
+      [{ name: 'ci', roles: Array(17).fill('Viewer') }, false],
+      [{ name: 'ci', roles: Array(16).fill('Viewer') }, true],
+      [{ name: 'ci', roles: ['Root'] }, false],
+      [{ name: 'ci', roles: 'Viewer' }, false],
+      [{ name: 'ci', roles: ['Viewer'], expiresAt: '2099-01-31' }, false],
+      [{ name: 'ci', roles: ['Viewer'], expiresAt: '2099-01-31T00:00:00' }, false],
+      [{ name: 'ci', roles: ['Viewer'], tenantId: 't2' }, false],
+      [[], false],
+    ],
+    accepts: async (b) => {
+      try {
+        parseCreateApiKey(b, now);
+        return true;
+      } catch (error) {
+        if (isAppError(error)) return false;
+        throw error;
+      }
+    },
+  },
+];
+
+describe('documented request bodies', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s: the schema accepts exactly what the route accepts', async (_, { schema, rows, accepts }) => {
+    const validate = ajv.compile(schema);
+    expect(rows.some(([, ok]) => ok) && rows.some(([, ok]) => !ok)).toBe(true);
+    for (const [sample, accepted] of rows) {
+      const verdict = { sample, schema: validate(sample), route: await accepts(sample) };
+      expect(verdict).toEqual({ sample, schema: accepted, route: accepted });
+    }
+  });
+});
+
+describe('documented response bodies', () => {
+  const views = new Ajv2020({ strict: true, allErrors: true });
+  addFormats.default(views);
+  /** A document's `#/components/schemas/X` read from the shared components. */
+  const resolve = (schema: object) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"af:components#/$defs/')) as object;
+  views.addSchema({ $id: 'af:components', $defs: resolve(COMPONENT_SCHEMAS) });
+  const check = (schema: object, value: unknown) => {
+    const validate = views.compile(resolve(schema));
+    return { valid: validate(value), errors: validate.errors ?? null };
+  };
+  const at = '2026-11-24T10:00:00.000Z';
+  const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const report = { valid: false, errors: [{ tier: 'schema', code: 'E1', path: '/a', message: 'm', severity: 'error' }], suggestions: [{ path: '/a', message: 's', replacementJson: '{"x":1}' }], omitted: 2 };
+
+  it.each([
+    [
+      'Run (full)',
+      component('Run'),
+      runView(
+        create(RunSchema, {
+          runId: 'r1',
+          agent: 'a',
+          version: 2,
+          artifactHash: 'sha256:x',
+          status: 'failed',
+          inputJson: '{"q":1}',
+          outputJson: '',
+          error: { code: 'TOOL_FAILED', message: 'm', path: '/x' },
+          attempts: 2,
+          toolCalls: [{ tool: 't', argumentsJson: '{}', resultJson: '1', durationMs: 1.5, error: 'boom' }],
+          usage: { provider: 'p', model: 'm', inputTokens: 1, outputTokens: 2, costUsd: 0.01, cachedInputTokens: 0, calls: [{ route: 'p/m', outcome: 'ok', durationMs: 3.2, stepId: 'r1/1' }] },
+          traceId: 't',
+          correlationId: 'c',
+          createdAt: at,
+          startedAt: at,
+          finishedAt: at,
+          priority: 'high',
+          workerId: 'w1',
+          requestedBy: 'u1',
+          waitingFor: 'esc-1',
+        }),
+      ),
+    ],
+    ['Run (queued, nothing yet)', component('Run'), runView(create(RunSchema, { runId: 'r1', agent: 'a', version: 1, status: 'queued', createdAt: at }))],
+    ['RunSummary page', VIEW_SCHEMAS.RunList, { items: [runSummaryView(create(RunSummarySchema, { runId: 'r', agent: 'a', version: 1, status: 'queued', priority: 'normal', createdAt: at }))], nextCursor: null }],
+    ['RunEvents', VIEW_SCHEMAS.RunEvents, { runId: 'r', status: 'running', final: false, items: [transitionView(create(RunTransitionSchema, { seq: 1, toStatus: 'queued', at, reason: 'submitted' }))] }],
+    ['Deployment', component('Deployment'), deploymentView(create(DeploymentSchema, { deploymentId: 'd', agent: 'a', version: 1, artifactHash: 'sha256:x', status: 'active', createdAt: at, createdBy: 'u' }))],
+    ['Blueprint (with document)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 1, contentHash: 'h', author: 'u', createdAt: at, validation: report, documentJson: '{"kind":"Agent"}' }), true)],
+    ['Blueprint (archived)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 3, contentHash: 'h', author: 'u', createdAt: at, archivedAt: at }), false)],
+    ['Blueprint list', VIEW_SCHEMAS.BlueprintList, blueprintListView(create(ListBlueprintsReplySchema, { items: [{ name: 'a', latestVersion: 2, labels: { team: 'ops' }, createdAt: at, updatedAt: at, valid: true }], nextCursor: 'c' }))],
+    [
+      'Escalation',
+      component('Escalation'),
+      escalationView(
+        create(EscalationSchema, {
+          id: 'e',
+          kind: 'tool_call',
+          status: 'approved',
+          runId: 'r',
+          agent: 'a',
+          version: 1,
+          tool: 'http',
+          argumentsJson: '{"u":1}',
+          quorum: 1,
+          level: 1,
+          levels: 2,
+          levelRoles: ['Administrator'],
+          deadline: at,
+          decisions: [{ actor: 'u2', decision: 'approve', level: 1, at }],
+          decidedAt: at,
+          decidedBy: 'u2',
+          createdAt: at,
+        }),
+      ),
+    ],
+    ['Escalation (pending deployment)', component('Escalation'), escalationView(create(EscalationSchema, { id: 'e', kind: 'deployment', status: 'pending', agent: 'a', deadline: at, createdAt: at, detailsJson: '{"findings":[]}' }))],
+    ['DeadLetter', component('DeadLetter'), deadLetterView(create(DeadLetterSchema, { id: 'd', stream: 'AF_RUNS', consumer: 'c', subject: 's', streamSeq: 7n, source: 'max_deliveries', reason: 'r', deliveries: 5, status: 'open', createdAt: at }))],
+    ['AuditRecord', component('AuditRecord'), auditRecordView(create(AuditRecordSchema, { seq: 3n, eventId: 'ev', action: 'run.created', actor: 'u', resourceType: 'run', resourceId: 'r', outcome: 'success', detailsJson: '{"a":1}', at, service: 'gateway', prevHash: 'p', hash: 'h', recordedAt: at }))],
+    ['AuditVerification', VIEW_SCHEMAS.AuditVerification, auditVerifyView(create(VerifyAuditReplySchema, { valid: false, checked: 10n, headSeq: 10n, problems: [{ seq: 4n, kind: 'hash_mismatch', message: 'm' }] }))],
+  ])('%s: the view matches its documented schema', (_, schema, value) => {
+    expect(check(schema, value)).toEqual({ valid: true, errors: null });
+  });
+
+  it('can fail: a view missing a field or with a wrong type is refused', () => {
+    const run = runView(create(RunSchema, { runId: 'r1', agent: 'a', version: 1, status: 'queued', createdAt: at })) as Record<string, unknown>;
+    expect(check(component('Run'), { ...run, attempts: 'one' }).valid).toBe(false);
+    const { traceId: _traceId, ...withoutTrace } = run;
+    expect(check(component('Run'), withoutTrace).valid).toBe(false);
+  });
+});

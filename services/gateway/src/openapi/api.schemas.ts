@@ -1,0 +1,360 @@
+import { ROLES } from '@af/contracts';
+import { DNS_LABEL } from '@af/blueprint-format';
+import { YAML_TYPES } from '../http/body-parsers.js';
+
+/**
+ * The gateway's request and response bodies as JSON Schema (2020-12, OpenAPI 3.1's dialect): one
+ * constant per body, used by the OpenAPI document (`openapi.document.ts`) and checked against the
+ * real parsers in `api.schemas.spec.ts` (a table of samples: the parser accepts exactly what the
+ * schema accepts). Bodies whose unknown fields are refused say `additionalProperties: false`.
+ */
+type Schema = Record<string, unknown>;
+
+const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
+const bool = { type: 'boolean' } as const;
+const time = str({ format: 'date-time' });
+const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
+const anyJson = {} as const;
+const arr = (items: Schema): Schema => ({ type: 'array', items });
+/** An object whose listed fields are all present (the views always write every field). */
+const view = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
+const page = (item: Schema): Schema => view({ items: arr(item), nextCursor: nullable(str({ description: 'Pass as ?cursor= for the next page; null on the last' })) });
+
+// ---------------------------------------------------------------- request bodies
+
+/** A stored blueprint version: a positive integer (a string of digits is accepted too); absent, null or "" means the latest. */
+const VERSION = {
+  description: 'A version number from 1 to 2147483647; absent, null or "" means the latest',
+  anyOf: [int({ minimum: 1, maximum: 2_147_483_647 }), str({ pattern: '^(0*([1-9][0-9]{0,8}|1[0-9]{9}|20[0-9]{8}|21[0-3][0-9]{7}|214[0-6][0-9]{6}|2147[0-3][0-9]{5}|21474[0-7][0-9]{4}|214748[0-2][0-9]{3}|2147483[0-5][0-9]{2}|21474836[0-3][0-9]|214748364[0-7]))?$' }), { type: 'null' }],
+} as const;
+
+/** `{version?}`: POST /v1/agents/{name}/deployments, POST /v1/blueprints/{name}/compile and /validate. */
+export const VERSION_BODY = { type: 'object', additionalProperties: false, properties: { version: VERSION } } as const;
+
+export const RUN_PRIORITY_VALUES = ['high', 'normal', 'low'] as const;
+/** POST /v1/agents/{name}/runs. */
+export const RUN_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    input: { type: ['object', 'null'], description: 'The agent’s input (checked against its blueprint’s input schema by the orchestrator); absent or null means {}' },
+    priority: { enum: [...RUN_PRIORITY_VALUES, '', null], description: 'Dispatch priority; absent, null or "" means normal' },
+  },
+} as const;
+
+/** POST /v1/runs/{runId}/cancel. */
+export const CANCEL_BODY = { type: 'object', additionalProperties: false, properties: { reason: { type: ['string', 'null'], maxLength: 1000 } } } as const;
+
+/** POST /v1/escalations/{id}/approve and /reject (the governance service decides whether a reason is required). */
+export const DECISION_BODY = { type: 'object', additionalProperties: false, properties: { reason: { type: ['string', 'null'], description: 'Why; a rejection needs one' } } } as const;
+
+/** POST /v1/dead-letters/{id}/retry. */
+export const RETRY_BODY = { type: 'object', additionalProperties: false, properties: { input: { type: 'object', description: 'Replaces the run’s input; absent keeps it' } } } as const;
+
+/** POST /v1/api-keys (`parseCreateApiKey`). */
+export const API_KEY_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'roles'],
+  properties: {
+    name: str({ minLength: 1, maxLength: 100, pattern: '\\S', description: 'Not blank' }),
+    roles: { type: 'array', minItems: 1, maxItems: ROLES.length * 4, items: { enum: [...ROLES] }, description: 'Each must be within the creator’s own permissions (else 403)' },
+    expiresAt: {
+      type: ['string', 'null'],
+      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+      description: 'An ISO 8601 date-time with a zone, in the future; absent or null: never expires',
+    },
+  },
+} as const;
+
+/** The blueprint as the author wrote it (POST /v1/blueprints, PUT /v1/blueprints/{name}, POST /v1/validate). */
+const BLUEPRINT_SOURCE_CONTENT = {
+  ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: str({ minLength: 1, description: 'The blueprint document in YAML (GET /v1/schemas/blueprint), kept as written' }) }])),
+  'application/json': { schema: { type: 'object', description: 'The blueprint document in JSON (GET /v1/schemas/blueprint), kept as written' } },
+};
+
+// ---------------------------------------------------------------- response bodies
+
+const finding = view({ tier: str(), code: str(), path: str(), message: str(), severity: str() });
+const ValidationReport = view({
+  valid: bool,
+  errors: arr(finding),
+  warnings: arr(finding),
+  suggestions: arr(view({ path: str(), message: str(), replacement: anyJson }, ['replacement'])),
+  omitted: int({ description: 'Findings left out of the lists' }),
+});
+const Blueprint = view(
+  { name: str(), version: int(), contentHash: str(), author: str(), createdAt: time, validation: { $ref: '#/components/schemas/ValidationReport' }, archivedAt: nullable(time), document: { description: 'The parsed document (GET only)' } },
+  ['document'],
+);
+const BlueprintSaved = { allOf: [{ $ref: '#/components/schemas/Blueprint' }, view({ created: { type: 'boolean', description: 'false: same content as the latest version (200, nothing new stored)' } })] };
+const BlueprintList = page(
+  view({ name: str(), latestVersion: int(), description: str(), labels: { type: 'object', additionalProperties: str() }, contentHash: str(), author: str(), createdAt: time, updatedAt: time, archivedAt: nullable(time), valid: bool }),
+);
+const BlueprintVersions = view({ name: str(), archivedAt: nullable(time), items: arr(view({ version: int(), contentHash: str(), author: str(), createdAt: time, valid: bool })) });
+const BlueprintDiff = view({ name: str(), from: int(), to: int(), operations: arr(view({ op: str(), path: str(), from: anyJson, to: anyJson }, ['from', 'to'])) });
+const BlueprintArchived = view({ name: str(), latestVersion: int(), archivedAt: time, changed: bool });
+const ValidationResult = {
+  allOf: [{ $ref: '#/components/schemas/ValidationReport' }, view({ name: nullable(str()), version: nullable(int()), contentHash: str(), cached: bool })],
+};
+
+const Deployment = view({ deploymentId: str(), agent: str(), version: int(), artifactHash: str(), status: str(), createdAt: time, createdBy: str() });
+const DeploymentList = view({ agent: str(), items: arr({ $ref: '#/components/schemas/Deployment' }) });
+const Episodes = view({ agent: str(), items: arr(view({ episodeId: str(), runId: str(), version: int(), outcome: str(), summary: str(), occurredAt: time })) });
+
+const usageCall = view({ route: str(), outcome: str(), inputTokens: int(), outputTokens: int(), cachedInputTokens: int(), costUsd: { type: 'number' }, durationMs: { type: 'number' }, error: str(), stepId: str() });
+const Run = view({
+  runId: str(),
+  agent: str(),
+  version: int(),
+  artifactHash: str(),
+  status: str({ description: 'queued, running, waiting, succeeded, failed, cancelled …' }),
+  input: anyJson,
+  output: anyJson,
+  error: nullable(view({ code: str(), message: str(), path: str() }, ['path'])),
+  attempts: int(),
+  toolCalls: arr(view({ tool: str(), arguments: anyJson, result: anyJson, durationMs: { type: 'number' }, error: str() }, ['error'])),
+  usage: nullable(view({ provider: str(), model: str(), inputTokens: int(), outputTokens: int(), costUsd: { type: 'number' }, cachedInputTokens: int(), calls: arr(usageCall) })),
+  traceId: str(),
+  correlationId: str(),
+  createdAt: time,
+  startedAt: nullable(time),
+  finishedAt: nullable(time),
+  priority: str({ enum: [...RUN_PRIORITY_VALUES] }),
+  workerId: nullable(str()),
+  requestedBy: nullable(str()),
+  waitingFor: nullable(str({ description: 'While waiting: the escalation id (GET /v1/escalations/{id})' })),
+});
+const RunAccepted = view({ runId: str(), status: str(), agent: str(), version: int(), priority: str({ enum: [...RUN_PRIORITY_VALUES] }), replayed: { type: 'boolean', description: 'true: an earlier submission with the same Idempotency-Key (200 instead of 202)' } });
+const RunList = page(view({ runId: str(), agent: str(), version: int(), status: str(), priority: str(), attempts: int(), createdAt: time, finishedAt: nullable(time), errorCode: nullable(str()) }));
+const RunEvents = view({
+  runId: str(),
+  status: str(),
+  final: bool,
+  items: arr(view({ seq: int(), from: nullable(str()), to: str(), at: time, attempt: int(), workerId: nullable(str()), reason: str(), code: nullable(str()) })),
+});
+
+const Escalation = view({
+  id: str(),
+  kind: str(),
+  status: str(),
+  runId: nullable(str()),
+  stepId: nullable(str()),
+  agent: str(),
+  version: nullable(int()),
+  tool: nullable(str()),
+  arguments: anyJson,
+  risk: str(),
+  rule: str(),
+  reason: str(),
+  requestedBy: str(),
+  requiredPermission: str(),
+  quorum: int(),
+  approvals: int(),
+  level: int(),
+  levels: int(),
+  levelRoles: arr(str()),
+  deadline: time,
+  decisions: arr(view({ actor: str(), decision: str(), reason: nullable(str()), level: int(), at: time })),
+  decidedAt: nullable(time),
+  decidedBy: nullable(str()),
+  decisionReason: nullable(str()),
+  details: anyJson,
+  createdAt: time,
+});
+
+const DeadLetter = view({
+  id: str(),
+  runId: nullable(str()),
+  agent: nullable(str()),
+  stream: str(),
+  consumer: str(),
+  subject: str(),
+  streamSeq: int(),
+  source: str(),
+  code: nullable(str()),
+  reason: str(),
+  deliveries: int(),
+  status: str(),
+  createdAt: time,
+  retriedAt: nullable(time),
+  retriedBy: nullable(str()),
+});
+const DeadLetterRetried = view({ deadLetter: { $ref: '#/components/schemas/DeadLetter' }, run: nullable(view({ runId: str(), agent: str(), status: str() })) });
+
+const AuditRecord = view({
+  seq: int(),
+  eventId: str(),
+  action: str(),
+  actor: str(),
+  resourceType: str(),
+  resourceId: str(),
+  outcome: str(),
+  details: anyJson,
+  at: time,
+  service: str(),
+  correlationId: nullable(str()),
+  prevHash: str(),
+  hash: str(),
+  recordedAt: time,
+});
+const AuditVerification = view({ valid: bool, checked: int(), headSeq: int(), headHash: nullable(str()), problems: arr(view({ seq: int(), eventId: nullable(str()), kind: str(), message: str() })) });
+
+const ApiKey = view({
+  id: str(),
+  prefix: str({ description: '`afk_<id>_`: how the key starts' }),
+  name: str(),
+  roles: arr(str({ enum: [...ROLES] })),
+  createdBy: str(),
+  createdAt: time,
+  expiresAt: nullable(time),
+  lastUsedAt: nullable(time),
+  revokedAt: nullable(time),
+});
+const ApiKeyCreated = { allOf: [{ $ref: '#/components/schemas/ApiKey' }, view({ key: str({ description: 'The key itself (`afk_…`): shown this once, never again' }) })] };
+
+const Artifact = view({ hash: str(), blueprint: view({ name: str(), version: int() }), size: int(), createdAt: time, compilerVersion: str(), tools: arr(str()) });
+const Compiled = view({ artifactHash: str(), compileMs: { type: 'number' }, cached: bool });
+
+/** Response shapes that are not components, by the view that writes them (checked against the views in `api.schemas.spec.ts`). */
+export const VIEW_SCHEMAS = { RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
+
+/** Shared response shapes, under `#/components/schemas`. */
+export const COMPONENT_SCHEMAS: Record<string, Schema> = {
+  ValidationReport,
+  Blueprint,
+  Deployment,
+  Run,
+  Escalation,
+  DeadLetter,
+  AuditRecord,
+  ApiKey,
+};
+
+// ---------------------------------------------------------------- operations
+
+type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description?: string; schema: Schema };
+export interface OperationSchemas {
+  parameters?: Parameter[];
+  /** The request body: a JSON schema (application/json), or the blueprint source content types. */
+  body?: { schema: Schema; required: boolean; description?: string } | 'blueprint-source';
+  /** The success status and its body (none: no body, e.g. 204). */
+  success: { status: string; description: string; schema?: Schema; content?: Record<string, unknown>; also?: { status: string; description: string } };
+}
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nameParam: Parameter = { name: 'name', in: 'path', required: true, description: 'An agent/blueprint name: a DNS label', schema: str({ pattern: DNS_LABEL.source, maxLength: 63 }) };
+const idParam = (name: string, description: string): Parameter => ({ name, in: 'path', required: true, description, schema: str({ minLength: 1 }) });
+const q = (name: string, schema: Schema, description?: string): Parameter => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
+const qs = (name: string, maxLength: number, description?: string) => q(name, str({ maxLength }), description);
+const limit = (max: number) => q('limit', int({ minimum: 1, maximum: max }), 'Page size; absent: the service’s default');
+const cursor = qs('cursor', 200, 'nextCursor of the previous page');
+const versionQuery = (name: string, description: string) => q(name, int({ minimum: 1, maximum: 2_147_483_647 }), description);
+const ok = (schema: Schema, description = 'OK') => ({ status: '200', description, schema });
+const versionBody = { schema: VERSION_BODY, required: false };
+
+/** `Controller_method` (the operationId) → its parameters, request body and success response. */
+export const OPERATIONS: Record<string, OperationSchemas> = {
+  BlueprintsController_create: { body: 'blueprint-source', success: { status: '201', description: 'Stored as version 1 (even when invalid: see validation)', schema: ref('Blueprint') } },
+  BlueprintsController_list: {
+    parameters: [
+      q('labels', str(), 'Label selector, e.g. team=ops,tier!=gold (repeatable)'),
+      q('q', str(), 'Text in the name or description'),
+      q('includeArchived', { enum: ['true', 'false', ''] }),
+      q('limit', int({ minimum: 0, maximum: 999_999 }), 'Page size; the blueprints service bounds it'),
+      q('cursor', str()),
+    ],
+    success: ok(BlueprintList),
+  },
+  BlueprintsController_update: {
+    parameters: [nameParam, { name: 'If-Match', in: 'header', required: false, description: 'The version last seen (`3` or `"3"`): 409 if the latest differs', schema: str({ pattern: '^(W/)?"?[0-9]+"?$' }) }],
+    body: 'blueprint-source',
+    success: { status: '201', description: 'A new version stored (created: true)', schema: BlueprintSaved, also: { status: '200', description: 'The content equals the latest version: nothing stored (created: false)' } },
+  },
+  BlueprintsController_get: { parameters: [nameParam, versionQuery('version', 'Absent: the latest')], success: ok(ref('Blueprint'), 'The version with its parsed document') },
+  BlueprintsController_archive: {
+    parameters: [nameParam, { name: 'If-Match', in: 'header', required: false, description: 'The version last seen: 409 if the latest differs', schema: str({ pattern: '^(W/)?"?[0-9]+"?$' }) }],
+    success: ok(BlueprintArchived),
+  },
+  BlueprintsController_versions: { parameters: [nameParam], success: ok(BlueprintVersions) },
+  BlueprintsController_version: { parameters: [nameParam, { name: 'version', in: 'path', required: true, schema: int({ minimum: 1, maximum: 2_147_483_647 }) }], success: ok(ref('Blueprint')) },
+  BlueprintsController_diff: { parameters: [nameParam, { ...versionQuery('from', 'The version to compare from (required)'), required: true }, versionQuery('to', 'Absent: the latest')], success: ok(BlueprintDiff) },
+  BlueprintsController_validate: {
+    parameters: [nameParam, versionQuery('version', 'Absent: the latest (the body’s version wins)')],
+    body: versionBody,
+    success: ok(ValidationResult),
+  },
+  AgentsController_deploy: { parameters: [nameParam], body: versionBody, success: { status: '201', description: 'Deployed (active)', schema: ref('Deployment') } },
+  AgentsController_deployments: { parameters: [nameParam, limit(100)], success: ok(DeploymentList) },
+  AgentsController_active: { parameters: [nameParam], success: ok(ref('Deployment')) },
+  AgentsController_episodes: { parameters: [nameParam, qs('q', 200, 'Text to search the episodes for'), limit(100)], success: ok(Episodes) },
+  AgentsController_run: {
+    parameters: [nameParam, { name: 'Idempotency-Key', in: 'header', required: false, description: 'A repeat with the same key answers with the first run (200, replayed: true)', schema: str({ pattern: '^[\\x20-\\x7e]{1,255}$' }) }],
+    body: { schema: RUN_BODY, required: true },
+    success: { status: '202', description: 'Queued', schema: RunAccepted, also: { status: '200', description: 'A repeated Idempotency-Key: the first submission’s run (replayed: true)' } },
+  },
+  RunsController_list: {
+    parameters: [qs('agent', 63), qs('status', 32), qs('since', 64, 'ISO 8601 time: runs created at or after'), limit(100), cursor],
+    success: ok(RunList, 'Newest first'),
+  },
+  RunsController_get: { parameters: [idParam('runId', 'The run id')], success: ok(ref('Run')) },
+  RunsController_history: {
+    parameters: [idParam('runId', 'The run id')],
+    success: {
+      status: '200',
+      description: 'The run’s transitions, oldest first; with Accept: text/event-stream a stream of them that ends when the run is final',
+      content: { 'application/json': { schema: RunEvents }, 'text/event-stream': { schema: str({ description: 'Server-sent events, one transition each' }) } },
+    },
+  },
+  RunsController_cancel: { parameters: [idParam('runId', 'The run id')], body: { schema: CANCEL_BODY, required: false }, success: ok(ref('Run'), 'The run, cancelled (or already final)') },
+  ValidationController_validate: { body: 'blueprint-source', success: ok(ref('ValidationReport'), 'The report (valid or not)') },
+  SchemasController_schema: {
+    parameters: [{ name: 'name', in: 'path', required: true, description: 'e.g. blueprint (an unknown name is 404)', schema: str({ pattern: '^[a-z][a-z0-9-]{0,62}$' }) }],
+    success: { status: '200', description: 'The published JSON Schema (2020-12), with an ETag', content: { 'application/schema+json': { schema: { type: 'object' } } } },
+  },
+  ArtifactsController_compile: { parameters: [nameParam], body: versionBody, success: ok(Compiled) },
+  ArtifactsController_describe: { parameters: [{ name: 'hash', in: 'path', required: true, schema: str({ pattern: '^sha256:[0-9a-f]{64}$' }) }], success: ok(Artifact) },
+  DeadLettersController_list: { parameters: [qs('status', 32), limit(100), cursor], success: ok(page(ref('DeadLetter'))) },
+  DeadLettersController_retry: { parameters: [idParam('id', 'The dead letter id')], body: { schema: RETRY_BODY, required: false }, success: { status: '202', description: 'Re-queued', schema: DeadLetterRetried } },
+  EscalationsController_list: { parameters: [qs('status', 32), qs('kind', 32), qs('runId', 256), { ...limit(200) }, cursor], success: ok(page(ref('Escalation'))) },
+  EscalationsController_get: { parameters: [idParam('id', 'The escalation id')], success: ok(ref('Escalation')) },
+  EscalationsController_approve: { parameters: [idParam('id', 'The escalation id')], body: { schema: DECISION_BODY, required: false }, success: ok(ref('Escalation'), 'The escalation after the decision') },
+  EscalationsController_reject: { parameters: [idParam('id', 'The escalation id')], body: { schema: DECISION_BODY, required: false }, success: ok(ref('Escalation'), 'The escalation after the decision') },
+  AuditController_list: {
+    parameters: [
+      qs('action', 64),
+      qs('actor', 256),
+      qs('resourceType', 64),
+      qs('resourceId', 512),
+      q('since', str({ format: 'date-time' }), 'Inclusive'),
+      q('until', str({ format: 'date-time' }), 'Exclusive'),
+      limit(200),
+      qs('cursor', 64),
+    ],
+    success: ok(page(ref('AuditRecord')), 'Newest first; any other query parameter is refused'),
+  },
+  AuditController_verify: { success: ok(AuditVerification, 'The tenant’s hash chain checked') },
+  ApiKeysController_create: { body: { schema: API_KEY_BODY, required: true }, success: { status: '201', description: 'Created: the key is in this answer only', schema: ApiKeyCreated } },
+  ApiKeysController_list: { success: ok(view({ items: arr(ref('ApiKey')) }), 'Newest first, never the key itself') },
+  MeshController_status: {
+    success: ok(view({ status: str(), services: arr(view({ service: str(), state: str(), instances: int(), lastSeenMs: int(), checks: { type: 'object', additionalProperties: str() } })) }), 'The mesh as the health service sees it (heartbeats)'),
+  },
+  HealthController_live: { success: ok(view({ status: { const: 'up' } }), 'The process answers') },
+  HealthController_startup: { success: ok(view({ status: str({ enum: ['up', 'starting'] }) }), 'Started (503 with status: starting before)') },
+  HealthController_ready: {
+    success: ok(view({ status: str({ enum: ['up', 'down'] }), checks: { type: 'object', additionalProperties: view({ status: str({ enum: ['up', 'down'] }), ms: { type: 'number' }, error: str() }, ['error']) } }), 'Every dependency up (503 with the same body when one is down)'),
+  },
+  MetricsController_scrape: { success: { status: '200', description: 'Prometheus metrics', content: { 'text/plain': { schema: str({ description: 'Prometheus text exposition format 0.0.4' }) } } } },
+  ApiKeysController_revoke: { parameters: [idParam('id', 'The key id')], success: { status: '204', description: 'Revoked (also when it already was)' } },
+};
+
+/** The content of a request body as the document gives it. */
+export function requestBodyOf(body: NonNullable<OperationSchemas['body']>) {
+  if (body === 'blueprint-source') return { required: true, description: 'The blueprint, YAML or JSON, kept as written', content: BLUEPRINT_SOURCE_CONTENT };
+  return { required: body.required, ...(body.description ? { description: body.description } : {}), content: { 'application/json': { schema: body.schema } } };
+}
