@@ -30,6 +30,8 @@ const projects = {
   'services/pool-manager': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   'services/audit': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/governance': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/metering': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/secrets': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
 };
@@ -56,6 +58,8 @@ const realServices = {
   'services/pool-manager': ['postgres', 'redis', 'nats'],
   'services/audit': ['postgres', 'nats'],
   'services/governance': ['postgres', 'nats'],
+  'services/metering': ['postgres', 'nats'],
+  'services/secrets': ['postgres', 'nats'],
 };
 
 /**

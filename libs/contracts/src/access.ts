@@ -1,5 +1,5 @@
 import { consumers, kvBuckets, retiredConsumers, streams, type ConsumerName } from './streams.js';
-import { eventSubjects, requestSubjects, type EventSubject, type RequestSubject } from './subjects.js';
+import { eventSubjects, requestSubjects, suffixedSignals, type EventSubject, type RequestSubject } from './subjects.js';
 import { serviceNames, type ServiceName } from './services.js';
 
 /*
@@ -49,6 +49,19 @@ export const requestCallers = {
   'af.v1.escalations.decide': ['gateway'],
   'af.v1.audit.list': ['gateway'],
   'af.v1.audit.verify': ['gateway'],
+  // Before and after each model call (worker); budgets and usage for people (gateway).
+  'af.v1.budgets.reserve': ['worker'],
+  'af.v1.budgets.settle': ['worker'],
+  'af.v1.budgets.put': ['gateway'],
+  'af.v1.budgets.delete': ['gateway'],
+  'af.v1.budgets.list': ['gateway'],
+  'af.v1.usage.query': ['gateway'],
+  'af.v1.secrets.put': ['gateway'],
+  'af.v1.secrets.get': ['gateway'],
+  'af.v1.secrets.delete': ['gateway'],
+  'af.v1.secrets.list': ['gateway'],
+  // Values leave the secrets service only to the worker, which injects them into outgoing calls.
+  'af.v1.secrets.resolve': ['worker'],
 } as const satisfies { readonly [S in RequestSubject]: readonly ServiceName[] };
 
 /**
@@ -70,13 +83,15 @@ export const eventPublishers = {
   'af.v1.escalations.event.opened': ['governance'],
   'af.v1.escalations.event.escalated': ['governance'],
   'af.v1.escalations.event.decided': ['governance'],
-  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit'],
+  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit', 'metering', 'secrets'],
   'af.v1.health.heartbeat': serviceNames,
+  'af.v1.runs.tokens': ['worker'],
 } as const satisfies { readonly [S in EventSubject]: readonly ServiceName[] };
 
 /** Core NATS signals (events without a stream): who subscribes to them. */
 export const signalSubscribers = {
   'af.v1.health.heartbeat': ['health'],
+  'af.v1.runs.tokens': ['gateway'],
 } as const satisfies { readonly [S in EventSubject as (typeof eventSubjects)[S]['stream'] extends null ? S : never]: readonly ServiceName[] };
 
 /** KV buckets: who writes (puts, CAS updates, deletes) and who only reads. */
@@ -144,6 +159,10 @@ export function natsPermissionsOf(service: ServiceName, options: NatsAccessOptio
   if (ownedConsumers.length > 0) publish.add(subject('af.v1.deadletters.record'));
   for (const [s, subscribers] of Object.entries(signalSubscribers) as [EventSubject, readonly ServiceName[]][]) {
     if (subscribers.includes(service)) subscribe.add(subject(s));
+  }
+  // Suffixed signals travel on `<subject>.<suffix>`: the rights cover every suffix.
+  for (const s of suffixedSignals) {
+    for (const set of [publish, subscribe]) if (set.delete(subject(s))) set.add(subject(`${s}.*`));
   }
 
   // JetStream: every service provisions every stream and bucket at boot (idempotent) and checks the account in readiness.

@@ -35,6 +35,12 @@ export interface ArtifactApprovalPolicy {
   levels?: { roles: string[]; deadlineSeconds: number }[];
 }
 
+/** `spec.network.credentials[i]`: for calls to `hosts` (allowHosts syntax), add each header with `prefix` + the secret's value. */
+export interface ArtifactCredential {
+  hosts: string[];
+  headers: Record<string, { secret: string; prefix?: string }>;
+}
+
 export interface ArtifactDocument {
   format: typeof ARTIFACT_FORMAT;
   compiler: { name: string; version: string; esbuild: string; typescript: string };
@@ -56,8 +62,13 @@ export interface ArtifactDocument {
     approval?: ArtifactApprovalPolicy;
   };
   model: { route: string[]; maxCostUsdPerRun: number | null };
-  /** Hosts the tool code's `fetch` bridge may reach (exact names, or `*.example.com` for subdomains). */
-  network: { allowHosts: string[] };
+  /**
+   * Hosts the tool code's `fetch` bridge may reach (exact names, or `*.example.com` for subdomains).
+   * `credentials` (absent when the blueprint has none, so older artifacts keep their hash): headers
+   * the platform adds to calls to matching hosts, their values resolved from the secrets service at
+   * call time — never in the artifact, never visible to tool code.
+   */
+  network: { allowHosts: string[]; credentials?: ArtifactCredential[] };
   triggers: JsonValue[];
   evals: JsonValue[];
 }

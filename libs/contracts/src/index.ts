@@ -12,6 +12,8 @@ export {
   eventSubjects,
   isRequestSubject,
   isEventSubject,
+  suffixedSignals,
+  suffixedSubject,
   type RequestSubject,
   type EventSubject,
   type DurableEventSubject,
@@ -35,9 +37,11 @@ export {
 export { serviceNames, optionalServiceNames, defaultHttpPorts, type ServiceName } from './services.js';
 export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
 export { Headers } from './headers.js';
-export { ARTIFACT_FORMAT, type ArtifactApprovalPolicy, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
+export { ARTIFACT_FORMAT, type ArtifactApprovalPolicy, type ArtifactCredential, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
 export * from './gen/af/v1/governance_pb.js';
 export * from './gen/af/v1/audit_pb.js';
+export * from './gen/af/v1/metering_pb.js';
+export * from './gen/af/v1/secrets_pb.js';
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, isRole, permissionsOf, type Permission, type Role } from './permissions.js';
 export {
   requestCallers,

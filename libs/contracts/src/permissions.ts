@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'ViewAudit',
   /** Read usage; set budgets and quotas. */
   'ManageBudgets',
+  /** Create, rotate, list (metadata only) and delete secrets (values are never readable back). */
+  'ManageSecrets',
   /** Read the mesh status. */
   'ViewMesh',
   /** Act on other tenants' resources (platform operators only; no role grants it). */
@@ -48,7 +50,7 @@ const VIEWER: readonly Permission[] = ['ViewAgents', 'ViewRuns', 'ViewEscalation
 /** Role → permissions. A principal's permissions are the union over its roles (plus explicit grants). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   Viewer: VIEWER,
-  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions'],
+  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions', 'ManageSecrets'],
   ProductManager: [...VIEWER, 'CreateAgent', 'ArchiveAgent', 'DeployAgent', 'RunAgent', 'ApproveActions', 'ViewAudit', 'ManageBudgets'],
   Administrator: PERMISSIONS.filter((p) => p !== 'CrossOrgAccess'),
 };

@@ -12,6 +12,8 @@ export const serviceNames = [
   'pool-manager',
   'audit',
   'governance',
+  'metering',
+  'secrets',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -30,6 +32,8 @@ export const defaultHttpPorts: Record<ServiceName, number> = {
   'pool-manager': 8089,
   audit: 8090,
   governance: 8091,
+  metering: 8092,
+  secrets: 8093,
 };
 
 /**

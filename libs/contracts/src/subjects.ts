@@ -55,6 +55,7 @@ import {
   RunFailedSchema,
   RunReplySchema,
   RunStartedSchema,
+  RunTokenSchema,
   RunSucceededSchema,
   SubmitRunReplySchema,
   SubmitRunRequestSchema,
@@ -69,6 +70,28 @@ import {
   OpenEscalationRequestSchema,
 } from './gen/af/v1/governance_pb.js';
 import { AuditEventSchema, ListAuditReplySchema, ListAuditRequestSchema, VerifyAuditReplySchema, VerifyAuditRequestSchema } from './gen/af/v1/audit_pb.js';
+import {
+  BudgetReplySchema,
+  DeleteBudgetRequestSchema,
+  ListBudgetsReplySchema,
+  ListBudgetsRequestSchema,
+  PutBudgetRequestSchema,
+  QueryUsageReplySchema,
+  QueryUsageRequestSchema,
+  ReserveBudgetReplySchema,
+  ReserveBudgetRequestSchema,
+  SettleBudgetReplySchema,
+  SettleBudgetRequestSchema,
+} from './gen/af/v1/metering_pb.js';
+import {
+  GetSecretRequestSchema,
+  ListSecretsReplySchema,
+  ListSecretsRequestSchema,
+  PutSecretRequestSchema,
+  ResolveSecretsReplySchema,
+  ResolveSecretsRequestSchema,
+  SecretReplySchema,
+} from './gen/af/v1/secrets_pb.js';
 import { GetSchemaRequestSchema, SchemaReplySchema, ValidateBlueprintReplySchema, ValidateBlueprintRequestSchema } from './gen/af/v1/validation_pb.js';
 import type { ServiceName } from './services.js';
 
@@ -113,6 +136,17 @@ export const requestSubjects = {
   'af.v1.escalations.decide': { owner: 'governance', request: DecideEscalationRequestSchema, response: EscalationReplySchema },
   'af.v1.audit.list': { owner: 'audit', request: ListAuditRequestSchema, response: ListAuditReplySchema },
   'af.v1.audit.verify': { owner: 'audit', request: VerifyAuditRequestSchema, response: VerifyAuditReplySchema },
+  'af.v1.budgets.reserve': { owner: 'metering', request: ReserveBudgetRequestSchema, response: ReserveBudgetReplySchema },
+  'af.v1.budgets.settle': { owner: 'metering', request: SettleBudgetRequestSchema, response: SettleBudgetReplySchema },
+  'af.v1.budgets.put': { owner: 'metering', request: PutBudgetRequestSchema, response: BudgetReplySchema },
+  'af.v1.budgets.delete': { owner: 'metering', request: DeleteBudgetRequestSchema, response: BudgetReplySchema },
+  'af.v1.budgets.list': { owner: 'metering', request: ListBudgetsRequestSchema, response: ListBudgetsReplySchema },
+  'af.v1.usage.query': { owner: 'metering', request: QueryUsageRequestSchema, response: QueryUsageReplySchema },
+  'af.v1.secrets.put': { owner: 'secrets', request: PutSecretRequestSchema, response: SecretReplySchema },
+  'af.v1.secrets.get': { owner: 'secrets', request: GetSecretRequestSchema, response: SecretReplySchema },
+  'af.v1.secrets.delete': { owner: 'secrets', request: GetSecretRequestSchema, response: SecretReplySchema },
+  'af.v1.secrets.list': { owner: 'secrets', request: ListSecretsRequestSchema, response: ListSecretsReplySchema },
+  'af.v1.secrets.resolve': { owner: 'secrets', request: ResolveSecretsRequestSchema, response: ResolveSecretsReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**
@@ -135,7 +169,21 @@ export const eventSubjects = {
   'af.v1.escalations.event.decided': { stream: 'AF_EVENTS', event: EscalationChangedSchema },
   'af.v1.audit.record': { stream: 'AF_AUDIT', event: AuditEventSchema },
   'af.v1.health.heartbeat': { stream: null, event: HeartbeatSchema },
+  /** Published on `af.v1.runs.tokens.<runId>` (see suffixedSignals): model tokens as they stream. */
+  'af.v1.runs.tokens': { stream: null, event: RunTokenSchema },
 } as const satisfies Record<string, { stream: string | null; event: DescMessage }>;
+
+/**
+ * Core NATS signals published on `<subject>.<suffix>` (one NATS subject per run, so a listener
+ * subscribes to exactly the run it streams): the suffix is a NATS token (no `.`, `*`, `>` or space).
+ */
+export const suffixedSignals = ['af.v1.runs.tokens'] as const satisfies readonly EventSubject[];
+
+/** The NATS subject of a suffixed signal for one suffix (throws on a suffix that is not one token). */
+export function suffixedSubject(subject: (typeof suffixedSignals)[number], suffix: string): string {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(suffix)) throw new TypeError(`${subject}: suffix must be one NATS token of [A-Za-z0-9_-], got ${JSON.stringify(suffix)}`);
+  return `${subject}.${suffix}`;
+}
 
 export type RequestSubject = keyof typeof requestSubjects;
 export type EventSubject = keyof typeof eventSubjects;

@@ -23,6 +23,8 @@ export enum ErrorCode {
   RateLimited = 'RATE_LIMITED',
   /** A tenant's quota for the period (e.g. monthly runs) is used up: 429 until the period ends. */
   QuotaExceeded = 'QUOTA_EXCEEDED',
+  /** A spend budget (tenant, agent, run) would be exceeded by a model call's worst-case estimate: refused before the call (402). */
+  BudgetExceeded = 'BUDGET_EXCEEDED',
   /** The action needs a human's approval first; details name the escalation (403). */
   ApprovalRequired = 'APPROVAL_REQUIRED',
   /** An approver rejected the action, or policy did at a deadline (a run's failure code). */

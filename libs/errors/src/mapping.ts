@@ -12,6 +12,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 400;
     case ErrorCode.Unauthenticated:
       return 401;
+    case ErrorCode.BudgetExceeded:
+      return 402;
     case ErrorCode.PermissionDenied:
     case ErrorCode.ApprovalRequired:
     case ErrorCode.PolicyDenied:
@@ -82,6 +84,7 @@ export function dispositionOf(code: ErrorCode, deliveryCount: number): Dispositi
     case ErrorCode.OutputInvalid:
     case ErrorCode.IdempotencyKeyReused:
     case ErrorCode.QuotaExceeded:
+    case ErrorCode.BudgetExceeded:
     case ErrorCode.ApprovalRequired:
     case ErrorCode.ApprovalRejected:
     case ErrorCode.PolicyDenied:

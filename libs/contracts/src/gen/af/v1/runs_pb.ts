@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/runs.proto.
  */
 export const file_af_v1_runs: GenFile = /*@__PURE__*/
-  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJ/ChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRIQCghwcmlvcml0eRgFIAEoCSJ0Cg5TdWJtaXRSdW5SZXBseRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBWFnZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAUSEAoIcmVwbGF5ZWQYBSABKAgSEAoIcHJpb3JpdHkYBiABKAkiHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkitwMKA1J1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgppbnB1dF9qc29uGAYgASgJEhMKC291dHB1dF9qc29uGAcgASgJEiAKBWVycm9yGAggASgLMhEuYWYudjEuRXJyb3JSZXBseRIQCghhdHRlbXB0cxgJIAEoBRIQCgh0cmFjZV9pZBgKIAEoCRISCgpjcmVhdGVkX2F0GAsgASgJEhMKC2ZpbmlzaGVkX2F0GAwgASgJEhYKDmNvcnJlbGF0aW9uX2lkGA0gASgJEiMKCnRvb2xfY2FsbHMYDiADKAsyDy5hZi52MS5Ub29sQ2FsbBIgCgV1c2FnZRgPIAEoCzIRLmFmLnYxLk1vZGVsVXNhZ2USEAoIcHJpb3JpdHkYECABKAkSEgoKc3RhcnRlZF9hdBgRIAEoCRIRCgl3b3JrZXJfaWQYEiABKAkSFAoMcmVxdWVzdGVkX2J5GBMgASgJEhMKC3dhaXRpbmdfZm9yGBQgASgJIiMKCFJ1blJlcGx5EhcKA3J1bhgBIAEoCzIKLmFmLnYxLlJ1biKhAQoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkSEAoIcHJpb3JpdHkYBiABKAkSEAoIZGlzcGF0Y2gYByABKAUSFAoMcmVxdWVzdGVkX2J5GAggASgJIngKDlBhcmtSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSFQoNZXNjYWxhdGlvbl9pZBgDIAEoCRIPCgdhdHRlbXB0GAQgASgFEhEKCXdvcmtlcl9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSKqAQoKTW9kZWxVc2FnZRIQCghwcm92aWRlchgBIAEoCRINCgVtb2RlbBgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIQCghjb3N0X3VzZBgFIAEoARIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAYgASgFEh8KBWNhbGxzGAcgAygLMhAuYWYudjEuTW9kZWxDYWxsIrwBCglNb2RlbENhbGwSDQoFcm91dGUYASABKAkSDwoHb3V0Y29tZRgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAUgASgFEhAKCGNvc3RfdXNkGAYgASgBEhMKC2R1cmF0aW9uX21zGAcgASgBEg0KBWVycm9yGAggASgJEg8KB3N0ZXBfaWQYCSABKAkifAoIVG9vbENhbGwSDAoEdG9vbBgBIAEoCRIWCg5hcmd1bWVudHNfanNvbhgCIAEoCRITCgtyZXN1bHRfanNvbhgDIAEoCRITCgtkdXJhdGlvbl9tcxgEIAEoARINCgVlcnJvchgFIAEoCRIRCgl0cnVuY2F0ZWQYBiABKAgi4QEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCRIRCgl0cnVuY2F0ZWQYCiABKAgikAEKCVJ1bkZhaWxlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIgCgVlcnJvchgDIAEoCzIRLmFmLnYxLkVycm9yUmVwbHkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBRIRCgl0cnVuY2F0ZWQYByABKAgikgEKDVJ1blRyYW5zaXRpb24SCwoDc2VxGAEgASgFEhMKC2Zyb21fc3RhdHVzGAIgASgJEhEKCXRvX3N0YXR1cxgDIAEoCRIKCgJhdBgEIAEoCRIPCgdhdHRlbXB0GAUgASgFEhEKCXdvcmtlcl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSDAoEY29kZRgIIAEoCSI+ChlMaXN0UnVuVHJhbnNpdGlvbnNSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAUibQoXTGlzdFJ1blRyYW5zaXRpb25zUmVwbHkSDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVmaW5hbBgDIAEoCBIjCgVpdGVtcxgEIAMoCzIULmFmLnYxLlJ1blRyYW5zaXRpb24iXgoPTGlzdFJ1bnNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzaW5jZRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkirQEKClJ1blN1bW1hcnkSDgoGcnVuX2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDgoGc3RhdHVzGAQgASgJEhAKCHByaW9yaXR5GAUgASgJEhAKCGF0dGVtcHRzGAYgASgFEhIKCmNyZWF0ZWRfYXQYByABKAkSEwoLZmluaXNoZWRfYXQYCCABKAkSEgoKZXJyb3JfY29kZRgJIAEoCSJGCg1MaXN0UnVuc1JlcGx5EiAKBWl0ZW1zGAEgAygLMhEuYWYudjEuUnVuU3VtbWFyeRITCgtuZXh0X2N1cnNvchgCIAEoCSJRChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIsUBCgdSdW5TdGVwEg8KB3N0ZXBfaWQYASABKAkSCwoDc2VxGAIgASgFEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxyZXF1ZXN0X2hhc2gYBSABKAkSDQoFc3RhdGUYBiABKAkSEwoLcmVzdWx0X2pzb24YByABKAkSDQoFZXJyb3IYCCABKAkSDwoHYXR0ZW1wdBgJIAEoBRIRCgl3b3JrZXJfaWQYCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKAEihQEKEEJlZ2luU3RlcFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEgsKA3NlcRgCIAEoBRIMCgRraW5kGAMgASgJEgwKBG5hbWUYBCABKAkSFAoMcmVxdWVzdF9oYXNoGAUgASgJEg8KB2F0dGVtcHQYBiABKAUSEQoJd29ya2VyX2lkGAcgASgJIkAKDkJlZ2luU3RlcFJlcGx5EhAKCGRlY2lzaW9uGAEgASgJEhwKBHN0ZXAYAiABKAsyDi5hZi52MS5SdW5TdGVwIo8BChNDb21wbGV0ZVN0ZXBSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSEwoLcmVzdWx0X2pzb24YAyABKAkSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESDwoHYXR0ZW1wdBgGIAEoBRIRCgl3b3JrZXJfaWQYByABKAkiRAoRQ29tcGxldGVTdGVwUmVwbHkSHAoEc3RlcBgBIAEoCzIOLmFmLnYxLlJ1blN0ZXASEQoJY2FuY2VsbGVkGAIgASgIInMKDFJ1bkNhbmNlbGxlZBIOCgZydW5faWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWF0X21zGAMgASgDEg0KBWFnZW50GAQgASgJEg8KB3ZlcnNpb24YBSABKAUSFAoMY2FuY2VsbGVkX2J5GAYgASgJYgZwcm90bzM", [file_af_v1_common]);
+  fileDesc("ChBhZi92MS9ydW5zLnByb3RvEgVhZi52MSJ/ChBTdWJtaXRSdW5SZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCmlucHV0X2pzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEhcKD2lkZW1wb3RlbmN5X2tleRgEIAEoCRIQCghwcmlvcml0eRgFIAEoCSJ0Cg5TdWJtaXRSdW5SZXBseRIOCgZydW5faWQYASABKAkSDgoGc3RhdHVzGAIgASgJEg0KBWFnZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAUSEAoIcmVwbGF5ZWQYBSABKAgSEAoIcHJpb3JpdHkYBiABKAkiHwoNR2V0UnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkitwMKA1J1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEg4KBnN0YXR1cxgFIAEoCRISCgppbnB1dF9qc29uGAYgASgJEhMKC291dHB1dF9qc29uGAcgASgJEiAKBWVycm9yGAggASgLMhEuYWYudjEuRXJyb3JSZXBseRIQCghhdHRlbXB0cxgJIAEoBRIQCgh0cmFjZV9pZBgKIAEoCRISCgpjcmVhdGVkX2F0GAsgASgJEhMKC2ZpbmlzaGVkX2F0GAwgASgJEhYKDmNvcnJlbGF0aW9uX2lkGA0gASgJEiMKCnRvb2xfY2FsbHMYDiADKAsyDy5hZi52MS5Ub29sQ2FsbBIgCgV1c2FnZRgPIAEoCzIRLmFmLnYxLk1vZGVsVXNhZ2USEAoIcHJpb3JpdHkYECABKAkSEgoKc3RhcnRlZF9hdBgRIAEoCRIRCgl3b3JrZXJfaWQYEiABKAkSFAoMcmVxdWVzdGVkX2J5GBMgASgJEhMKC3dhaXRpbmdfZm9yGBQgASgJIiMKCFJ1blJlcGx5EhcKA3J1bhgBIAEoCzIKLmFmLnYxLlJ1biKhAQoKRXhlY3V0ZVJ1bhIOCgZydW5faWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhIKCmlucHV0X2pzb24YBSABKAkSEAoIcHJpb3JpdHkYBiABKAkSEAoIZGlzcGF0Y2gYByABKAUSFAoMcmVxdWVzdGVkX2J5GAggASgJIngKDlBhcmtSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSFQoNZXNjYWxhdGlvbl9pZBgDIAEoCRIPCgdhdHRlbXB0GAQgASgFEhEKCXdvcmtlcl9pZBgFIAEoCRIOCgZyZWFzb24YBiABKAkibwoKUnVuU3RhcnRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIRCgl3b3JrZXJfaWQYAyABKAkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBSKqAQoKTW9kZWxVc2FnZRIQCghwcm92aWRlchgBIAEoCRINCgVtb2RlbBgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIQCghjb3N0X3VzZBgFIAEoARIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAYgASgFEh8KBWNhbGxzGAcgAygLMhAuYWYudjEuTW9kZWxDYWxsIrwBCglNb2RlbENhbGwSDQoFcm91dGUYASABKAkSDwoHb3V0Y29tZRgCIAEoCRIUCgxpbnB1dF90b2tlbnMYAyABKAUSFQoNb3V0cHV0X3Rva2VucxgEIAEoBRIbChNjYWNoZWRfaW5wdXRfdG9rZW5zGAUgASgFEhAKCGNvc3RfdXNkGAYgASgBEhMKC2R1cmF0aW9uX21zGAcgASgBEg0KBWVycm9yGAggASgJEg8KB3N0ZXBfaWQYCSABKAkifAoIVG9vbENhbGwSDAoEdG9vbBgBIAEoCRIWCg5hcmd1bWVudHNfanNvbhgCIAEoCRITCgtyZXN1bHRfanNvbhgDIAEoCRITCgtkdXJhdGlvbl9tcxgEIAEoARINCgVlcnJvchgFIAEoCRIRCgl0cnVuY2F0ZWQYBiABKAgi4QEKDFJ1blN1Y2NlZWRlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRITCgtvdXRwdXRfanNvbhgDIAEoCRIjCgp0b29sX2NhbGxzGAQgAygLMg8uYWYudjEuVG9vbENhbGwSIAoFdXNhZ2UYBSABKAsyES5hZi52MS5Nb2RlbFVzYWdlEg0KBWF0X21zGAYgASgDEg0KBWFnZW50GAcgASgJEg8KB3ZlcnNpb24YCCABKAUSEgoKaW5wdXRfanNvbhgJIAEoCRIRCgl0cnVuY2F0ZWQYCiABKAgisgEKCVJ1bkZhaWxlZBIOCgZydW5faWQYASABKAkSDwoHYXR0ZW1wdBgCIAEoBRIgCgVlcnJvchgDIAEoCzIRLmFmLnYxLkVycm9yUmVwbHkSDQoFYXRfbXMYBCABKAMSDQoFYWdlbnQYBSABKAkSDwoHdmVyc2lvbhgGIAEoBRIRCgl0cnVuY2F0ZWQYByABKAgSIAoFdXNhZ2UYCCABKAsyES5hZi52MS5Nb2RlbFVzYWdlIlcKCFJ1blRva2VuEg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg0KBXJvdXRlGAMgASgJEg0KBWluZGV4GAQgASgFEgwKBHRleHQYBSABKAkikgEKDVJ1blRyYW5zaXRpb24SCwoDc2VxGAEgASgFEhMKC2Zyb21fc3RhdHVzGAIgASgJEhEKCXRvX3N0YXR1cxgDIAEoCRIKCgJhdBgEIAEoCRIPCgdhdHRlbXB0GAUgASgFEhEKCXdvcmtlcl9pZBgGIAEoCRIOCgZyZWFzb24YByABKAkSDAoEY29kZRgIIAEoCSI+ChlMaXN0UnVuVHJhbnNpdGlvbnNSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIRCglhZnRlcl9zZXEYAiABKAUibQoXTGlzdFJ1blRyYW5zaXRpb25zUmVwbHkSDgoGcnVuX2lkGAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVmaW5hbBgDIAEoCBIjCgVpdGVtcxgEIAMoCzIULmFmLnYxLlJ1blRyYW5zaXRpb24iXgoPTGlzdFJ1bnNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg4KBnN0YXR1cxgCIAEoCRINCgVzaW5jZRgDIAEoCRINCgVsaW1pdBgEIAEoBRIOCgZjdXJzb3IYBSABKAkirQEKClJ1blN1bW1hcnkSDgoGcnVuX2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSDgoGc3RhdHVzGAQgASgJEhAKCHByaW9yaXR5GAUgASgJEhAKCGF0dGVtcHRzGAYgASgFEhIKCmNyZWF0ZWRfYXQYByABKAkSEwoLZmluaXNoZWRfYXQYCCABKAkSEgoKZXJyb3JfY29kZRgJIAEoCSJGCg1MaXN0UnVuc1JlcGx5EiAKBWl0ZW1zGAEgAygLMhEuYWYudjEuUnVuU3VtbWFyeRITCgtuZXh0X2N1cnNvchgCIAEoCSJRChBDYW5jZWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyIsUBCgdSdW5TdGVwEg8KB3N0ZXBfaWQYASABKAkSCwoDc2VxGAIgASgFEgwKBGtpbmQYAyABKAkSDAoEbmFtZRgEIAEoCRIUCgxyZXF1ZXN0X2hhc2gYBSABKAkSDQoFc3RhdGUYBiABKAkSEwoLcmVzdWx0X2pzb24YByABKAkSDQoFZXJyb3IYCCABKAkSDwoHYXR0ZW1wdBgJIAEoBRIRCgl3b3JrZXJfaWQYCiABKAkSEwoLZHVyYXRpb25fbXMYCyABKAEihQEKEEJlZ2luU3RlcFJlcXVlc3QSDgoGcnVuX2lkGAEgASgJEgsKA3NlcRgCIAEoBRIMCgRraW5kGAMgASgJEgwKBG5hbWUYBCABKAkSFAoMcmVxdWVzdF9oYXNoGAUgASgJEg8KB2F0dGVtcHQYBiABKAUSEQoJd29ya2VyX2lkGAcgASgJIkAKDkJlZ2luU3RlcFJlcGx5EhAKCGRlY2lzaW9uGAEgASgJEhwKBHN0ZXAYAiABKAsyDi5hZi52MS5SdW5TdGVwIo8BChNDb21wbGV0ZVN0ZXBSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRILCgNzZXEYAiABKAUSEwoLcmVzdWx0X2pzb24YAyABKAkSDQoFZXJyb3IYBCABKAkSEwoLZHVyYXRpb25fbXMYBSABKAESDwoHYXR0ZW1wdBgGIAEoBRIRCgl3b3JrZXJfaWQYByABKAkiRAoRQ29tcGxldGVTdGVwUmVwbHkSHAoEc3RlcBgBIAEoCzIOLmFmLnYxLlJ1blN0ZXASEQoJY2FuY2VsbGVkGAIgASgIInMKDFJ1bkNhbmNlbGxlZBIOCgZydW5faWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWF0X21zGAMgASgDEg0KBWFnZW50GAQgASgJEg8KB3ZlcnNpb24YBSABKAUSFAoMY2FuY2VsbGVkX2J5GAYgASgJYgZwcm90bzM", [file_af_v1_common]);
 
 /**
  * af.v1.runs.submit — request/reply.
@@ -694,6 +694,13 @@ export type RunFailed = Message<"af.v1.RunFailed"> & {
    * @generated from field: bool truncated = 7;
    */
   truncated: boolean;
+
+  /**
+   * The model calls made before the failure (paid for even though the run failed).
+   *
+   * @generated from field: af.v1.ModelUsage usage = 8;
+   */
+  usage?: ModelUsage | undefined;
 };
 
 /**
@@ -702,6 +709,55 @@ export type RunFailed = Message<"af.v1.RunFailed"> & {
  */
 export const RunFailedSchema: GenMessage<RunFailed> = /*@__PURE__*/
   messageDesc(file_af_v1_runs, 12);
+
+/**
+ * af.v1.runs.tokens.<runId> (core NATS, best effort: not stored, not replayed): model output as it
+ * arrives while a step streams, for the run's event stream (SSE `event: token`). The run's stored
+ * record is the truth; a client that misses tokens still gets the final output.
+ *
+ * @generated from message af.v1.RunToken
+ */
+export type RunToken = Message<"af.v1.RunToken"> & {
+  /**
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The model step the tokens belong to ("<runId>/<seq>").
+   *
+   * @generated from field: string step_id = 2;
+   */
+  stepId: string;
+
+  /**
+   * provider/model of the route entry streaming.
+   *
+   * @generated from field: string route = 3;
+   */
+  route: string;
+
+  /**
+   * Position of this chunk in the step's stream (0, 1, 2, …).
+   *
+   * @generated from field: int32 index = 4;
+   */
+  index: number;
+
+  /**
+   * Text delta of the answer (tool-call argument deltas are not streamed).
+   *
+   * @generated from field: string text = 5;
+   */
+  text: string;
+};
+
+/**
+ * Describes the message af.v1.RunToken.
+ * Use `create(RunTokenSchema)` to create a new message.
+ */
+export const RunTokenSchema: GenMessage<RunToken> = /*@__PURE__*/
+  messageDesc(file_af_v1_runs, 13);
 
 /**
  * One stored transition of a run's state machine.
@@ -768,7 +824,7 @@ export type RunTransition = Message<"af.v1.RunTransition"> & {
  * Use `create(RunTransitionSchema)` to create a new message.
  */
 export const RunTransitionSchema: GenMessage<RunTransition> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 13);
+  messageDesc(file_af_v1_runs, 14);
 
 /**
  * af.v1.runs.transitions.list — request/reply: a run's history, oldest first.
@@ -794,7 +850,7 @@ export type ListRunTransitionsRequest = Message<"af.v1.ListRunTransitionsRequest
  * Use `create(ListRunTransitionsRequestSchema)` to create a new message.
  */
 export const ListRunTransitionsRequestSchema: GenMessage<ListRunTransitionsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 14);
+  messageDesc(file_af_v1_runs, 15);
 
 /**
  * @generated from message af.v1.ListRunTransitionsReply
@@ -830,7 +886,7 @@ export type ListRunTransitionsReply = Message<"af.v1.ListRunTransitionsReply"> &
  * Use `create(ListRunTransitionsReplySchema)` to create a new message.
  */
 export const ListRunTransitionsReplySchema: GenMessage<ListRunTransitionsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 15);
+  messageDesc(file_af_v1_runs, 16);
 
 /**
  * af.v1.runs.list — request/reply: a tenant's runs, newest first.
@@ -877,7 +933,7 @@ export type ListRunsRequest = Message<"af.v1.ListRunsRequest"> & {
  * Use `create(ListRunsRequestSchema)` to create a new message.
  */
 export const ListRunsRequestSchema: GenMessage<ListRunsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 16);
+  messageDesc(file_af_v1_runs, 17);
 
 /**
  * @generated from message af.v1.RunSummary
@@ -936,7 +992,7 @@ export type RunSummary = Message<"af.v1.RunSummary"> & {
  * Use `create(RunSummarySchema)` to create a new message.
  */
 export const RunSummarySchema: GenMessage<RunSummary> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 17);
+  messageDesc(file_af_v1_runs, 18);
 
 /**
  * @generated from message af.v1.ListRunsReply
@@ -960,7 +1016,7 @@ export type ListRunsReply = Message<"af.v1.ListRunsReply"> & {
  * Use `create(ListRunsReplySchema)` to create a new message.
  */
 export const ListRunsReplySchema: GenMessage<ListRunsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 18);
+  messageDesc(file_af_v1_runs, 19);
 
 /**
  * af.v1.runs.cancel — request/reply: stop a queued, running or waiting run.
@@ -989,7 +1045,7 @@ export type CancelRunRequest = Message<"af.v1.CancelRunRequest"> & {
  * Use `create(CancelRunRequestSchema)` to create a new message.
  */
 export const CancelRunRequestSchema: GenMessage<CancelRunRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 19);
+  messageDesc(file_af_v1_runs, 20);
 
 /**
  * A step of a run: one model call or one tool/builtin call, with a deterministic id
@@ -1074,7 +1130,7 @@ export type RunStep = Message<"af.v1.RunStep"> & {
  * Use `create(RunStepSchema)` to create a new message.
  */
 export const RunStepSchema: GenMessage<RunStep> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 20);
+  messageDesc(file_af_v1_runs, 21);
 
 /**
  * af.v1.runs.steps.begin — request/reply, before every step. The orchestrator refuses to start a
@@ -1125,7 +1181,7 @@ export type BeginStepRequest = Message<"af.v1.BeginStepRequest"> & {
  * Use `create(BeginStepRequestSchema)` to create a new message.
  */
 export const BeginStepRequestSchema: GenMessage<BeginStepRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 21);
+  messageDesc(file_af_v1_runs, 22);
 
 /**
  * @generated from message af.v1.BeginStepReply
@@ -1151,7 +1207,7 @@ export type BeginStepReply = Message<"af.v1.BeginStepReply"> & {
  * Use `create(BeginStepReplySchema)` to create a new message.
  */
 export const BeginStepReplySchema: GenMessage<BeginStepReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 22);
+  messageDesc(file_af_v1_runs, 23);
 
 /**
  * af.v1.runs.steps.complete — request/reply, after every step; the reply confirms the result is
@@ -1201,7 +1257,7 @@ export type CompleteStepRequest = Message<"af.v1.CompleteStepRequest"> & {
  * Use `create(CompleteStepRequestSchema)` to create a new message.
  */
 export const CompleteStepRequestSchema: GenMessage<CompleteStepRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 23);
+  messageDesc(file_af_v1_runs, 24);
 
 /**
  * @generated from message af.v1.CompleteStepReply
@@ -1225,7 +1281,7 @@ export type CompleteStepReply = Message<"af.v1.CompleteStepReply"> & {
  * Use `create(CompleteStepReplySchema)` to create a new message.
  */
 export const CompleteStepReplySchema: GenMessage<CompleteStepReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 24);
+  messageDesc(file_af_v1_runs, 25);
 
 /**
  * af.v1.runs.event.cancelled — JetStream event: the orchestrator cancelled a run (workers stop it
@@ -1270,5 +1326,5 @@ export type RunCancelled = Message<"af.v1.RunCancelled"> & {
  * Use `create(RunCancelledSchema)` to create a new message.
  */
 export const RunCancelledSchema: GenMessage<RunCancelled> = /*@__PURE__*/
-  messageDesc(file_af_v1_runs, 25);
+  messageDesc(file_af_v1_runs, 26);
 
