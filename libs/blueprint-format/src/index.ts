@@ -3,7 +3,7 @@
 // Validation, compilation, the worker and the blueprints service all use it.
 export type { JsonValue } from './json-value.js';
 export { canonicalJson, contentHashOf, loneSurrogatePath, sha256 } from './canonical-json.js';
-export { ALLOWED_HOST, DNS_LABEL, DNS_LABEL_MAX, TOOL_NAME, VARIABLE_NAME, isDnsLabel, normalizeHost, toDnsLabel } from './names.js';
+export { ALLOWED_HOST, DNS_LABEL, DNS_LABEL_MAX, SECRET_NAME, SECRET_VALUE_MAX_BYTES, TOOL_NAME, VARIABLE_NAME, isDnsLabel, isSecretName, normalizeHost, toDnsLabel } from './names.js';
 export { BUILTINS, BUILTIN_NAMES, SCOPES, builtinSpec, isBuiltinName, isScope, scopeRank, type BuiltinName, type BuiltinSpec, type Scope } from './builtins.js';
 export { MAX_TEMPLATE_PROBLEMS, scanTemplate, type TemplateProblem, type TemplateReference, type TemplateScan } from './templates.js';
 export {

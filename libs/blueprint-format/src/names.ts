@@ -29,6 +29,18 @@ export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** An allowed host of `spec.network.allowHosts`: a host name, or `*.` + a host name (its subdomains). */
 export const ALLOWED_HOST = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
+/**
+ * A secret's name (the secrets service's key, referenced by name from `spec.network.credentials`):
+ * letters, digits, `_`, `-`, `.`; starts with a letter; at most 128 characters.
+ */
+export const SECRET_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+/** Largest secret value in bytes (UTF-8): a key, a token or a certificate, not a document. */
+export const SECRET_VALUE_MAX_BYTES = 16_384;
+
+export function isSecretName(value: unknown): value is string {
+  return typeof value === 'string' && SECRET_NAME.test(value);
+}
+
 /** An allowHosts entry as compared: trimmed, lower case, without a trailing dot. */
 export function normalizeHost(entry: string): string {
   return entry.trim().toLowerCase().replace(/\.$/, '');

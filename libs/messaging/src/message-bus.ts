@@ -7,6 +7,8 @@ import {
   eventSubjects,
   Headers,
   requestSubjects,
+  suffixedSubject,
+  type suffixedSignals,
   type DurableEventSubject,
   type EventSchema,
   type EventSubject,
@@ -96,6 +98,50 @@ export class MessageBus {
     const data = encode(def.event, payload);
     assertFits(this.nc, `the ${subject} signal`, data);
     this.nc.publish(processNamespace().subject(subject), data, { headers: this.headersFor(undefined) });
+  }
+
+  /**
+   * Best-effort core NATS publish of a suffixed signal on `<subject>.<suffix>` (e.g. a run's model
+   * tokens on `af.v1.runs.tokens.<runId>`): nobody listening is fine, nothing is stored.
+   */
+  emitTo<S extends (typeof suffixedSignals)[number]>(subject: S, suffix: string, payload: MessageInitShape<EventSchema<S>>): void {
+    const def = eventSubjects[subject];
+    const data = encode(def.event, payload);
+    assertFits(this.nc, `the ${subject} signal`, data);
+    this.nc.publish(processNamespace().subject(suffixedSubject(subject, suffix)), data, { headers: this.headersFor(undefined) });
+  }
+
+  /**
+   * Listens to one suffixed signal (`<subject>.<suffix>`) until the returned function is called
+   * or `signal` aborts. Messages of another tenant than `tenantId` are dropped (the tenant header
+   * is checked, so a run id guessed across tenants streams nothing). Undecodable messages are skipped.
+   */
+  listen<S extends (typeof suffixedSignals)[number]>(
+    subject: S,
+    suffix: string,
+    tenantId: string,
+    onMessage: (payload: MessageShape<EventSchema<S>>) => void,
+    signal?: AbortSignal,
+  ): () => void {
+    const def = eventSubjects[subject];
+    const sub = this.nc.subscribe(processNamespace().subject(suffixedSubject(subject, suffix)), {
+      callback: (err, msg) => {
+        if (err) return;
+        if (msg.headers?.get(Headers.tenantId) !== tenantId) return;
+        let payload: MessageShape<EventSchema<S>>;
+        try {
+          payload = decode(def.event, msg.data) as MessageShape<EventSchema<S>>;
+        } catch {
+          return;
+        }
+        onMessage(payload);
+      },
+    });
+    const stop = () => {
+      if (!sub.isClosed()) sub.unsubscribe();
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    return stop;
   }
 
   private headersFor(tenantOverride: string | undefined): MsgHdrs {
