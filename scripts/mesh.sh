@@ -7,7 +7,8 @@
 #   scripts/mesh.sh status   each service's /health/ready
 #
 # Env: AF_JWT_SECRET (default: generated once into .state/jwt-secret), AF_API_KEY_PEPPER (default:
-#      generated once into .state/api-key-pepper), LOG_LEVEL (info),
+#      generated once into .state/api-key-pepper), SECRETS_MASTER_KEYS / SECRETS_ACTIVE_MASTER_KEY
+#      (default: one key generated once into .state/secrets-master-keys.json), LOG_LEVEL (info),
 #      AF_SKIP_BUILD=1 to start the existing dist/ as is.
 #      AF_NATS_AUTH=1: the mesh runs against its own nats-server (127.0.0.1:${AF_NATS_AUTH_PORT:-4223},
 #      store .state/nats-auth/js) with the per-service credentials and permissions of
@@ -63,6 +64,16 @@ pepper() {
   cat "$STATE/api-key-pepper"
 }
 
+# The secrets service's master key (services/secrets/README.md): kept across restarts, or every stored secret is unreadable.
+master_keys() {
+  if [[ -n "${SECRETS_MASTER_KEYS:-}" ]]; then echo "$SECRETS_MASTER_KEYS"; return; fi
+  if [[ ! -s "$STATE/secrets-master-keys.json" ]]; then
+    node -e "process.stdout.write(JSON.stringify({ k1: require('node:crypto').randomBytes(32).toString('base64') }))" > "$STATE/secrets-master-keys.json"
+    chmod 600 "$STATE/secrets-master-keys.json"
+  fi
+  cat "$STATE/secrets-master-keys.json"
+}
+
 running() { [[ -f "$PIDS/$1.pid" ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 ready() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:${PORTS[$1]}/health/ready" 2>/dev/null; }
 
@@ -94,6 +105,8 @@ up() {
   if [[ "${AF_NATS_AUTH:-0}" == 1 ]]; then nats_auth_up; fi
   export AF_JWT_SECRET; AF_JWT_SECRET="$(secret)"
   export AF_API_KEY_PEPPER; AF_API_KEY_PEPPER="$(pepper)"
+  export SECRETS_MASTER_KEYS; SECRETS_MASTER_KEYS="$(master_keys)"
+  export SECRETS_ACTIVE_MASTER_KEY="${SECRETS_ACTIVE_MASTER_KEY:-$(node -e "const k=Object.keys(JSON.parse(process.argv[1]));process.stdout.write(k[k.length-1])" "$SECRETS_MASTER_KEYS")}"
   export LOG_LEVEL="${LOG_LEVEL:-info}"
   for svc in "${SERVICES[@]}"; do
     if running "$svc"; then echo "mesh: $svc already running (pid $(cat "$PIDS/$svc.pid"))"; continue; fi
