@@ -4,13 +4,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Caller } from "./common_pb.js";
+import { file_af_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file af/v1/secrets.proto.
  */
 export const file_af_v1_secrets: GenFile = /*@__PURE__*/
-  fileDesc("ChNhZi92MS9zZWNyZXRzLnByb3RvEgVhZi52MSKOAQoOU2VjcmV0TWV0YWRhdGESDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhIKCmNyZWF0ZWRfYXQYAyABKAkSEgoKdXBkYXRlZF9hdBgEIAEoCRISCgp1cGRhdGVkX2J5GAUgASgJEhMKC2Rlc2NyaXB0aW9uGAYgASgJEgwKBHNpemUYByABKAUiRAoQUHV0U2VjcmV0UmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJIjQKC1NlY3JldFJlcGx5EiUKBnNlY3JldBgBIAEoCzIVLmFmLnYxLlNlY3JldE1ldGFkYXRhIiAKEEdldFNlY3JldFJlcXVlc3QSDAoEbmFtZRgBIAEoCSIUChJMaXN0U2VjcmV0c1JlcXVlc3QiOAoQTGlzdFNlY3JldHNSZXBseRIkCgVpdGVtcxgBIAMoCzIVLmFmLnYxLlNlY3JldE1ldGFkYXRhIkcKFVJlc29sdmVTZWNyZXRzUmVxdWVzdBINCgVuYW1lcxgBIAMoCRIOCgZydW5faWQYAiABKAkSDwoHc3RlcF9pZBgDIAEoCSI+Cg5SZXNvbHZlZFNlY3JldBIMCgRuYW1lGAEgASgJEg8KB3ZlcnNpb24YAiABKAUSDQoFdmFsdWUYAyABKAkiOwoTUmVzb2x2ZVNlY3JldHNSZXBseRIkCgVpdGVtcxgBIAMoCzIVLmFmLnYxLlJlc29sdmVkU2VjcmV0YgZwcm90bzM");
+  fileDesc("ChNhZi92MS9zZWNyZXRzLnByb3RvEgVhZi52MSKOAQoOU2VjcmV0TWV0YWRhdGESDAoEbmFtZRgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhIKCmNyZWF0ZWRfYXQYAyABKAkSEgoKdXBkYXRlZF9hdBgEIAEoCRISCgp1cGRhdGVkX2J5GAUgASgJEhMKC2Rlc2NyaXB0aW9uGAYgASgJEgwKBHNpemUYByABKAUiYwoQUHV0U2VjcmV0UmVxdWVzdBIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEh0KBmNhbGxlchgEIAEoCzINLmFmLnYxLkNhbGxlciI0CgtTZWNyZXRSZXBseRIlCgZzZWNyZXQYASABKAsyFS5hZi52MS5TZWNyZXRNZXRhZGF0YSI/ChBHZXRTZWNyZXRSZXF1ZXN0EgwKBG5hbWUYASABKAkSHQoGY2FsbGVyGAIgASgLMg0uYWYudjEuQ2FsbGVyIhQKEkxpc3RTZWNyZXRzUmVxdWVzdCI4ChBMaXN0U2VjcmV0c1JlcGx5EiQKBWl0ZW1zGAEgAygLMhUuYWYudjEuU2VjcmV0TWV0YWRhdGEiRwoVUmVzb2x2ZVNlY3JldHNSZXF1ZXN0Eg0KBW5hbWVzGAEgAygJEg4KBnJ1bl9pZBgCIAEoCRIPCgdzdGVwX2lkGAMgASgJIj4KDlJlc29sdmVkU2VjcmV0EgwKBG5hbWUYASABKAkSDwoHdmVyc2lvbhgCIAEoBRINCgV2YWx1ZRgDIAEoCSI7ChNSZXNvbHZlU2VjcmV0c1JlcGx5EiQKBWl0ZW1zGAEgAygLMhUuYWYudjEuUmVzb2x2ZWRTZWNyZXRiBnByb3RvMw", [file_af_v1_common]);
 
 /**
  * @generated from message af.v1.SecretMetadata
@@ -85,6 +87,13 @@ export type PutSecretRequest = Message<"af.v1.PutSecretRequest"> & {
    * @generated from field: string description = 3;
    */
   description: string;
+
+  /**
+   * Who asks (the gateway's authenticated principal): updated_by and the audit record's actor.
+   *
+   * @generated from field: af.v1.Caller caller = 4;
+   */
+  caller?: Caller | undefined;
 };
 
 /**
@@ -121,6 +130,13 @@ export type GetSecretRequest = Message<"af.v1.GetSecretRequest"> & {
    * @generated from field: string name = 1;
    */
   name: string;
+
+  /**
+   * Who asks (delete: the audit record's actor).
+   *
+   * @generated from field: af.v1.Caller caller = 2;
+   */
+  caller?: Caller | undefined;
 };
 
 /**
