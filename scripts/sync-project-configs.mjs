@@ -30,7 +30,7 @@ const projects = {
   'services/pool-manager': ['errors', 'config', 'contracts', 'observability', 'messaging', 'runtime'],
   'services/audit': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/governance': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
-  'services/metering': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime'],
+  'services/metering': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/secrets': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
