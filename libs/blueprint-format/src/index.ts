@@ -33,3 +33,18 @@ export {
   type PolicyDecision,
 } from './policy.js';
 export { isRealWorldAgent, type ScopedAgent } from './real-world.js';
+export {
+  FORBIDDEN_CREDENTIAL_HEADERS,
+  HTTP_TOKEN,
+  MAX_CREDENTIALS,
+  MAX_CREDENTIAL_HEADERS,
+  MAX_CREDENTIAL_HOSTS,
+  MAX_CREDENTIAL_PREFIX,
+  checkCredentials,
+  credentialHeadersFor,
+  hostCovered,
+  hostMatches,
+  type NetworkCredential,
+  type NetworkProblem,
+  type NetworkProblemCode,
+} from './network.js';
