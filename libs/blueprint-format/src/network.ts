@@ -109,7 +109,10 @@ export function checkCredentials(raw: unknown, allowHosts: readonly string[]): {
   raw.slice(0, MAX_CREDENTIALS).forEach((entry, i) => {
     const at = `${BASE}/${i}`;
     const human = `spec.network.credentials[${i}]`;
-    if (!isObject(entry)) return problem('CREDENTIALS_INVALID', at, `${human} must be an object with "hosts" and "headers"`);
+    if (!isObject(entry)) {
+      problem('CREDENTIALS_INVALID', at, `${human} must be an object with "hosts" and "headers"`);
+      return;
+    }
     for (const key of Object.keys(entry)) if (key !== 'hosts' && key !== 'headers') problem('CREDENTIALS_INVALID', `${at}/${escapeSegment(key)}`, `${human}.${key} is not a known property (allowed: hosts, headers)`);
     const hosts = checkHosts(entry['hosts'], at, human, allowed, problem);
     const headers = checkHeaders(entry['headers'], at, human, problem);

@@ -123,6 +123,9 @@ export function reportSchemaErrors(errors: readonly ErrorObject[], findings: Fin
       case 'maxProperties':
         findings.error('schema', 'SCHEMA_PROPERTIES', at, `${h} must have at most ${String(params['limit'])} entries`);
         break;
+      case 'minProperties':
+        findings.error('schema', 'SCHEMA_PROPERTIES', at, `${h} must have at least ${String(params['limit'])} entr${Number(params['limit']) === 1 ? 'y' : 'ies'}`);
+        break;
       case EXACTLY_ONE: {
         const names = params['names'] as string[];
         const present = params['present'] as string[];

@@ -5,6 +5,7 @@ import { asArray, asObject, asString, scopeRank, type BlueprintView } from './bl
 import { nearest } from './near-miss.js';
 import { checkEventSubject } from './nats-subject.js';
 import { typescriptSyntaxProblems } from './typescript-syntax.js';
+import { networkCredentials } from './network-credentials.js';
 
 export const KNOWN_PROVIDERS = ['offline', 'openai', 'anthropic'] as const;
 export const KNOWN_INDUSTRY_PROFILES = ['RealEstate', 'Insurance', 'Mortgage', 'Healthcare', 'FinancialServices', 'Retail', 'Legal', 'Generic'] as const;
@@ -191,6 +192,8 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
       findings.suggest('/spec/network/allowHosts', 'list the hosts this agent may call, e.g. api.example.com or *.example.com', ['api.example.com']);
     }
   },
+
+  networkCredentials,
 
   toolCode(view, findings) {
     for (const tool of view.tools) {
