@@ -41,6 +41,12 @@ export const workerConfigSpec = {
     maxBytesPerRun: env.int('WORKER_FETCH_MAX_BYTES_PER_RUN', { default: 8 * 1_048_576, min: 1_024, max: 1_024 * 1_048_576, description: 'Response bytes one run may read in all' }),
     maxRedirects: env.int('WORKER_FETCH_MAX_REDIRECTS', { default: 3, min: 0, max: 10, description: 'Redirects followed (each one checked like the first request)' }),
   },
+  /** A run's model answers streamed on af.v1.runs.tokens.<runId> (best effort; see README "Model providers"). */
+  stream: {
+    flushMs: env.int('WORKER_STREAM_FLUSH_MS', { default: 50, min: 1, max: 5_000, description: 'Streamed answer text is sent in chunks: a chunk goes out at the latest this long after its first delta' }),
+    flushBytes: env.int('WORKER_STREAM_FLUSH_BYTES', { default: 1_024, min: 1, max: 65_536, description: 'A streamed chunk goes out at once when it reaches this many bytes' }),
+    maxBytesPerStep: env.int('WORKER_STREAM_MAX_BYTES_PER_STEP', { default: 65_536, min: 0, max: 262_144, description: 'Answer text one model step may stream in all (0: no streaming); the rest is not streamed, the run output has it' }),
+  },
   /** Model providers and the router (see README "Model providers"). */
   models: modelsConfigSpec(process.env),
 };

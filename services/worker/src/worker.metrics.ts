@@ -22,6 +22,11 @@ export class WorkerMetrics {
   readonly modelCost: Counter<'provider' | 'model'>;
   readonly modelFallbacks: Counter<'provider' | 'reason'>;
   readonly modelBreakerState: Gauge<'provider'>;
+  readonly budgetRefusals: Counter<'scope'>;
+  readonly modelEstimatedCost: Counter<'provider' | 'model'>;
+  readonly modelCostOfEstimate: Histogram<'provider'>;
+  readonly tokensStreamed: Counter<'provider'>;
+  readonly tokensDropped: Counter<'provider'>;
 
   constructor(metrics: MetricsRegistry) {
     this.runs = metrics.counter('af_worker_runs_total', 'Runs executed, by outcome (succeeded, or the failure code)', ['outcome']);
@@ -40,6 +45,11 @@ export class WorkerMetrics {
     this.modelCost = metrics.counter('af_worker_model_cost_usd_total', 'Cost of model calls in USD from the configured price tables, by provider and model', ['provider', 'model']);
     this.modelFallbacks = metrics.counter('af_worker_model_fallbacks_total', 'Route entries given up for the next one, by the provider given up and the reason', ['provider', 'reason']);
     this.modelBreakerState = metrics.gauge('af_worker_model_breaker_state', 'Circuit breaker of each provider endpoint: 0 closed, 1 half-open, 2 open', ['provider']);
+    this.budgetRefusals = metrics.counter('af_model_budget_refusals_total', 'Model calls refused before they were made because a budget would be exceeded, by scope (run: maxCostUsdPerRun, tenant, agent)', ['scope']);
+    this.modelEstimatedCost = metrics.counter('af_worker_model_estimated_cost_usd_total', 'Worst-case cost reserved before model calls (compare with af_worker_model_cost_usd_total, the actual cost), by provider and model', ['provider', 'model']);
+    this.modelCostOfEstimate = metrics.histogram('af_worker_model_cost_of_estimate_ratio', 'Actual cost of a successful model call divided by its worst-case estimate', ['provider'], [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2]);
+    this.tokensStreamed = metrics.counter('af_worker_tokens_streamed_bytes_total', 'Answer text streamed to listeners on af.v1.runs.tokens.<runId> (bytes), by provider', ['provider']);
+    this.tokensDropped = metrics.counter('af_worker_tokens_dropped_bytes_total', 'Answer text not streamed because a step reached WORKER_STREAM_MAX_BYTES_PER_STEP (bytes), by provider', ['provider']);
     this.approvalsReplayed = metrics.counter('af_worker_approvals_resumed_total', 'Approval steps replayed with their decision on a resumed run, by decision', ['decision']);
   }
 }

@@ -246,18 +246,7 @@ export class RunService {
   async onSucceeded(tenantId: TenantId, event: RunSucceeded): Promise<void> {
     // Calls may be previews (truncated: arguments/result then hold a JSON string); stored as received.
     const toolCalls = event.toolCalls.map((c) => ({ tool: c.tool, argumentsJson: c.argumentsJson, resultJson: c.resultJson, durationMs: c.durationMs, error: c.error, ...(c.truncated ? { truncated: true } : {}) }));
-    const usage = event.usage
-      ? {
-          provider: event.usage.provider,
-          model: event.usage.model,
-          inputTokens: event.usage.inputTokens,
-          outputTokens: event.usage.outputTokens,
-          costUsd: event.usage.costUsd,
-          // Every model call attempt (fallbacks and repairs included), as the worker reported them.
-          cachedInputTokens: event.usage.cachedInputTokens,
-          calls: event.usage.calls.map((c) => ({ route: c.route, outcome: c.outcome, inputTokens: c.inputTokens, outputTokens: c.outputTokens, cachedInputTokens: c.cachedInputTokens, costUsd: c.costUsd, durationMs: c.durationMs, error: c.error, stepId: c.stepId })),
-        }
-      : null;
+    const usage = storedUsage(event.usage);
     const result = await this.transition(tenantId, event.runId, 'succeeded', {
       at: new Date(Number(event.atMs)),
       attempt: event.attempt,
@@ -274,7 +263,8 @@ export class RunService {
       attempt: event.attempt,
       reason: `attempt ${event.attempt} failed: ${error.message.slice(0, 200)}`,
       code: error.code,
-      set: { output: null, error, toolCalls: null, usage: null },
+      // What the model calls before the failure cost (RunFailed.usage), like a succeeded run's.
+      set: { output: null, error, toolCalls: null, usage: storedUsage(event.usage) },
     });
     this.logger.info({ runId: event.runId, moved: result.moved, code: error.code }, 'run failed');
   }
@@ -410,4 +400,20 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     requestedBy: run.requestedBy ?? '',
     waitingFor: run.status === 'waiting' ? (run.waitingFor ?? '') : '',
   };
+}
+
+/** A run event's model usage as the run record stores it (null when the event has none). */
+function storedUsage(usage: RunSucceeded['usage']) {
+  return usage
+    ? {
+        provider: usage.provider,
+        model: usage.model,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costUsd: usage.costUsd,
+        // Every model call attempt (fallbacks, repairs and budget refusals included), as the worker reported them.
+        cachedInputTokens: usage.cachedInputTokens,
+        calls: usage.calls.map((c) => ({ route: c.route, outcome: c.outcome, inputTokens: c.inputTokens, outputTokens: c.outputTokens, cachedInputTokens: c.cachedInputTokens, costUsd: c.costUsd, durationMs: c.durationMs, error: c.error, stepId: c.stepId })),
+      }
+    : null;
 }

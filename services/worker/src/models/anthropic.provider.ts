@@ -1,6 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
-import { ModelCallError, type CompletionRequest, type CompletionResult, type ModelProvider, type ToolCallRequest } from './model-provider.js';
+import { ModelCallError, type CompletionRequest, type CompletionResult, type ModelPricing, type ModelProvider, type ToolCallRequest } from './model-provider.js';
 import { ANSWER_IN_JSON } from './openai.provider.js';
 import { costOf, type ProviderSettings } from './provider-config.js';
 import { parseArguments, parseFinalOutput, withTimeout } from './remote-call.js';
@@ -33,6 +33,11 @@ export class AnthropicProvider implements ModelProvider {
 
   supports(model: string): boolean {
     return Object.hasOwn(this.settings.models, model);
+  }
+
+  pricing(model: string): ModelPricing | undefined {
+    const price = Object.hasOwn(this.settings.models, model) ? this.settings.models[model] : undefined;
+    return price ? { price, maxOutputTokens: this.settings.maxOutputTokens } : undefined;
   }
 
   async complete(request: CompletionRequest): Promise<CompletionResult> {
@@ -72,7 +77,10 @@ export class AnthropicProvider implements ModelProvider {
           case 'content_block_delta': {
             const block = blocks.get(event.index);
             if (!block) break;
-            if (event.delta.type === 'text_delta') block.text += event.delta.text;
+            if (event.delta.type === 'text_delta') {
+              block.text += event.delta.text;
+              if (block.kind === 'text') request.onToken?.(event.delta.text);
+            }
             else if (event.delta.type === 'input_json_delta') block.text += event.delta.partial_json;
             break;
           }

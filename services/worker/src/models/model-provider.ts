@@ -1,4 +1,5 @@
 import type { JsonSchema, JsonValue } from '../artifacts/artifact.js';
+import type { ModelPrice } from './provider-config.js';
 
 export interface ToolCallRequest {
   id: string;
@@ -28,6 +29,14 @@ export interface CompletionRequest {
   outputSchema: JsonSchema | null;
   /** Structured run data behind the rendered prompt. Remote providers see only `messages`. */
   context: { input: JsonValue; variables: Record<string, JsonValue> };
+  /** Called with each text delta of the answer as it streams (never with tool-call argument deltas). Must not throw or block. */
+  onToken?: (text: string) => void;
+}
+
+/** What a call of a priced (configured) provider's model costs at most: its price table and max_tokens. */
+export interface ModelPricing {
+  price: ModelPrice;
+  maxOutputTokens: number;
 }
 
 export interface TokenUsage {
@@ -55,6 +64,8 @@ export interface ModelProvider {
   readonly endpoint?: string;
   /** Whether the configuration knows this model (with its prices); absent: any model. */
   supports?(model: string): boolean;
+  /** The model's prices and max output tokens; absent (the offline provider): not metered — no estimate, no budget reservation. */
+  pricing?(model: string): ModelPricing | undefined;
   complete(request: CompletionRequest): Promise<CompletionResult>;
 }
 

@@ -6,6 +6,7 @@ import { AppError, ErrorCode } from '@af/errors';
 import type { JsonValue } from '../artifacts/artifact.js';
 import { StepFailure, type RunSteps } from '../journal/run-steps.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { estimateCall, type CallEstimate } from '../budget/estimate.js';
 import { MODEL_PROVIDERS, ModelCallError, type CallFailure, type ChatMessage, type CompletionRequest, type CompletionResult, type ModelProvider } from './model-provider.js';
 
 /** How the router treats failures (MODEL_* variables). */
@@ -21,7 +22,53 @@ export interface RouterSettings {
 export const ROUTER_SETTINGS = Symbol.for('af.worker.routerSettings');
 const DEFAULT_SETTINGS: RouterSettings = { breakerFailures: 5, breakerCooldownMs: 30_000, retryAfterMaxMs: 2_000 };
 
-export type AttemptOutcome = 'ok' | CallFailure | 'circuit_open';
+export type AttemptOutcome = 'ok' | CallFailure | 'circuit_open' | 'budget_exceeded';
+
+/** A call of a priced provider about to be made (inside its step, before the network call). */
+export interface PlannedCall {
+  stepId: string;
+  /** The route entry's index (for the error path /spec/model/route/<i>). */
+  index: number;
+  entry: string;
+  provider: string;
+  model: string;
+  estimate: CallEstimate;
+}
+
+/** A budget that refused a call: stored as the attempt's step result, so a redelivery fails the same way without calling. */
+export interface Refusal {
+  /** run | tenant | agent */
+  scope: string;
+  message: string;
+  path: string;
+  details: Record<string, JsonValue>;
+}
+
+/** A metered attempt after its call (live or replayed): what the budget reservation is settled with. */
+export interface SettledCall {
+  stepId: string;
+  provider: string;
+  model: string;
+  outcome: AttemptOutcome;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+  /** When the call was made (RFC 3339). */
+  at: string;
+}
+
+/** What a run adds around each attempt: budgets before, settlement after, usage as it accrues, the streamed answer. */
+export interface AttemptHooks {
+  /** Before the network call of a priced provider: null to go ahead, else why not. Throwing (e.g. metering away) leaves the step open. */
+  beforeCall(call: PlannedCall): Promise<Refusal | null>;
+  /** After each attempt of a priced provider that was not refused, live or replayed (settling is idempotent on the step id). */
+  afterCall(call: SettledCall): Promise<void>;
+  /** Each attempt as it is known (refused ones included), in order. */
+  onAttempt(attempt: ModelAttempt): void;
+  /** Where a live attempt's answer text streams to (closed after the call). */
+  stream(stepId: string, route: string): { push(text: string): void; close(): void } | undefined;
+}
 
 /** One model call attempt: one `model` step of the run's journal (ModelCall in runs.proto). */
 export interface ModelAttempt {
@@ -44,11 +91,8 @@ export interface RoutedCompletion {
   attempts: ModelAttempt[];
 }
 
-/** What a successful attempt's step stores. */
-interface StoredAttempt {
-  result: CompletionResult;
-  durationMs: number;
-}
+/** What a successful attempt's step stores: the provider's answer, or a budget's refusal made before any call. */
+type StoredAttempt = { result: CompletionResult; durationMs: number; at?: string; refused?: undefined } | { refused: Refusal; estimate: CallEstimate; result?: undefined };
 
 const OUTCOMES = new Set<string>(['rate_limited', 'timeout', 'unavailable', 'refused', 'output_invalid', 'circuit_open']);
 /** Failures that say the endpoint is unwell (they count towards opening its circuit). */
@@ -89,13 +133,13 @@ export class ModelRouter {
    * Throws PRECONDITION_FAILED (route/configuration: nothing could serve) or OUTPUT_INVALID
    * (every entry's answer failed the output schema, repair included).
    */
-  async complete(route: readonly string[], request: Omit<CompletionRequest, 'model'>, steps: RunSteps, validate: (output: JsonValue) => string | null): Promise<RoutedCompletion> {
+  async complete(route: readonly string[], request: Omit<CompletionRequest, 'model'>, steps: RunSteps, validate: (output: JsonValue) => string | null, hooks?: AttemptHooks): Promise<RoutedCompletion> {
     const entries = route.map((entry, i) => this.resolve(entry, i));
     if (entries.length === 0) throw new AppError(ErrorCode.PreconditionFailed, 'the model route is empty', { path: '/spec/model/route' });
     const attempts: ModelAttempt[] = [];
     let lastInvalid: string | undefined;
-    for (const { entry, provider, model } of entries) {
-      const first = await this.attempt(entry, provider, { ...request, model }, steps, false);
+    for (const { entry, provider, model, index } of entries) {
+      const first = await this.attempt(entry, index, provider, { ...request, model }, steps, false, hooks);
       attempts.push(first.attempt);
       let served = first.result;
       let reason: AttemptOutcome = first.attempt.outcome;
@@ -114,7 +158,7 @@ export class ModelRouter {
         // One repair: the same entry sees its answer and what is wrong with it.
         const answer: ChatMessage[] = first.result?.kind === 'final' ? [{ role: 'assistant', content: JSON.stringify(first.result.output), toolCalls: [] }] : [];
         const messages: ChatMessage[] = [...request.messages, ...answer, { role: 'user', content: `Your answer was rejected: ${problem}. Reply again with the corrected JSON only.` }];
-        const repair = await this.attempt(entry, provider, { ...request, messages, model }, steps, true);
+        const repair = await this.attempt(entry, index, provider, { ...request, messages, model }, steps, true, hooks);
         attempts.push(repair.attempt);
         served = repair.result;
         reason = repair.attempt.outcome;
@@ -151,7 +195,7 @@ export class ModelRouter {
     return state === CircuitState.Open || state === CircuitState.Isolated ? 'open' : state === CircuitState.HalfOpen ? 'half_open' : 'closed';
   }
 
-  private resolve(entry: string, index: number): { entry: string; provider: ModelProvider; model: string } {
+  private resolve(entry: string, index: number): { entry: string; provider: ModelProvider; model: string; index: number } {
     const slash = entry.indexOf('/');
     const providerName = slash > 0 ? entry.slice(0, slash) : entry;
     const model = slash > 0 ? entry.slice(slash + 1) : '';
@@ -160,37 +204,73 @@ export class ModelRouter {
     if (!provider) throw new AppError(ErrorCode.PreconditionFailed, `model route entry "${entry}": unknown provider "${providerName}" (configured: ${[...this.providers.keys()].join(', ')})`, { path });
     if (!model) throw new AppError(ErrorCode.PreconditionFailed, `model route entry "${entry}" names no model (provider/model)`, { path });
     if (provider.supports && !provider.supports(model)) throw new AppError(ErrorCode.PreconditionFailed, `model route entry "${entry}": provider "${providerName}" has no model "${model}" configured`, { path });
-    return { entry, provider, model };
+    return { entry, provider, model, index };
   }
 
-  /** One attempt as a journal step: replayed when stored, else called (through the endpoint's breaker) and stored. */
-  private async attempt(entry: string, provider: ModelProvider, request: CompletionRequest, steps: RunSteps, repair: boolean): Promise<{ result?: CompletionResult; attempt: ModelAttempt }> {
+  /**
+   * One attempt as a journal step: replayed when stored, else called (through the endpoint's
+   * breaker) and stored. A priced provider's call is estimated first and `hooks.beforeCall`
+   * (the run's budgets) may refuse it — stored as the step's result, then BUDGET_EXCEEDED is
+   * thrown; after the call (or its replay) `hooks.afterCall` settles it.
+   */
+  private async attempt(
+    entry: string,
+    index: number,
+    provider: ModelProvider,
+    request: CompletionRequest,
+    steps: RunSteps,
+    repair: boolean,
+    hooks: AttemptHooks | undefined,
+  ): Promise<{ result?: CompletionResult; attempt: ModelAttempt }> {
     let live: { outcome: AttemptOutcome; durationMs: number } | undefined;
-    const outcome = await steps.step('model', repair ? `${entry} (repair)` : entry, { route: entry, messages: request.messages, tools: request.tools, outputSchema: request.outputSchema }, async () => {
+    const pricing = provider.pricing?.(request.model);
+    const outcome = await steps.step('model', repair ? `${entry} (repair)` : entry, { route: entry, messages: request.messages, tools: request.tools, outputSchema: request.outputSchema }, async (stepId) => {
+      if (pricing && hooks) {
+        const estimate = estimateCall(request, pricing);
+        const refused = await hooks.beforeCall({ stepId, index, entry, provider: provider.name, model: request.model, estimate });
+        if (refused) return JSON.stringify({ refused, estimate } satisfies StoredAttempt);
+      }
+      const at = new Date().toISOString();
       const started = performance.now();
+      const stream = hooks?.stream(stepId, entry);
       try {
-        const result = await this.call(provider, request);
+        const result = await this.call(provider, stream ? { ...request, onToken: (text) => stream.push(text) } : request);
         live = { outcome: 'ok', durationMs: performance.now() - started };
-        return JSON.stringify({ result, durationMs: live.durationMs } satisfies StoredAttempt);
+        return JSON.stringify({ result, durationMs: live.durationMs, at } satisfies StoredAttempt);
       } catch (error) {
         const failure: { outcome: AttemptOutcome; message: string } =
           error instanceof ModelCallError ? { outcome: error.outcome, message: error.message } : error instanceof BrokenCircuitError ? { outcome: 'circuit_open', message: `${provider.name}: circuit open (skipped)` } : { outcome: 'unavailable', message: error instanceof Error ? error.message : String(error) };
         live = { outcome: failure.outcome, durationMs: performance.now() - started };
         throw new StepFailure(`${failure.outcome}: ${failure.message}`, error);
+      } finally {
+        stream?.close();
       }
     });
     const base = { route: entry, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, stepId: outcome.stepId };
+    const settle = async (attempt: ModelAttempt, at: string) => {
+      if (pricing && hooks) await hooks.afterCall({ stepId: outcome.stepId, provider: provider.name, model: request.model, outcome: attempt.outcome, inputTokens: attempt.inputTokens, outputTokens: attempt.outputTokens, cachedInputTokens: attempt.cachedInputTokens, costUsd: attempt.costUsd, at });
+    };
     if (outcome.error) {
       const prefix = outcome.error.slice(0, outcome.error.indexOf(':'));
       const failed: AttemptOutcome = OUTCOMES.has(prefix) ? (prefix as AttemptOutcome) : 'unavailable';
       const attempt = { ...base, outcome: failed, durationMs: live?.durationMs ?? 0, error: outcome.error.slice(prefix.length + 2) || outcome.error };
       this.observe(provider.name, request.model, outcome.replayed ? 'replayed' : failed, attempt);
+      hooks?.onAttempt(attempt);
+      await settle(attempt, new Date().toISOString());
       return { attempt };
     }
     const stored = JSON.parse(outcome.resultJson) as StoredAttempt;
+    if (stored.refused) {
+      const attempt: ModelAttempt = { ...base, outcome: 'budget_exceeded', durationMs: 0, error: stored.refused.message };
+      this.observe(provider.name, request.model, outcome.replayed ? 'replayed' : 'budget_exceeded', attempt);
+      hooks?.onAttempt(attempt);
+      throw new AppError(ErrorCode.BudgetExceeded, stored.refused.message, { path: stored.refused.path, details: { ...stored.refused.details, stepId: outcome.stepId } });
+    }
     const usage = stored.result.usage;
     const attempt: ModelAttempt = { ...base, outcome: 'ok', inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, cachedInputTokens: usage.cachedInputTokens ?? 0, costUsd: stored.result.costUsd, durationMs: stored.durationMs, error: '' };
     this.observe(provider.name, request.model, outcome.replayed ? 'replayed' : 'ok', attempt);
+    hooks?.onAttempt(attempt);
+    await settle(attempt, stored.at ?? new Date().toISOString());
     return { result: stored.result, attempt };
   }
 

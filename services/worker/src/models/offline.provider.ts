@@ -32,6 +32,8 @@ export class OfflineModelProvider implements ModelProvider {
     const seed = createHash('sha256').update(canonicalJson(request.context.input ?? null)).digest('hex');
     const schema: JsonSchema = request.outputSchema ?? { type: 'object' };
     const output = synthesize(schema, [...results, request.context.input], new SeededChoice(seed));
+    // The answer's JSON in a few pieces, so token streaming is visible offline too.
+    if (request.onToken) for (const piece of pieces(JSON.stringify(output), 3)) request.onToken(piece);
     return { kind: 'final', output, confidence: confidenceOf(request.context), usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };
   }
 }
@@ -46,6 +48,14 @@ export function confidenceOf(context: CompletionRequest['context']): number {
   const input = isObject(context.input) ? context.input : {};
   const stated = [input['offlineConfidence'], context.variables['offlineConfidence']].find((v): v is number => typeof v === 'number' && Number.isFinite(v));
   return stated === undefined ? 1 : Math.min(1, Math.max(0, stated));
+}
+
+/** A text in `n` pieces (fewer when it is shorter). */
+function pieces(text: string, n: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / n));
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
 }
 
 function parse(json: string): JsonValue {

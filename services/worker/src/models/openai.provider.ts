@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { JsonValue } from '../artifacts/artifact.js';
-import { ModelCallError, type CompletionRequest, type CompletionResult, type ModelProvider, type ToolCallRequest } from './model-provider.js';
+import { ModelCallError, type CompletionRequest, type CompletionResult, type ModelPricing, type ModelProvider, type ToolCallRequest } from './model-provider.js';
 import { costOf, type ProviderSettings } from './provider-config.js';
 import { parseArguments, parseFinalOutput, withTimeout } from './remote-call.js';
 
@@ -40,6 +40,11 @@ export class OpenAiCompatibleProvider implements ModelProvider {
     return Object.hasOwn(this.settings.models, model);
   }
 
+  pricing(model: string): ModelPricing | undefined {
+    const price = Object.hasOwn(this.settings.models, model) ? this.settings.models[model] : undefined;
+    return price ? { price, maxOutputTokens: this.settings.maxOutputTokens } : undefined;
+  }
+
   async complete(request: CompletionRequest): Promise<CompletionResult> {
     const price = this.settings.models[request.model];
     if (!price) throw new ModelCallError('refused', `${this.name}: model "${request.model}" is not configured`);
@@ -61,7 +66,10 @@ export class OpenAiCompatibleProvider implements ModelProvider {
         if (chunk.usage) usage = chunk.usage;
         const delta = chunk.choices[0]?.delta;
         if (!delta) continue;
-        if (delta.content) text += delta.content;
+        if (delta.content) {
+          text += delta.content;
+          request.onToken?.(delta.content);
+        }
         for (const d of delta.tool_calls ?? []) {
           const call = calls.get(d.index) ?? { id: '', name: '', args: '' };
           if (d.id) call.id = d.id;

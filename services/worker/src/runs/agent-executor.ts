@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { TenantId } from '@af/contracts';
 import { decideAction, decideConfidence, ruleKind, type ActionDecision } from '@af/blueprint-format';
 import { AppError, ErrorCode } from '@af/errors';
-import { AuditTrail } from '@af/messaging';
+import { AuditTrail, MessageBus } from '@af/messaging';
 import type { Artifact, JsonValue } from '../artifacts/artifact.js';
 import type { ChatMessage, TokenUsage } from '../models/model-provider.js';
 import { ModelRouter } from '../models/model-router.js';
@@ -11,7 +11,10 @@ import { SandboxError } from '../tools/sandbox.js';
 import type { Tool, ToolContext } from '../tools/tool.js';
 import { RunSteps, StepFailure, type ApprovalOpening, type DependencyCall } from '../journal/run-steps.js';
 import { EscalationRepository } from '../governance/escalation.repository.js';
-import type { ModelAttempt, RoutedCompletion } from '../models/model-router.js';
+import type { AttemptHooks, ModelAttempt, RoutedCompletion } from '../models/model-router.js';
+import { TOKEN_STREAM_LIMITS, TokenStream, type TokenStreamLimits } from '../models/token-stream.js';
+import { BudgetClient } from '../budget/budget.client.js';
+import { RunBudget } from '../budget/run-budget.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { renderPrompt } from './prompt-renderer.js';
@@ -25,18 +28,21 @@ export interface ToolCallRecord {
   error: string;
 }
 
+/** Sums over every model call attempt (`calls`, fallbacks, repairs and refusals included); provider/model: the last that served. */
+export type RunUsage = TokenUsage & { provider: string; model: string; costUsd: number; cachedInputTokens: number; calls: ModelAttempt[] };
+
 export interface Execution {
   output: JsonValue;
   toolCalls: ToolCallRecord[];
-  /** Sums over every model call attempt (`calls`, fallbacks and repairs included); provider/model: the last that served. */
-  usage: TokenUsage & { provider: string; model: string; costUsd: number; cachedInputTokens: number; calls: ModelAttempt[] };
+  usage: RunUsage;
 }
 
-/** A run failure with the tool calls made before it (for the failure event and logs). */
+/** A run failure with the tool calls and the model usage before it (for the failure event and logs). */
 export class ExecutionError extends AppError {
   constructor(
     cause: AppError,
     readonly toolCalls: ToolCallRecord[],
+    readonly usage: RunUsage,
   ) {
     super(cause.code, cause.message, { path: cause.path, details: cause.details, cause });
   }
@@ -71,7 +77,8 @@ type Call = { name: string; args: JsonValue; reason: string };
  * Executes one run of an artifact: renders the prompts, converses with the model route (tool
  * calls in between, each checked against the tool's input schema), validates the final output
  * against the output schema. Failures are AppErrors: TOOL_FAILED, OUTPUT_INVALID, INVALID_ARGUMENT
- * (input), PRECONDITION_FAILED (model route or budget).
+ * (input), PRECONDITION_FAILED (model route), BUDGET_EXCEEDED (a budget refused a model call
+ * before it was made: see budget/run-budget.ts).
  */
 @Injectable()
 export class AgentExecutor {
@@ -82,6 +89,9 @@ export class AgentExecutor {
     private readonly metrics: WorkerMetrics,
     private readonly escalations: EscalationRepository,
     private readonly audit: AuditTrail,
+    private readonly bus: MessageBus,
+    private readonly budgets: BudgetClient,
+    @Inject(TOKEN_STREAM_LIMITS) private readonly streamLimits: TokenStreamLimits,
   ) {}
 
   /**
@@ -91,15 +101,16 @@ export class AgentExecutor {
    */
   async execute(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, identity: RunIdentity): Promise<Execution> {
     const toolCalls: ToolCallRecord[] = [];
+    const usage: RunUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, provider: '', model: '', calls: [] };
     try {
-      return await this.run(artifact, input, ctx, steps, toolCalls, identity);
+      return await this.run(artifact, input, ctx, steps, toolCalls, usage, identity);
     } catch (error) {
-      if (error instanceof AppError) throw new ExecutionError(error, toolCalls);
+      if (error instanceof AppError) throw new ExecutionError(error, toolCalls, usage);
       throw error;
     }
   }
 
-  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[], identity: RunIdentity): Promise<Execution> {
+  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[], usage: RunUsage, identity: RunIdentity): Promise<Execution> {
     if (artifact.input.schema) {
       const violations = this.schemas.validate(artifact.input.schema, input);
       if (violations.length > 0) throw new AppError(ErrorCode.InvalidArgument, `input does not match the blueprint's input schema: ${describe(violations)}`, { path: `/input${violations[0]?.path === '/' ? '' : (violations[0]?.path ?? '')}`, details: { violations } });
@@ -112,21 +123,10 @@ export class AgentExecutor {
     ];
     const tools = this.toolbox.toolsOf(artifact);
     const definitions = artifact.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
-    const usage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: 0, provider: '', model: '', calls: [] as ModelAttempt[] };
-    const budget = artifact.model.maxCostUsdPerRun;
+    const hooks = this.hooksFor(artifact, ctx, identity, usage);
 
     for (let turn = 0; turn < MAX_TURNS; turn++) {
-      if (budget !== null && usage.costUsd >= budget && usage.costUsd > 0) {
-        throw new AppError(ErrorCode.PreconditionFailed, `run budget of ${budget} USD is spent (${usage.costUsd.toFixed(4)} USD)`, { path: '/spec/model/maxCostUsdPerRun' });
-      }
-      const { result, provider, model, attempts } = await this.modelStep(artifact, messages, definitions, scope, steps);
-      for (const a of attempts) {
-        usage.inputTokens += a.inputTokens;
-        usage.outputTokens += a.outputTokens;
-        usage.cachedInputTokens += a.cachedInputTokens;
-        usage.costUsd += a.costUsd;
-        usage.calls.push(a);
-      }
+      const { result, provider, model } = await this.modelStep(artifact, messages, definitions, scope, steps, hooks);
       usage.provider = provider;
       usage.model = model;
       if (result.kind === 'final') {
@@ -152,13 +152,58 @@ export class AgentExecutor {
     tools: { name: string; description: string; inputSchema: unknown }[],
     scope: { input: JsonValue; variables: Record<string, JsonValue> },
     steps: RunSteps,
+    hooks: AttemptHooks,
   ): Promise<RoutedCompletion> {
     const schema = artifact.output.schema;
     const validate = (output: JsonValue): string | null => {
       const violations = schema ? this.schemas.validate(schema, output) : [];
       return violations.length > 0 ? describe(violations) : null;
     };
-    return this.models.complete(artifact.model.route, { messages, tools: tools as never, outputSchema: schema, context: scope }, steps, validate);
+    return this.models.complete(artifact.model.route, { messages, tools: tools as never, outputSchema: schema, context: scope }, steps, validate, hooks);
+  }
+
+  /**
+   * What the run adds around each model call attempt: its budgets (the run's maxCostUsdPerRun
+   * against what all attempts cost so far, then the tenant's and agent's at the metering service)
+   * before a priced call and the settlement after it; the usage summed as attempts are known
+   * (so a failed run reports what it cost too); the answer text streamed on
+   * `af.v1.runs.tokens.<runId>` — coalesced, bounded per step, best effort (never blocks the call).
+   */
+  private hooksFor(artifact: Artifact, ctx: Omit<ToolContext, 'stepId'>, identity: RunIdentity, usage: RunUsage): AttemptHooks {
+    const budget = new RunBudget(
+      { tenantId: ctx.tenantId as TenantId, runId: ctx.runId, agent: ctx.agent, maxCostUsdPerRun: artifact.model.maxCostUsdPerRun },
+      () => usage.costUsd,
+      this.budgets,
+      identity.dependency,
+      this.metrics,
+    );
+    return {
+      beforeCall: (call) => budget.beforeCall(call),
+      afterCall: (call) => budget.afterCall(call),
+      onAttempt: (a) => {
+        usage.inputTokens += a.inputTokens;
+        usage.outputTokens += a.outputTokens;
+        usage.cachedInputTokens += a.cachedInputTokens;
+        usage.costUsd += a.costUsd;
+        usage.calls.push(a);
+      },
+      stream: (stepId, route) => {
+        if (this.streamLimits.maxBytesPerStep <= 0) return undefined;
+        const provider = route.slice(0, route.indexOf('/'));
+        const stream = new TokenStream(
+          this.streamLimits,
+          (index, text) => this.bus.emitTo('af.v1.runs.tokens', ctx.runId, { runId: ctx.runId, stepId, route, index, text }),
+          (bytes) => this.metrics.tokensStreamed.inc({ provider }, bytes),
+        );
+        return {
+          push: (text) => stream.push(text),
+          close: () => {
+            stream.close();
+            if (stream.droppedBytes > 0) this.metrics.tokensDropped.inc({ provider }, stream.droppedBytes);
+          },
+        };
+      },
+    };
   }
 
   /**

@@ -11,7 +11,7 @@ import { WorkerMetrics } from '../worker.metrics.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
 import { RunParked, RunSteps, RunStopped, type DependencyCall } from '../journal/run-steps.js';
 import { isDependencyFailure, withDependencyRetry, type DependencyRetryOptions } from '../journal/dependency-retry.js';
-import { AgentExecutor, ExecutionError, type ToolCallRecord } from './agent-executor.js';
+import { AgentExecutor, ExecutionError, type RunUsage, type ToolCallRecord } from './agent-executor.js';
 import { RUN_EVENT_LIMITS, boundFailed, boundSucceeded, boundedOutputJson, textPreview, type RunEventLimits } from './run-event.limits.js';
 
 /** After this many deliveries the transport gives up on a message and dead-letters it. */
@@ -73,6 +73,7 @@ export class RunService {
       { msgId: `run-started:${run.runId}:${deliveryCount}`, tenantId },
     ));
     let toolCalls: ToolCallRecord[] = [];
+    let usage: RunUsage | undefined;
     try {
       const input = parseInput(run.inputJson);
       if (artifact instanceof AppError) throw artifact;
@@ -110,7 +111,11 @@ export class RunService {
     } catch (error) {
       if (error instanceof RunStopped) return this.stopped(error, run, started);
       if (error instanceof RunParked) return this.parked(error, started);
-      if (error instanceof ExecutionError) toolCalls = error.toolCalls;
+      if (error instanceof ExecutionError) {
+        toolCalls = error.toolCalls;
+        // What the calls before the failure cost (shown on the failed run; budgets were settled with it).
+        if (error.usage.calls.length > 0) usage = error.usage;
+      }
       const appError = toAppError(error);
       if (isDependencyFailure(appError)) {
         // A dependency outage never fails a run: handed back (nak with delay), resumed from the journal.
@@ -129,6 +134,7 @@ export class RunService {
           agent: run.agent,
           version: run.version,
           truncated: bounded.truncated,
+          ...(usage ? { usage: { ...usage } } : {}),
         },
         { msgId: `run-finished:${run.runId}`, tenantId },
       );

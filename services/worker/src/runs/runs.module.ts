@@ -3,6 +3,8 @@ import { ARTIFACT_CACHE_SIZE, ArtifactRepository } from '../artifacts/artifact.r
 import type { WorkerConfig } from '../config.js';
 import { MODEL_PROVIDERS } from '../models/model-provider.js';
 import { ModelRouter, ROUTER_SETTINGS, type RouterSettings } from '../models/model-router.js';
+import { TOKEN_STREAM_LIMITS } from '../models/token-stream.js';
+import { BudgetClient } from '../budget/budget.client.js';
 import { AnthropicProvider } from '../models/anthropic.provider.js';
 import { OpenAiCompatibleProvider } from '../models/openai.provider.js';
 import { OfflineModelProvider } from '../models/offline.provider.js';
@@ -23,7 +25,7 @@ import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs' | 'models'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs' | 'models' | 'stream'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
@@ -59,6 +61,8 @@ export class RunsModule {
         SchemaValidator,
         StepJournalRepository,
         EscalationRepository,
+        BudgetClient,
+        { provide: TOKEN_STREAM_LIMITS, useValue: config.stream },
         AgentExecutor,
         RunService,
       ],
