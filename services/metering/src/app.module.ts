@@ -3,6 +3,7 @@ import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
 import { PersistenceModule } from '@af/persistence';
 import type { MeteringConfig } from './config.js';
+import { MeteringModule } from './metering/metering.module.js';
 import { meteringDataSource } from './persistence/data-source.js';
 
 @Module({})
@@ -14,6 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'metering', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'metering', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(meteringDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        MeteringModule.forRoot(config.metering),
       ],
     };
   }

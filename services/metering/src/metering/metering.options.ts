@@ -1,0 +1,6 @@
+export const METERING_OPTIONS = Symbol('METERING_OPTIONS');
+
+export interface MeteringOptions {
+  reservationTtlMs: number;
+  sweepIntervalMs: number;
+}
