@@ -3,7 +3,7 @@ import ts from 'typescript';
 import { AppError, ErrorCode } from '@af/errors';
 import { isRole, type ArtifactApprovalPolicy } from '@af/contracts';
 import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
-import { ALLOWED_HOST, BUILTIN_NAMES, TOOL_NAME, isBuiltinName, normalizeHost, type JsonValue } from '@af/blueprint-format';
+import { ALLOWED_HOST, BUILTIN_NAMES, TOOL_NAME, checkCredentials, isBuiltinName, normalizeHost, type JsonValue } from '@af/blueprint-format';
 import { TemplateError, parseTemplate } from './prompt-template.js';
 import { schemaProblem } from './schema-check.js';
 import type { ToolSource } from './tool-typecheck.js';
@@ -147,6 +147,11 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
       }),
     ),
   ].sort();
+  // Absent unless declared: an artifact without credentials keeps its shape and hash. Names only, never values.
+  const checked = checkCredentials(network?.['credentials'], allowHosts);
+  const refused = checked.problems[0];
+  if (refused) throw new AppError(ErrorCode.InvalidDocument, refused.message, { path: refused.path, details: { code: refused.code, problems: checked.problems.length } });
+  const credentials = checked.credentials;
 
   const model = objectAt(spec, 'model', '/spec/model', false);
   const route = arrayAt(model, 'route', '/spec/model/route').map((entry, i) => {
@@ -178,7 +183,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
       ...(approval ? { approval } : {}),
     },
     model: { route: route.length > 0 ? route : ['offline/default'], maxCostUsdPerRun: typeof maxCost === 'number' ? maxCost : null },
-    network: { allowHosts },
+    network: { allowHosts, ...(credentials ? { credentials } : {}) },
     triggers: arrayAt(spec, 'triggers', '/spec/triggers') as JsonValue[],
     evals: arrayAt(spec, 'evals', '/spec/evals') as JsonValue[],
   };
