@@ -7,6 +7,7 @@ import { ArtifactsApi } from './artifacts/artifacts.api.js';
 import { ArtifactsController } from './artifacts/artifacts.controller.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuditLogModule } from './audit/audit.module.js';
+import { BudgetsApi, BudgetsController, UsageController } from './budgets/budgets.controller.js';
 import { BlueprintsApi } from './blueprints/blueprints.api.js';
 import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
@@ -17,6 +18,7 @@ import { DeadLettersApi, DeadLettersController } from './dead-letters/dead-lette
 import { EscalationsApi, EscalationsController } from './escalations/escalations.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
 import { DEFAULT_RUN_EVENT_STREAM_OPTIONS, RUN_EVENT_STREAM_OPTIONS, RunEventStream } from './runs/run-event.stream.js';
+import { SecretsApi, SecretsController } from './secrets/secrets.controller.js';
 import { ValidationApi } from './validation/validation.api.js';
 import { SchemasController, ValidationController } from './validation/validation.controller.js';
 
@@ -33,8 +35,8 @@ export class AppModule {
         AuthModule.forRoot(config),
         AuditLogModule,
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi],
     };
   }
 }

@@ -48,6 +48,16 @@ describe('route permissions', () => {
     ['POST /v1/api-keys', 'ManageKeys'],
     ['GET /v1/api-keys', 'ManageKeys'],
     ['DELETE /v1/api-keys/:id', 'ManageKeys'],
+    ['GET /v1/usage', 'ManageBudgets'],
+    ['GET /v1/budgets', 'ManageBudgets'],
+    ['PUT /v1/budgets/tenant/:period', 'ManageBudgets'],
+    ['PUT /v1/budgets/agents/:agent/:period', 'ManageBudgets'],
+    ['DELETE /v1/budgets/tenant/:period', 'ManageBudgets'],
+    ['DELETE /v1/budgets/agents/:agent/:period', 'ManageBudgets'],
+    ['GET /v1/secrets', 'ManageSecrets'],
+    ['GET /v1/secrets/:name', 'ManageSecrets'],
+    ['PUT /v1/secrets/:name', 'ManageSecrets'],
+    ['DELETE /v1/secrets/:name', 'ManageSecrets'],
   ])('%s needs %s', (route, permission) => {
     expect(routes.find((r) => r.route === route)?.permission).toBe(permission);
   });

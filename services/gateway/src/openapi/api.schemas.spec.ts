@@ -18,11 +18,18 @@ import { DeadLettersController } from '../dead-letters/dead-letters.controller.j
 import { EscalationsApi } from '../escalations/escalations.api.js';
 import { EscalationsController } from '../escalations/escalations.controller.js';
 import { RunsApi } from '../runs/runs.api.js';
+import { BudgetsApi, BudgetsController } from '../budgets/budgets.controller.js';
+import { budgetView, usageView } from '../budgets/budgets.api.js';
+import { SecretsApi, SecretsController } from '../secrets/secrets.controller.js';
+import { secretView } from '../secrets/secrets.api.js';
 import { RunsController } from '../runs/runs.controller.js';
 import { create } from '@bufbuild/protobuf';
 import addFormats from 'ajv-formats';
 import {
   AuditRecordSchema,
+  BudgetSchema,
+  QueryUsageReplySchema,
+  SecretMetadataSchema,
   BlueprintVersionSchema,
   DeadLetterSchema,
   DeploymentSchema,
@@ -39,7 +46,7 @@ import { deadLetterView } from '../dead-letters/dead-letters.api.js';
 import { escalationView } from '../escalations/escalations.api.js';
 import { blueprintView, deploymentView, runView } from '../http/views.js';
 import { runSummaryView, transitionView } from '../runs/run.views.js';
-import { API_KEY_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
+import { API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
 
 /**
  * The documented request bodies (`api.schemas.ts`) against the real parsers: for every sample the
@@ -175,6 +182,42 @@ const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknow
     ],
     accepts: (b) => routeAccepts(DeadLettersController, 'retry', (v) => new DeadLettersApi(bus).retry(principal, 'dl-1', v), b),
   },
+  ...(['putTenant', 'putAgent'] as const).map((method) => ({
+    name: `PUT /v1/budgets (${method})`,
+    schema: BUDGET_BODY,
+    rows: [
+      [{ limitUsd: 25 }, true],
+      [{ limitUsd: 0 }, true],
+      [{ limitUsd: 0.01 }, true],
+      [{ limitUsd: 1_000_000_000 }, true],
+      [{ limitUsd: 1_000_000_001 }, false],
+      [{ limitUsd: -1 }, false],
+      [{ limitUsd: '25' }, false],
+      [{ limitUsd: null }, false],
+      [{}, false],
+      [{ limitUsd: 5, spentUsd: 0 }, false],
+      [[], false],
+    ] as Row[],
+    accepts: (b: unknown) => routeAccepts(BudgetsController, method, (v) => new BudgetsApi(bus).put(method === 'putAgent' ? { agent: 'agent', period: 'day' } : { period: 'month' }, v), b),
+  })),
+  {
+    name: 'PUT /v1/secrets/{name}',
+    schema: SECRET_BODY,
+    rows: [
+      [{ value: 'sk-live-1' }, true],
+      [{ value: 'x'.repeat(16_384), description: 'the CRM key' }, true],
+      [{ value: 'x', description: null }, true],
+      [{ value: 'x'.repeat(16_385) }, false],
+      [{ value: '' }, false],
+      [{ value: 42 }, false],
+      [{}, false],
+      [{ value: 'x', description: 'd'.repeat(501) }, false],
+      [{ value: 'x', description: 7 }, false],
+      [{ value: 'x', version: 3 }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(SecretsController, 'put', (v) => new SecretsApi(bus).put('CRM_KEY', v), b),
+  },
   {
     name: 'POST /v1/api-keys',
     schema: API_KEY_BODY,
@@ -300,6 +343,17 @@ describe('documented response bodies', () => {
     ['Escalation (pending deployment)', component('Escalation'), escalationView(create(EscalationSchema, { id: 'e', kind: 'deployment', status: 'pending', agent: 'a', deadline: at, createdAt: at, detailsJson: '{"findings":[]}' }))],
     ['DeadLetter', component('DeadLetter'), deadLetterView(create(DeadLetterSchema, { id: 'd', stream: 'AF_RUNS', consumer: 'c', subject: 's', streamSeq: 7n, source: 'max_deliveries', reason: 'r', deliveries: 5, status: 'open', createdAt: at }))],
     ['AuditRecord', component('AuditRecord'), auditRecordView(create(AuditRecordSchema, { seq: 3n, eventId: 'ev', action: 'run.created', actor: 'u', resourceType: 'run', resourceId: 'r', outcome: 'success', detailsJson: '{"a":1}', at, service: 'gateway', prevHash: 'p', hash: 'h', recordedAt: at }))],
+    ['Budget', component('Budget'), budgetView(create(BudgetSchema, { scope: 'agent', agent: 'a', period: 'day', limitUsd: 5, spentUsd: 1.25, reservedUsd: 0.5, periodStart: at, updatedAt: at, updatedBy: 'u' }))],
+    ['Budget (tenant, never updated)', component('Budget'), budgetView(create(BudgetSchema, { scope: 'tenant', period: 'month', limitUsd: 100, periodStart: at }))],
+    ['BudgetList', VIEW_SCHEMAS.BudgetList, { items: [budgetView(create(BudgetSchema, { scope: 'tenant', period: 'day', periodStart: at }))] }],
+    [
+      'Usage',
+      VIEW_SCHEMAS.Usage,
+      usageView(create(QueryUsageReplySchema, { groupBy: 'model', from: at, to: at, rows: [{ key: 'openai/gpt', calls: 2n, inputTokens: 10n, outputTokens: 5n, cachedInputTokens: 1n, costUsd: 0.01 }], total: { calls: 2n, inputTokens: 10n, outputTokens: 5n, cachedInputTokens: 1n, costUsd: 0.01 } })),
+    ],
+    ['Usage (nothing yet)', VIEW_SCHEMAS.Usage, usageView(create(QueryUsageReplySchema, { groupBy: 'day', from: at, to: at }))],
+    ['SecretMetadata', component('SecretMetadata'), secretView(create(SecretMetadataSchema, { name: 'CRM_KEY', version: 2, createdAt: at, updatedAt: at, updatedBy: 'u', description: 'd', size: 12 }))],
+    ['SecretList', VIEW_SCHEMAS.SecretList, { items: [secretView(create(SecretMetadataSchema, { name: 'K', version: 1, createdAt: at, updatedAt: at }))] }],
     ['AuditVerification', VIEW_SCHEMAS.AuditVerification, auditVerifyView(create(VerifyAuditReplySchema, { valid: false, checked: 10n, headSeq: 10n, problems: [{ seq: 4n, kind: 'hash_mismatch', message: 'm' }] }))],
   ])('%s: the view matches its documented schema', (_, schema, value) => {
     expect(check(schema, value)).toEqual({ valid: true, errors: null });

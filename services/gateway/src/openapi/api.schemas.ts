@@ -1,5 +1,7 @@
 import { ROLES } from '@af/contracts';
-import { DNS_LABEL } from '@af/blueprint-format';
+import { DNS_LABEL, SECRET_NAME, SECRET_VALUE_MAX_BYTES } from '@af/blueprint-format';
+import { BUDGET_PERIODS, MAX_LIMIT_USD, USAGE_GROUPS } from '../budgets/budgets.api.js';
+import { SECRET_DESCRIPTION_MAX } from '../secrets/secrets.api.js';
 import { YAML_TYPES } from '../http/body-parsers.js';
 
 /**
@@ -69,6 +71,25 @@ export const API_KEY_BODY = {
       pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
       description: 'An ISO 8601 date-time with a zone, in the future; absent or null: never expires',
     },
+  },
+} as const;
+
+/** PUT /v1/budgets/tenant/{period} and /v1/budgets/agents/{agent}/{period}. */
+export const BUDGET_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['limitUsd'],
+  properties: { limitUsd: { type: 'number', minimum: 0, maximum: MAX_LIMIT_USD, description: 'USD the scope may spend per period (0: nothing); model calls that would pass it are refused (402 BUDGET_EXCEEDED)' } },
+} as const;
+
+/** PUT /v1/secrets/{name}: the value is written, never read back (no response, log or event carries it). */
+export const SECRET_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['value'],
+  properties: {
+    value: str({ minLength: 1, maxLength: SECRET_VALUE_MAX_BYTES, writeOnly: true, description: `The secret (at most ${SECRET_VALUE_MAX_BYTES} bytes as UTF-8); stored encrypted, never returned` }),
+    description: { type: ['string', 'null'], maxLength: SECRET_DESCRIPTION_MAX, description: 'What the secret is for' },
   },
 } as const;
 
@@ -218,11 +239,37 @@ const ApiKey = view({
 });
 const ApiKeyCreated = { allOf: [{ $ref: '#/components/schemas/ApiKey' }, view({ key: str({ description: 'The key itself (`afk_…`): shown this once, never again' }) })] };
 
+const usd = { type: 'number' } as const;
+const Budget = view({
+  scope: str({ enum: ['tenant', 'agent'] }),
+  agent: nullable(str({ description: 'The agent (scope agent); null for the tenant’s budget' })),
+  period: str({ enum: [...BUDGET_PERIODS] }),
+  limitUsd: usd,
+  spentUsd: { ...usd, description: 'Settled cost in the current period' },
+  reservedUsd: { ...usd, description: 'Estimates of model calls in flight in the current period' },
+  periodStart: str({ format: 'date-time', description: 'Start of the current period (UTC day or month)' }),
+  updatedAt: nullable(time),
+  updatedBy: nullable(str()),
+});
+const usageRow = view({ key: str({ description: 'The agent, "provider/model" or the UTC day (YYYY-MM-DD)' }), calls: int(), inputTokens: int(), outputTokens: int(), cachedInputTokens: int(), costUsd: usd });
+const Usage = view({ groupBy: str({ enum: [...USAGE_GROUPS] }), from: str(), to: str(), rows: arr(usageRow), total: usageRow });
+const BudgetList = view({ items: arr({ $ref: '#/components/schemas/Budget' }) });
+const SecretMetadata = view({
+  name: str(),
+  version: int({ description: 'Increases with each PUT (rotation)' }),
+  description: str(),
+  size: int({ description: 'Length of the value in bytes (never the value)' }),
+  createdAt: time,
+  updatedAt: time,
+  updatedBy: nullable(str()),
+});
+const SecretList = view({ items: arr({ $ref: '#/components/schemas/SecretMetadata' }) });
+
 const Artifact = view({ hash: str(), blueprint: view({ name: str(), version: int() }), size: int(), createdAt: time, compilerVersion: str(), tools: arr(str()) });
 const Compiled = view({ artifactHash: str(), compileMs: { type: 'number' }, cached: bool });
 
 /** Response shapes that are not components, by the view that writes them (checked against the views in `api.schemas.spec.ts`). */
-export const VIEW_SCHEMAS = { RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
+export const VIEW_SCHEMAS = { Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
 
 /** Shared response shapes, under `#/components/schemas`. */
 export const COMPONENT_SCHEMAS: Record<string, Schema> = {
@@ -234,6 +281,8 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   DeadLetter,
   AuditRecord,
   ApiKey,
+  Budget,
+  SecretMetadata,
 };
 
 // ---------------------------------------------------------------- operations
@@ -255,6 +304,10 @@ const qs = (name: string, maxLength: number, description?: string) => q(name, st
 const limit = (max: number) => q('limit', int({ minimum: 1, maximum: max }), 'Page size; absent: the service’s default');
 const cursor = qs('cursor', 200, 'nextCursor of the previous page');
 const versionQuery = (name: string, description: string) => q(name, int({ minimum: 1, maximum: 2_147_483_647 }), description);
+const periodParam: Parameter = { name: 'period', in: 'path', required: true, description: 'UTC day or UTC calendar month', schema: str({ enum: [...BUDGET_PERIODS] }) };
+const agentParam: Parameter = { ...nameParam, name: 'agent', description: 'The agent’s name' };
+const secretParam: Parameter = { name: 'name', in: 'path', required: true, description: 'The secret’s name (referenced by blueprints)', schema: str({ pattern: SECRET_NAME.source }) };
+const budgetBody = { schema: BUDGET_BODY, required: true };
 const ok = (schema: Schema, description = 'OK') => ({ status: '200', description, schema });
 const versionBody = { schema: VERSION_BODY, required: false };
 
@@ -307,8 +360,12 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
     parameters: [idParam('runId', 'The run id')],
     success: {
       status: '200',
-      description: 'The run’s transitions, oldest first; with Accept: text/event-stream a stream of them that ends when the run is final',
-      content: { 'application/json': { schema: RunEvents }, 'text/event-stream': { schema: str({ description: 'Server-sent events, one transition each' }) } },
+      description:
+        'The run’s transitions, oldest first. With Accept: text/event-stream, Server-Sent Events: `event: transition` (id: its seq; send Last-Event-ID to resume after it) for each stored transition, `event: token` (no id; data {stepId, route, index, text}) for the model’s answer text as it streams while the stream is open, `event: token_dropped` (data {dropped}) once when a client that read too slowly lost tokens (transitions are never dropped), and a final `event: end` (data {runId, status, final}) when the run is final or the stream’s time is up.',
+      content: {
+        'application/json': { schema: RunEvents },
+        'text/event-stream': { schema: str({ description: 'Server-Sent Events: transition (with id), token and token_dropped (without), end or error last' }) },
+      },
     },
   },
   RunsController_cancel: { parameters: [idParam('runId', 'The run id')], body: { schema: CANCEL_BODY, required: false }, success: ok(ref('Run'), 'The run, cancelled (or already final)') },
@@ -339,6 +396,28 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
     success: ok(page(ref('AuditRecord')), 'Newest first; any other query parameter is refused'),
   },
   AuditController_verify: { success: ok(AuditVerification, 'The tenant’s hash chain checked') },
+  UsageController_query: {
+    parameters: [
+      q('groupBy', str({ enum: [...USAGE_GROUPS] }), 'How rows are keyed; absent: agent'),
+      q('from', str({ maxLength: 40 }), 'A date (2026-11-01) or RFC 3339 time, inclusive; absent: the start of this UTC month'),
+      q('to', str({ maxLength: 40 }), 'A date or RFC 3339 time, exclusive; absent: now'),
+      q('agent', str({ pattern: DNS_LABEL.source, maxLength: 63 }), 'Only this agent’s usage'),
+    ],
+    success: ok(Usage, 'Model usage summed per group over [from, to); any other query parameter is refused'),
+  },
+  BudgetsController_list: { parameters: [q('agent', str({ pattern: DNS_LABEL.source, maxLength: 63 }), 'That agent’s budgets and the tenant’s')], success: ok(BudgetList, 'The budgets with where each stands in its current period') },
+  BudgetsController_putTenant: { parameters: [periodParam], body: budgetBody, success: ok(ref('Budget'), 'The tenant’s budget as set') },
+  BudgetsController_putAgent: { parameters: [agentParam, periodParam], body: budgetBody, success: ok(ref('Budget'), 'The agent’s budget as set') },
+  BudgetsController_deleteTenant: { parameters: [periodParam], success: ok(ref('Budget'), 'The removed budget (404 when there was none)') },
+  BudgetsController_deleteAgent: { parameters: [agentParam, periodParam], success: ok(ref('Budget'), 'The removed budget (404 when there was none)') },
+  SecretsController_list: { success: ok(SecretList, 'Metadata only: values are never returned') },
+  SecretsController_get: { parameters: [secretParam], success: ok(ref('SecretMetadata'), 'Metadata only') },
+  SecretsController_put: {
+    parameters: [secretParam],
+    body: { schema: SECRET_BODY, required: true },
+    success: { status: '201', description: 'Created (version 1); metadata only', schema: ref('SecretMetadata'), also: { status: '200', description: 'Rotated: a new version' } },
+  },
+  SecretsController_delete: { parameters: [secretParam], success: ok(ref('SecretMetadata'), 'The deleted secret’s metadata (404 when there was none)') },
   ApiKeysController_create: { body: { schema: API_KEY_BODY, required: true }, success: { status: '201', description: 'Created: the key is in this answer only', schema: ApiKeyCreated } },
   ApiKeysController_list: { success: ok(view({ items: arr(ref('ApiKey')) }), 'Newest first, never the key itself') },
   MeshController_status: {
