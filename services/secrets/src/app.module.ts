@@ -4,6 +4,7 @@ import { ObservabilityModule, type Logger } from '@af/observability';
 import { PersistenceModule } from '@af/persistence';
 import type { SecretsConfig } from './config.js';
 import { secretsDataSource } from './persistence/data-source.js';
+import { SecretsModule } from './secrets/secrets.module.js';
 
 @Module({})
 export class AppModule {
@@ -14,6 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'secrets', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'secrets', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(secretsDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        SecretsModule.forRoot(config.keys),
       ],
     };
   }
