@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Budget, QueryUsageReply, UsageRow } from '@af/contracts';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { MessageBus } from '@af/messaging';
+import { callerOf } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { agentName, isPlainObject } from '../http/input.js';
 
 export const BUDGET_PERIODS = ['day', 'month'] as const;
@@ -16,8 +18,7 @@ export const MAX_LIMIT_USD = 1_000_000_000;
 /** A date (YYYY-MM-DD, UTC) or an RFC 3339 time with a zone. */
 const DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 /** The metering service's request fields → what the HTTP caller sent. */
-const USAGE_PATHS: Record<string, string> = { '/group_by': '/query/groupBy', '/from': '/query/from', '/to': '/query/to', '/agent': '/query/agent' };
-const BUDGET_PATHS: Record<string, string> = { '/limit_usd': '/limitUsd', '/period': '/period', '/agent': '/agent' };
+const USAGE_PATHS: Record<string, string> = { '/groupBy': '/query/groupBy', '/from': '/query/from', '/to': '/query/to', '/agent': '/query/agent' };
 
 function queryString(query: UsageQuery, name: (typeof USAGE_QUERY)[number], maxLength: number): string {
   const value = query[name];
@@ -129,22 +130,15 @@ export class BudgetsApi {
     return { items: reply.items.map(budgetView) };
   }
 
-  async put(target: BudgetTarget, body: unknown) {
+  async put(principal: Principal, target: BudgetTarget, body: unknown) {
     const key = budgetKey(target);
     const limitUsd = parseBudgetBody(body);
-    try {
-      return budgetView((await this.bus.request('af.v1.budgets.put', { ...key, limitUsd })).budget);
-    } catch (error) {
-      throw renamedPath(error, BUDGET_PATHS);
-    }
+    // The metering service's paths (/limitUsd, /agent, /period) are the body field and path segments the caller sent.
+    return budgetView((await this.bus.request('af.v1.budgets.put', { ...key, limitUsd, caller: callerOf(principal) })).budget);
   }
 
-  async delete(target: BudgetTarget) {
+  async delete(principal: Principal, target: BudgetTarget) {
     const key = budgetKey(target);
-    try {
-      return budgetView((await this.bus.request('af.v1.budgets.delete', key)).budget);
-    } catch (error) {
-      throw renamedPath(error, BUDGET_PATHS);
-    }
+    return budgetView((await this.bus.request('af.v1.budgets.delete', { ...key, caller: callerOf(principal) })).budget);
   }
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Query } from '@nestjs/common';
 import { AllowedFields } from '../auth/allowed-fields.pipe.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/require-permission.decorator.js';
 import { BudgetsApi, type UsageQuery } from './budgets.api.js';
 
@@ -33,27 +35,27 @@ export class BudgetsController {
   /** {limitUsd}: sets the tenant's budget for the period (day | month). */
   @Put('tenant/:period')
   @RequirePermission('ManageBudgets')
-  putTenant(@Param('period') period: string, @Body(new AllowedFields('limitUsd')) body: unknown) {
-    return this.budgets.put({ period }, body);
+  putTenant(@CurrentPrincipal() principal: Principal, @Param('period') period: string, @Body(new AllowedFields('limitUsd')) body: unknown) {
+    return this.budgets.put(principal, { period }, body);
   }
 
   /** {limitUsd}: sets one agent's budget for the period. */
   @Put('agents/:agent/:period')
   @RequirePermission('ManageBudgets')
-  putAgent(@Param('agent') agent: string, @Param('period') period: string, @Body(new AllowedFields('limitUsd')) body: unknown) {
-    return this.budgets.put({ agent, period }, body);
+  putAgent(@CurrentPrincipal() principal: Principal, @Param('agent') agent: string, @Param('period') period: string, @Body(new AllowedFields('limitUsd')) body: unknown) {
+    return this.budgets.put(principal, { agent, period }, body);
   }
 
   /** Removes the tenant's budget for the period; the removed budget, 404 when there was none. */
   @Delete('tenant/:period')
   @RequirePermission('ManageBudgets')
-  deleteTenant(@Param('period') period: string) {
-    return this.budgets.delete({ period });
+  deleteTenant(@CurrentPrincipal() principal: Principal, @Param('period') period: string) {
+    return this.budgets.delete(principal, { period });
   }
 
   @Delete('agents/:agent/:period')
   @RequirePermission('ManageBudgets')
-  deleteAgent(@Param('agent') agent: string, @Param('period') period: string) {
-    return this.budgets.delete({ agent, period });
+  deleteAgent(@CurrentPrincipal() principal: Principal, @Param('agent') agent: string, @Param('period') period: string) {
+    return this.budgets.delete(principal, { agent, period });
   }
 }

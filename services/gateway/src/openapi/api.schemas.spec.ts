@@ -198,7 +198,7 @@ const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknow
       [{ limitUsd: 5, spentUsd: 0 }, false],
       [[], false],
     ] as Row[],
-    accepts: (b: unknown) => routeAccepts(BudgetsController, method, (v) => new BudgetsApi(bus).put(method === 'putAgent' ? { agent: 'agent', period: 'day' } : { period: 'month' }, v), b),
+    accepts: (b: unknown) => routeAccepts(BudgetsController, method, (v) => new BudgetsApi(bus).put(principal, method === 'putAgent' ? { agent: 'agent', period: 'day' } : { period: 'month' }, v), b),
   })),
   {
     name: 'PUT /v1/secrets/{name}',
@@ -216,7 +216,7 @@ const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknow
       [{ value: 'x', version: 3 }, false],
       [[], false],
     ],
-    accepts: (b) => routeAccepts(SecretsController, 'put', (v) => new SecretsApi(bus).put('CRM_KEY', v), b),
+    accepts: (b) => routeAccepts(SecretsController, 'put', (v) => new SecretsApi(bus).put(principal, 'CRM_KEY', v), b),
   },
   {
     name: 'POST /v1/api-keys',

@@ -3,6 +3,8 @@ import type { SecretMetadata } from '@af/contracts';
 import { SECRET_NAME, SECRET_VALUE_MAX_BYTES, isSecretName } from '@af/blueprint-format';
 import { AppError } from '@af/errors';
 import { MessageBus } from '@af/messaging';
+import { callerOf } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { isPlainObject } from '../http/input.js';
 
 export { SECRET_NAME, SECRET_VALUE_MAX_BYTES };
@@ -45,18 +47,18 @@ export class SecretsApi {
     return { items: reply.items.map(secretView) };
   }
 
-  async get(name: string) {
-    return secretView((await this.bus.request('af.v1.secrets.get', { name: secretName(name) })).secret);
+  async get(principal: Principal, name: string) {
+    return secretView((await this.bus.request('af.v1.secrets.get', { name: secretName(name), caller: callerOf(principal) })).secret);
   }
 
   /** Creates (version 1: `created`) or rotates the secret. */
-  async put(name: string, body: unknown) {
-    const request = { name: secretName(name), ...parseSecretBody(body) };
+  async put(principal: Principal, name: string, body: unknown) {
+    const request = { name: secretName(name), ...parseSecretBody(body), caller: callerOf(principal) };
     const view = secretView((await this.bus.request('af.v1.secrets.put', request)).secret);
     return { created: view?.version === 1, view };
   }
 
-  async delete(name: string) {
-    return secretView((await this.bus.request('af.v1.secrets.delete', { name: secretName(name) })).secret);
+  async delete(principal: Principal, name: string) {
+    return secretView((await this.bus.request('af.v1.secrets.delete', { name: secretName(name), caller: callerOf(principal) })).secret);
   }
 }

@@ -1,5 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Put, Res } from '@nestjs/common';
 import { AllowedFields } from '../auth/allowed-fields.pipe.js';
+import { CurrentPrincipal } from '../auth/principal.decorator.js';
+import type { Principal } from '../auth/principal.js';
 import { RequirePermission } from '../auth/require-permission.decorator.js';
 import { SecretsApi } from './secrets.api.js';
 
@@ -26,22 +28,22 @@ export class SecretsController {
 
   @Get(':name')
   @RequirePermission('ManageSecrets')
-  get(@Param('name') name: string) {
-    return this.secrets.get(name);
+  get(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return this.secrets.get(principal, name);
   }
 
   /** {value, description?}: 201 when created, 200 when rotated (a new version). */
   @Put(':name')
   @RequirePermission('ManageSecrets')
-  async put(@Param('name') name: string, @Body(new AllowedFields('value', 'description')) body: unknown, @Res() reply: Reply) {
-    const result = await this.secrets.put(name, body);
+  async put(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new AllowedFields('value', 'description')) body: unknown, @Res() reply: Reply) {
+    const result = await this.secrets.put(principal, name, body);
     reply.code(result.created ? 201 : 200).send(result.view);
   }
 
   /** The deleted secret's metadata; 404 when there is none. */
   @Delete(':name')
   @RequirePermission('ManageSecrets')
-  delete(@Param('name') name: string) {
-    return this.secrets.delete(name);
+  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string) {
+    return this.secrets.delete(principal, name);
   }
 }
