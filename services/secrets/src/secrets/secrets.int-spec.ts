@@ -91,6 +91,16 @@ describe('secrets through af.v1.secrets.* (real PostgreSQL and NATS)', () => {
     expect(JSON.stringify(listed)).not.toMatch(/second-value-2|sk-live-/);
   });
 
+  it('concurrent puts of one name serialize: distinct versions 1..n, and resolve answers the newest', async () => {
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => put('race.key', `value-${i}`)));
+    const versions = replies.map((r) => r.secret!.version).sort((a, b) => a - b);
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const newest = replies.find((r) => r.secret!.version === 8)!;
+    const resolved = (await resolve(['race.key'])).items[0]!;
+    expect(resolved.version).toBe(8);
+    expect(resolved.value).toBe(`value-${replies.indexOf(newest)}`);
+  });
+
   it('resolve answers several secrets at once and names every missing one (NOT_FOUND, in message and details)', async () => {
     await put('a.one', 'v-one');
     await put('a.two', 'v-two');
