@@ -67,7 +67,9 @@ export function integrationProject(rootDir, services, overrides = {}) {
 
 /** A package's config: both tiers as Jest projects (`--selectProjects unit` / `integration`). */
 export function tieredJestConfig(rootDir, { services = [] } = {}) {
-  return { projects: [unitProject(rootDir), integrationProject(rootDir, services)] };
+  // testTimeout is a global option: inside `projects` Jest ignores it (hooks then had 5 s — a
+  // gateway's close under CI load overran it and failed role-table.int-spec's afterAll).
+  return { testTimeout: 30_000, projects: [unitProject(rootDir), integrationProject(rootDir, services)] };
 }
 
 /**

@@ -3,4 +3,4 @@
 // test that reaches for a service fails instead of passing on this machine and not on another.
 import { allUnitProjects } from './jest.preset.js';
 
-export default { projects: await allUnitProjects() };
+export default { testTimeout: 30_000, projects: await allUnitProjects() };

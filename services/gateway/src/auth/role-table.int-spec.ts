@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fromBinary } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { SignJWT } from 'jose';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { Headers, permissionsOf, SubmitRunRequestSchema, type Role } from '@af/contracts';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/nats-core';
+import { Headers, permissionsOf, SubmitRunReplySchema, SubmitRunRequestSchema, type Role } from '@af/contracts';
 import { connectNats, processNamespace } from '@af/messaging';
 import { testTenant } from '@af/testing';
 import { startGateway, TEST_SECRET } from '../test/harness.js';
@@ -89,6 +89,10 @@ describe('roles × routes through the gateway', () => {
         if (msg.headers?.get(Headers.tenantId) !== tenant) return;
         const caller = fromBinary(SubmitRunRequestSchema, msg.data).caller;
         seen.push([caller?.subject ?? '', ...(caller?.permissions ?? [])]);
+        // Answered, so the gateway's request ends now (an unanswered one held the gateway's close past the hook timeout).
+        const h = natsHeaders();
+        h.set(Headers.status, 'ok');
+        msg.respond(toBinary(SubmitRunReplySchema, create(SubmitRunReplySchema, { runId: 'r-1', status: 'queued', agent: 'lead-qualifier', version: 1 })), { headers: h });
       },
     });
     const bearer = await new SignJWT({ tenant, roles: ['Developer'], permissions: ['ViewAudit'] })
@@ -98,8 +102,9 @@ describe('roles × routes through the gateway', () => {
       .setAudience('agent-factory-api')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(TEST_SECRET));
-    await fetch(`${gw.url}/v1/agents/lead-qualifier/runs`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{"input":{}}', signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+    const res = await fetch(`${gw.url}/v1/agents/lead-qualifier/runs`, { method: 'POST', headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: '{"input":{}}' });
     sub.unsubscribe();
+    expect(res.status).toBe(202);
     expect(seen).toEqual([['dev@acme.test', ...permissionsOf(['Developer'], ['ViewAudit'])]]);
     expect(seen[0]).toContain('ViewAudit');
   });
