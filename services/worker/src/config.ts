@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { env, loadConfig } from '@af/config';
+import { isIP } from 'node:net';
+import { ConfigVarError, env, loadConfig, type VarSpec } from '@af/config';
 import { natsConfigSpec } from '@af/messaging';
 import { serviceConfigSpec } from '@af/runtime';
 import { providersVar } from './models/provider-config.js';
@@ -40,6 +41,7 @@ export const workerConfigSpec = {
     maxFetchesPerRun: env.int('WORKER_FETCH_MAX_PER_RUN', { default: 64, min: 1, max: 10_000, description: 'Fetches one run may make in all' }),
     maxBytesPerRun: env.int('WORKER_FETCH_MAX_BYTES_PER_RUN', { default: 8 * 1_048_576, min: 1_024, max: 1_024 * 1_048_576, description: 'Response bytes one run may read in all' }),
     maxRedirects: env.int('WORKER_FETCH_MAX_REDIRECTS', { default: 3, min: 0, max: 10, description: 'Redirects followed (each one checked like the first request)' }),
+    unsafeAllowAddressesForTests: unsafeAddressList('WORKER_FETCH_UNSAFE_ALLOW_ADDRESSES', 'UNSAFE, for end-to-end tests only: comma-separated IP addresses (e.g. 127.0.0.1) the fetch bridge may reach although they are loopback/private; empty (the default) in every real deployment'),
   },
   /** A run's model answers streamed on af.v1.runs.tokens.<runId> (best effort; see README "Model providers"). */
   stream: {
@@ -50,6 +52,22 @@ export const workerConfigSpec = {
   /** Model providers and the router (see README "Model providers"). */
   models: modelsConfigSpec(process.env),
 };
+
+/** A comma-separated list of IP addresses ('' = none); each must be an IP address. */
+function unsafeAddressList(name: string, description: string): VarSpec<string[]> {
+  return {
+    kind: 'var',
+    env: name,
+    secret: false,
+    description,
+    parse(raw) {
+      const list = (raw ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+      const bad = list.find((a) => isIP(a) === 0);
+      if (bad !== undefined) throw new ConfigVarError(`"${bad.slice(0, 64)}" is not an IP address (a comma-separated list of IP addresses, or empty)`);
+      return list;
+    },
+  };
+}
 
 /** The model settings; API keys come from the variables each provider's apiKeyEnv names in `source`. */
 function modelsConfigSpec(source: NodeJS.ProcessEnv) {

@@ -47,6 +47,10 @@ export function parseArtifact(hash: string, json: string): Artifact {
     tools: wire.tools.map((tool) => ({ ...tool, inputSchema: asSchema(tool.inputSchema) ?? {} })),
     input: { schema: asSchema(wire.input?.schema) },
     output: { schema: asSchema(wire.output?.schema), minConfidence: wire.output?.minConfidence ?? null },
-    network: { allowHosts: Array.isArray(allowHosts) ? allowHosts.filter((h): h is string => typeof h === 'string') : [] },
+    network: {
+      allowHosts: Array.isArray(allowHosts) ? allowHosts.filter((h): h is string => typeof h === 'string') : [],
+      // Header names and secret names only (the compiler checked them); values come at call time.
+      ...(Array.isArray(wire.network?.credentials) && wire.network.credentials.length > 0 ? { credentials: wire.network.credentials } : {}),
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { consumers, type ExecuteRun, type TenantId } from '@af/contracts';
 import { AppError, ErrorCode, toAppError } from '@af/errors';
 import { MESSAGING_OPTIONS, MessageBus, type MessagingOptions } from '@af/messaging';
@@ -8,6 +8,7 @@ import type { JsonValue } from '../artifacts/artifact.js';
 import { ArtifactRepository } from '../artifacts/artifact.repository.js';
 import { FETCH_BUDGET_LIMITS, RunFetchBudget, type FetchBudgetLimits } from '../tools/fetch-budget.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
 import { StepJournalRepository } from '../journal/step-journal.repository.js';
 import { RunParked, RunSteps, RunStopped, type DependencyCall } from '../journal/run-steps.js';
 import { isDependencyFailure, withDependencyRetry, type DependencyRetryOptions } from '../journal/dependency-retry.js';
@@ -33,7 +34,21 @@ export class RunService {
     @Inject(RUN_EVENT_LIMITS) private readonly limits: RunEventLimits,
     @Inject(FETCH_BUDGET_LIMITS) private readonly fetchLimits: FetchBudgetLimits,
     @Inject(DEPENDENCY_RETRY) private readonly dependencyRetry: DependencyRetryOptions,
+    @Optional() private readonly redaction: SecretRedaction = new SecretRedaction(),
   ) {}
+
+  /**
+   * One delivery of a run (below), with the run's secret redaction open meanwhile: the values its
+   * tool calls resolve are hidden in its events and in every log line until it ends.
+   */
+  async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
+    this.redaction.open(run.runId);
+    try {
+      return await this.executeOnce(tenantId, run, deliveryCount, signal);
+    } finally {
+      this.redaction.close(run.runId);
+    }
+  }
 
   /**
    * Executes one delivery of a run. The outcome is published as RunSucceeded/RunFailed (msgId
@@ -59,7 +74,7 @@ export class RunService {
    * decided. Governance unreachable → UNAVAILABLE like any dependency (handed back, retried) —
    * never an unapproved call.
    */
-  async execute(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
+  private async executeOnce(tenantId: TenantId, run: ExecuteRun, deliveryCount: number, signal?: AbortSignal): Promise<void> {
     const started = performance.now();
     const dependency: DependencyCall = (what, call) => withDependencyRetry(what, call, this.dependencyRetry, this.logger, signal);
     const artifact = await dependency(`artifact ${run.artifactHash}`, () => this.artifacts.get(tenantId, run.artifactHash)).catch((error: unknown) => {
@@ -90,7 +105,7 @@ export class RunService {
       const bounded = boundSucceeded(run.inputJson, outputJson, execution.toolCalls, this.limits);
       const succeeded = () => this.bus.publish(
         'af.v1.runs.event.succeeded',
-        {
+        this.redaction.redactDeep(run.runId, {
           runId: run.runId,
           attempt: deliveryCount,
           outputJson,
@@ -101,7 +116,7 @@ export class RunService {
           version: run.version,
           inputJson: bounded.inputJson,
           truncated: bounded.truncated,
-        },
+        }),
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
       // Still not stored past the deadline: handed back below; the redelivery replays every step.
@@ -126,7 +141,7 @@ export class RunService {
       const bounded = boundFailed(appError, toolCalls, this.limits);
       const failed = () => this.bus.publish(
         'af.v1.runs.event.failed',
-        {
+        this.redaction.redactDeep(run.runId, {
           runId: run.runId,
           attempt: deliveryCount,
           error: { code: appError.code, message: bounded.message, path: appError.path ?? '', detailsJson: bounded.detailsJson },
@@ -135,7 +150,7 @@ export class RunService {
           version: run.version,
           truncated: bounded.truncated,
           ...(usage ? { usage: { ...usage } } : {}),
-        },
+        }),
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
       await dependency(`publish RunFailed ${run.runId}`, failed);

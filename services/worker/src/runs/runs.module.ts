@@ -8,6 +8,8 @@ import { BudgetClient } from '../budget/budget.client.js';
 import { AnthropicProvider } from '../models/anthropic.provider.js';
 import { OpenAiCompatibleProvider } from '../models/openai.provider.js';
 import { OfflineModelProvider } from '../models/offline.provider.js';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 import { ToolBridges } from '../tools/bridges.js';
 import { FETCH_BUDGET_LIMITS } from '../tools/fetch-budget.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
@@ -56,6 +58,8 @@ export class RunsModule {
         },
         // Tests may pass their own SafeFetch (e.g. one allowed to reach a loopback test server).
         { provide: SafeFetch, useValue: overrides.fetch ?? new SafeFetch(config.fetch) },
+        SecretsRepository,
+        SecretRedaction,
         ToolBridges,
         Toolbox,
         SchemaValidator,

@@ -11,6 +11,8 @@ import { WorkerMetrics } from '../worker.metrics.js';
 import { ToolBridges } from './bridges.js';
 import { RunFetchBudget } from './fetch-budget.js';
 import { SafeFetch } from './safe-fetch.js';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 
 describe('ToolBridges memory.recall against real NATS', () => {
   let client: Awaited<ReturnType<typeof connectTestClient>>;
@@ -40,7 +42,7 @@ describe('ToolBridges memory.recall against real NATS', () => {
     });
     metrics = new MetricsRegistry('worker');
     const logger = createLogger('worker', 'info', new Writable({ write: (chunk, _e, cb) => (audit.push(JSON.parse(String(chunk)) as Record<string, unknown>), cb()) }));
-    sut = new ToolBridges(new SafeFetch({ maxResponseBytes: 1024, maxRequestBytes: 1024, timeoutMs: 1_000, maxRedirects: 0 }), client.bus, new WorkerMetrics(metrics), logger);
+    sut = new ToolBridges(new SafeFetch({ maxResponseBytes: 1024, maxRequestBytes: 1024, timeoutMs: 1_000, maxRedirects: 0 }), client.bus, new WorkerMetrics(metrics), logger, new SecretsRepository(client.bus), new SecretRedaction());
   });
 
   afterAll(async () => {
@@ -49,7 +51,7 @@ describe('ToolBridges memory.recall against real NATS', () => {
   });
 
   it('reads the run’s own tenant and agent, clamps the limit and query, and audits the call', async () => {
-    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-1', agent: 'lead-qualifier', artifactHash: 'h', stepId: 'run-1/2', tool: 'score_lead', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, []);
+    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-1', agent: 'lead-qualifier', artifactHash: 'h', stepId: 'run-1/2', tool: 'score_lead', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, { allowHosts: [] });
     const signal = new AbortController().signal;
     const result = JSON.parse(await bridge('memory.recall', JSON.stringify({ limit: 500, query: 'x'.repeat(500) }), signal)) as unknown[];
     expect(result).toEqual([{ runId: 'r1', summary: 'qualified a lead', outcome: 'succeeded', occurredAt: '2026-11-22T00:00:00Z', version: 2 }]);
@@ -63,7 +65,7 @@ describe('ToolBridges memory.recall against real NATS', () => {
   });
 
   it('refuses an unknown bridge and a fetch outside the allowlist, auditing both as refused', async () => {
-    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-2', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 't', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, ['api.example.com']);
+    const bridge = sut.forCall({ tenantId: tenant, runId: 'run-2', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 't', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, { allowHosts: ['api.example.com'] });
     const signal = new AbortController().signal;
     await expect(bridge('fs.read', '{}', signal)).rejects.toThrow(/fs\.read refused/);
     await expect(bridge('fetch', JSON.stringify({ url: 'http://169.254.169.254/latest/meta-data' }), signal)).rejects.toThrow(/fetch refused/);

@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
+import { credentialHeadersFor } from '@af/blueprint-format';
+import { parseTenantId, type ArtifactCredential } from '@af/contracts';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, type Logger } from '@af/observability';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { NetworkRefused, SafeFetch, type FetchRequest } from './safe-fetch.js';
 import type { SandboxBridge } from './sandbox.js';
@@ -13,11 +17,21 @@ const RECALL_TIMEOUT_MS = 2_000;
 
 type Outcome = 'ok' | 'refused' | 'error';
 
+/** What a tool call may reach: the blueprint's `spec.network` as compiled into the artifact. */
+export interface ToolNetwork {
+  allowHosts: readonly string[];
+  credentials?: readonly ArtifactCredential[];
+}
+
 /**
  * The capabilities tool code gets, and nothing else: `fetch` (through SafeFetch, limited to the
  * blueprint's `spec.network.allowHosts`) and `memory.recall` (the episodes of the run's own
  * tenant and agent, read only). Every call is audited: one log line with run, tool, bridge,
  * target and outcome, and `af_worker_sandbox_bridge_calls_total{bridge, outcome}`.
+ *
+ * A fetch to a host of a `spec.network.credentials` entry gets that entry's headers, their values
+ * resolved from the secrets service (once per tool call: the values live as long as the call)
+ * and registered with the run's SecretRedaction. Tool code never sees them: it gets the response.
  */
 @Injectable()
 export class ToolBridges {
@@ -26,11 +40,15 @@ export class ToolBridges {
     private readonly bus: MessageBus,
     private readonly metrics: WorkerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly secrets: SecretsRepository,
+    private readonly redaction: SecretRedaction,
   ) {}
 
   /** The host side of the bridges for one tool call. */
-  forCall(ctx: ToolContext & { tool: string }, allowHosts: readonly string[]): SandboxBridge {
+  forCall(ctx: ToolContext & { tool: string }, network: ToolNetwork): SandboxBridge {
     let inFlight = 0;
+    // The secret values of this call (one journal step): resolved on first use, gone with the call.
+    const values = new Map<string, Promise<string>>();
     return async (bridge, payloadJson, signal) => {
       const payload = JSON.parse(payloadJson) as Record<string, unknown>;
       switch (bridge) {
@@ -43,7 +61,7 @@ export class ToolBridges {
             inFlight++;
             let used = 0;
             try {
-              const answer = await this.fetch(payload, allowHosts, signal, reservation.maxBytes, ctx.stepId);
+              const answer = await this.fetch(payload, network, signal, reservation.maxBytes, ctx, values);
               used = answer.bodyBytes;
               return answer.json;
             } finally {
@@ -63,19 +81,53 @@ export class ToolBridges {
    * Every request carries the call's journal step id as `Idempotency-Key` (unless the tool set
    * one): a step repeated after a crash sends the same key, so an idempotent receiver applies it once.
    */
-  private async fetch(payload: Record<string, unknown>, allowHosts: readonly string[], signal: AbortSignal, maxBytes: number, stepId: string): Promise<{ json: string; bodyBytes: number }> {
+  private async fetch(
+    payload: Record<string, unknown>,
+    network: ToolNetwork,
+    signal: AbortSignal,
+    maxBytes: number,
+    ctx: ToolContext,
+    values: Map<string, Promise<string>>,
+  ): Promise<{ json: string; bodyBytes: number }> {
     const init = (payload['init'] ?? {}) as Record<string, unknown>;
     const given = init['headers'];
-    const headers: Record<string, string> = given !== null && typeof given === 'object' && !Array.isArray(given) ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])) : {};
-    if (stepId && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key')) headers['idempotency-key'] = stepId;
+    let headers: Record<string, string> = given !== null && typeof given === 'object' && !Array.isArray(given) ? Object.fromEntries(Object.entries(given).map(([k, v]) => [k, String(v)])) : {};
+    if (ctx.stepId && !Object.keys(headers).some((k) => k.toLowerCase() === 'idempotency-key')) headers['idempotency-key'] = ctx.stepId;
+    const url = String(payload['url'] ?? '');
+    const credentials = credentialHeadersFor(hostOf(url), network.credentials);
+    if (credentials.size > 0) {
+      // The platform's headers replace same-named ones the tool set (any case).
+      headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !credentials.has(k.toLowerCase())));
+      const resolved = await this.secretValues(ctx, [...new Set([...credentials.values()].map((c) => c.secret))], values);
+      for (const [name, { secret, prefix }] of credentials) headers[name] = prefix + (resolved.get(secret) as string);
+    }
     const request: FetchRequest = {
-      url: String(payload['url'] ?? ''),
+      url,
       ...(typeof init['method'] === 'string' ? { method: init['method'] } : {}),
       headers,
       ...(typeof init['body'] === 'string' ? { body: init['body'] } : {}),
+      // Never carried to another origin by a redirect.
+      ...(credentials.size > 0 ? { credentialHeaders: [...credentials.keys()] } : {}),
     };
-    const response = await this.network.fetch(request, allowHosts, signal, maxBytes);
+    const response = await this.network.fetch(request, network.allowHosts, signal, maxBytes);
     return { json: JSON.stringify(response), bodyBytes: Buffer.byteLength(response.body, 'utf8') };
+  }
+
+  /** The values of `names`, resolved once per tool call (in one request for those not yet known), registered for redaction. */
+  private async secretValues(ctx: ToolContext, names: string[], values: Map<string, Promise<string>>): Promise<Map<string, string>> {
+    const unknown = names.filter((n) => !values.has(n));
+    if (unknown.length > 0) {
+      const batch = this.secrets.resolve(parseTenantId(ctx.tenantId), unknown, { runId: ctx.runId, stepId: ctx.stepId }).then((resolved) => {
+        for (const [name, value] of resolved) this.redaction.register(ctx.runId, name, value);
+        return resolved;
+      });
+      for (const name of unknown) values.set(name, batch.then((resolved) => resolved.get(name) as string));
+      // A failed resolve is not kept: the next fetch of the call asks again.
+      batch.catch(() => {
+        for (const name of unknown) values.delete(name);
+      });
+    }
+    return new Map(await Promise.all(names.map(async (n) => [n, await (values.get(n) as Promise<string>)] as const)));
   }
 
   private async recall(ctx: ToolContext, payload: Record<string, unknown>): Promise<string> {
@@ -97,6 +149,15 @@ export class ToolBridges {
       this.metrics.bridgeCalls.inc({ bridge, outcome });
       this.logger.info({ audit: 'sandbox.bridge', runId: ctx.runId, agent: ctx.agent, tool: ctx.tool, bridge, target, outcome, ms: performance.now() - started }, `sandbox bridge ${bridge} ${outcome}`);
     }
+  }
+}
+
+/** The host name a URL is aimed at ('' when it is no URL: SafeFetch refuses it). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  } catch {
+    return '';
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ArtifactTool, JsonValue } from '../artifacts/artifact.js';
-import type { ToolBridges } from './bridges.js';
+import type { ToolBridges, ToolNetwork } from './bridges.js';
 import type { Sandbox } from './sandbox.js';
 import type { Tool, ToolContext } from './tool.js';
 
@@ -12,7 +12,7 @@ export class CodeTool implements Tool {
     private readonly spec: ArtifactTool & { code: string; globalName: string },
     private readonly sandbox: Sandbox,
     private readonly bridges: ToolBridges,
-    private readonly allowHosts: readonly string[],
+    private readonly network: ToolNetwork,
   ) {
     this.name = spec.name;
   }
@@ -22,7 +22,7 @@ export class CodeTool implements Tool {
       `${ctx.tenantId}/${ctx.artifactHash}`,
       { name: this.spec.name, code: this.spec.code, globalName: this.spec.globalName },
       args,
-      this.bridges.forCall({ ...ctx, tool: this.spec.name }, this.allowHosts),
+      this.bridges.forCall({ ...ctx, tool: this.spec.name }, this.network),
     );
   }
 }

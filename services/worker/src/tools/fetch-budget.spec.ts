@@ -8,6 +8,8 @@ import { ToolBridges } from './bridges.js';
 import { RunFetchBudget, type FetchBudgetLimits } from './fetch-budget.js';
 import { SafeFetch } from './safe-fetch.js';
 import { Sandbox } from './sandbox.js';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 
 /** Tool code as the compiler emits it: an IIFE assigning the module namespace to `__af_tool`. */
 const tool = (body: string) => ({ name: 'fan_out', globalName: '__af_tool', code: `var __af_tool = (() => { const exports = {}; exports.default = ${body}; return exports; })();` });
@@ -25,10 +27,10 @@ describe('fetch fan-out and byte budget, enforced in the sandbox', () => {
   let maxConcurrent = 0;
   let served = 0;
   const sandbox = new Sandbox({ memoryLimitMb: 32, timeoutMs: 5_000, cpuTimeMs: 2_000, maxIsolates: 2, maxResultBytes: 100_000 });
-  const bridges = new ToolBridges(new SafeFetch({ maxResponseBytes: 1_048_576, maxRequestBytes: 1_024, timeoutMs: 3_000, maxRedirects: 0, unsafeAllowAddressesForTests: ['127.0.0.1'] }, async () => [{ address: '127.0.0.1', family: 4 }]), {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), createLogger('worker', 'silent'));
+  const bridges = new ToolBridges(new SafeFetch({ maxResponseBytes: 1_048_576, maxRequestBytes: 1_024, timeoutMs: 3_000, maxRedirects: 0, unsafeAllowAddressesForTests: ['127.0.0.1'] }, async () => [{ address: '127.0.0.1', family: 4 }]), {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), createLogger('worker', 'silent'), new SecretsRepository({} as MessageBus), new SecretRedaction());
   const limits: FetchBudgetLimits = { maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8 * 1_048_576, maxResponseBytes: 1_048_576 };
   const call = (budget: RunFetchBudget, n: number, path = '/slow') =>
-    sandbox.call('k', fanOut, { url: `http://api.test:${port}${path}`, n }, bridges.forCall({ tenantId: 't', runId: 'r', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 'fan_out', fetchBudget: budget }, ['api.test'])) as Promise<string[]>;
+    sandbox.call('k', fanOut, { url: `http://api.test:${port}${path}`, n }, bridges.forCall({ tenantId: 't', runId: 'r', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 'fan_out', fetchBudget: budget }, { allowHosts: ['api.test'] })) as Promise<string[]>;
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {

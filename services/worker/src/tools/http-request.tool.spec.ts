@@ -9,6 +9,8 @@ import { ToolBridges } from './bridges.js';
 import { RunFetchBudget } from './fetch-budget.js';
 import { HttpRequestTool } from './http-request.tool.js';
 import { SafeFetch } from './safe-fetch.js';
+import { SecretRedaction } from '../secrets/secret-redaction.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 
 describe(HttpRequestTool.name, () => {
   let server: http.Server;
@@ -36,13 +38,13 @@ describe(HttpRequestTool.name, () => {
     );
     const logger = createLogger('worker', 'info', new Writable({ write: (chunk, _e, cb) => (audit.push(JSON.parse(String(chunk)) as Record<string, unknown>), cb()) }));
     // The bus is only used by memory.recall, which this tool never calls.
-    bridges = new ToolBridges(network, {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), logger);
+    bridges = new ToolBridges(network, {} as MessageBus, new WorkerMetrics(new MetricsRegistry('worker')), logger, new SecretsRepository({} as MessageBus), new SecretRedaction());
   });
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('makes the request through the audited bridge and returns status, headers and the parsed JSON body', async () => {
-    const sut = new HttpRequestTool('create_lead', bridges, ['api.test']);
+    const sut = new HttpRequestTool('create_lead', bridges, { allowHosts: ['api.test'] });
     const result = await sut.invoke({ url: `http://api.test:${port}/leads`, method: 'post', body: { name: 'Ada' } }, ctx);
     expect(result).toMatchObject({ status: 201, ok: true, body: { id: 42 }, headers: { 'content-type': 'application/json' } });
     // The call's journal step id is its Idempotency-Key (a retried step sends the same one).
@@ -53,7 +55,7 @@ describe(HttpRequestTool.name, () => {
   });
 
   it('refuses hosts outside the allowlist, bad arguments and unsupported methods', async () => {
-    const sut = new HttpRequestTool('create_lead', bridges, ['api.test']);
+    const sut = new HttpRequestTool('create_lead', bridges, { allowHosts: ['api.test'] });
     await expect(sut.invoke({ url: 'http://169.254.169.254/latest/meta-data' }, ctx)).rejects.toThrow(/fetch refused/);
     await expect(sut.invoke({ url: `http://other.test:${port}/` }, ctx)).rejects.toThrow(/fetch refused/);
     await expect(sut.invoke({ method: 'GET' }, ctx)).rejects.toThrow(/needs a "url"/);

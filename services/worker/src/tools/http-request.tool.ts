@@ -1,5 +1,5 @@
 import type { JsonValue } from '../artifacts/artifact.js';
-import type { ToolBridges } from './bridges.js';
+import type { ToolBridges, ToolNetwork } from './bridges.js';
 import type { FetchResponse } from './safe-fetch.js';
 import type { Tool, ToolContext } from './tool.js';
 
@@ -17,7 +17,7 @@ export class HttpRequestTool implements Tool {
   constructor(
     readonly name: string,
     private readonly bridges: ToolBridges,
-    private readonly allowHosts: readonly string[],
+    private readonly network: ToolNetwork,
   ) {}
 
   async invoke(args: JsonValue, ctx: ToolContext): Promise<JsonValue> {
@@ -34,7 +34,7 @@ export class HttpRequestTool implements Tool {
       body = typeof a['body'] === 'string' ? a['body'] : JSON.stringify(a['body']);
       if (typeof a['body'] !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
     }
-    const bridge = this.bridges.forCall({ ...ctx, tool: this.name }, this.allowHosts);
+    const bridge = this.bridges.forCall({ ...ctx, tool: this.name }, this.network);
     const response = JSON.parse(await bridge('fetch', JSON.stringify({ url, init: { method, headers, ...(body === undefined ? {} : { body }) } }), new AbortController().signal /* SafeFetch enforces its own time limit */)) as FetchResponse;
     const contentType = response.headers.find(([k]) => k === 'content-type')?.[1] ?? '';
     let parsed: JsonValue = response.body;

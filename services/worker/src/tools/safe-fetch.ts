@@ -18,7 +18,8 @@ export interface SafeFetchOptions {
   maxRedirects: number;
   /**
    * TEST ONLY: exact IP addresses exempt from the address-range checks (e.g. `127.0.0.1` for a
-   * local test server). Production wiring never sets it; there is no environment variable for it.
+   * local test server). Production never sets it: it comes from WORKER_FETCH_UNSAFE_ALLOW_ADDRESSES,
+   * empty by default, set only by end-to-end test meshes.
    */
   unsafeAllowAddressesForTests?: readonly string[];
 }
@@ -28,6 +29,11 @@ export interface FetchRequest {
   method?: string;
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Names of headers the platform added (credentials from the secrets service): like
+   * `authorization` and `cookie`, never sent on after a redirect to another origin.
+   */
+  credentialHeaders?: readonly string[];
 }
 
 export interface FetchResponse {
@@ -164,6 +170,7 @@ export class SafeFetch {
     if (body !== undefined && Buffer.byteLength(body, 'utf8') > this.options.maxRequestBytes) throw new NetworkRefused(`request body is larger than ${this.options.maxRequestBytes} bytes`);
     let headers = Object.fromEntries(Object.entries(request.headers ?? {}).filter(([k]) => !DROPPED_REQUEST_HEADERS.has(k.toLowerCase())));
     let url = this.parse(request.url);
+    const credentials = new Set([...CREDENTIAL_HEADERS, ...(request.credentialHeaders ?? []).map((h) => h.toLowerCase())]);
     for (let hop = 0; ; hop++) {
       const address = await this.check(url, allowHosts);
       const response = await this.send(url, address, method, headers, body, abort, cap);
@@ -182,7 +189,7 @@ export class SafeFetch {
         body = undefined;
       }
       // Credentials are for the origin they were given to: a redirect elsewhere does not get them.
-      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.has(k.toLowerCase())));
+      if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !credentials.has(k.toLowerCase())));
       url = next;
     }
   }
