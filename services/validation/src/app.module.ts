@@ -14,7 +14,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'validation', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'validation', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         RedisModule.forRoot(config.redis),
-        ValidationModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds }),
+        ValidationModule.forRoot({ cacheTtlSeconds: config.cache.ttlSeconds, modelProviders: config.models.providers }),
       ],
     };
   }

@@ -1,3 +1,6 @@
+/** The providers the reference blueprint's route names, as a deployment configures them (AF_MODEL_PROVIDERS keys + offline). */
+export const CONFIGURED_PROVIDERS = { modelProviders: ['offline', 'openai', 'anthropic'] } as const;
+
 /** A complete, valid blueprint; tests change one thing at a time. */
 export function validBlueprint(): Record<string, unknown> {
   return {

@@ -23,7 +23,7 @@ const PUBLISHED_SCHEMAS: Readonly<Record<string, { json: string; contentHash: st
 
 @Injectable()
 export class ValidationService {
-  private readonly validator = new BlueprintValidator();
+  private readonly validator: BlueprintValidator;
   private readonly validations: Counter<'outcome'>;
   private readonly cacheLookups: Counter<'result'>;
   private readonly cacheErrors: Counter<'cache'>;
@@ -35,6 +35,7 @@ export class ValidationService {
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.validator = new BlueprintValidator({ modelProviders: options.modelProviders });
     this.validations = metrics.counter('af_validations_total', 'Blueprint validations, by outcome', ['outcome']);
     this.cacheLookups = metrics.counter('af_validation_cache_lookups_total', 'Validation report cache lookups (hit, miss, error)', ['result']);
     this.cacheErrors = metrics.counter('af_cache_errors_total', 'Failed reads and writes of an optional cache (Redis), each served as a miss', ['cache']);
@@ -45,7 +46,7 @@ export class ValidationService {
     const started = process.hrtime.bigint();
     const caller: PolicyCaller = { subject: request.caller?.subject ?? '', roles: request.caller?.roles ?? [], permissions: request.caller?.permissions ?? [] };
     const parsed = parseJson(request.documentJson);
-    const key = parsed.ok ? cacheKeyOf(parsed.value, caller) : undefined;
+    const key = parsed.ok ? cacheKeyOf(parsed.value, caller, this.options.modelProviders) : undefined;
 
     if (key) {
       const hit = await this.lookup(tenantId, key);
@@ -95,14 +96,15 @@ export class ValidationService {
 
 /**
  * sha256 over the canonical document and the policy context (sorted roles and permissions) and
- * the rules version. Documents beyond the validator's limits are not cached.
+ * the rules version and the configured model providers (a report naming them is stale once they
+ * change). Documents beyond the validator's limits are not cached.
  */
-export function cacheKeyOf(document: unknown, caller: PolicyCaller): string | undefined {
+export function cacheKeyOf(document: unknown, caller: PolicyCaller, modelProviders: readonly string[] = []): string | undefined {
   const size = measure(document);
   if (size.depth > MAX_DEPTH || size.nodes > MAX_NODES) return undefined;
   const policy = { roles: [...new Set(caller.roles)].sort(), permissions: [...new Set(caller.permissions)].sort() };
   try {
-    return createHash('sha256').update(RULES_VERSION).update('\n').update(canonicalJson({ document, policy })).digest('hex');
+    return createHash('sha256').update(RULES_VERSION).update('\n').update(canonicalJson({ document, policy, ...(modelProviders.length > 0 ? { modelProviders: [...modelProviders].sort() } : {}) })).digest('hex');
   } catch {
     return undefined;
   }

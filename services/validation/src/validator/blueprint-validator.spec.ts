@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { validBlueprint } from '../test/blueprint.builder.js';
+import { CONFIGURED_PROVIDERS, validBlueprint } from '../test/blueprint.builder.js';
 import { ROLES } from '@af/contracts';
+import { loadValidationConfig } from '../config.js';
 import { BlueprintValidator } from './blueprint-validator.js';
 import { blueprintSchema } from './schema-tier.js';
 import type { Finding, PolicyCaller, Report } from './findings.js';
@@ -11,7 +12,7 @@ type Doc = any;
 const blueprint = (): Doc => validBlueprint();
 
 
-const sut = new BlueprintValidator();
+const sut = new BlueprintValidator(CONFIGURED_PROVIDERS);
 const developer: PolicyCaller = { subject: 'dev@acme', roles: ['Developer'], permissions: [] };
 const admin: PolicyCaller = { subject: 'admin@acme', roles: ['Administrator'], permissions: ['CrossOrgAccess'] };
 
@@ -320,6 +321,27 @@ describe(BlueprintValidator.name, () => {
       ]);
       expect(report.warnings.map(brief)).toEqual([{ tier: 'semantic', code: 'DUPLICATE_MODEL_ROUTE', path: '/spec/model/route/3' }]);
       expect(report.suggestions).toContainEqual({ path: '/spec/model/route/0', message: 'did you mean `openai`?', replacementJson: '"openai/gpt-4o"' });
+    });
+
+    it('reads the provider names from the configuration (AF_MODEL_PROVIDERS keys + offline), naming them in the finding', () => {
+      const ollama = ['ollama/llama3', 'offline/echo'];
+      const configured = new BlueprintValidator({ modelProviders: loadValidationConfig({ AF_MODEL_PROVIDERS: JSON.stringify({ ollama: { kind: 'openai' } }) }).models.providers });
+      const doc = blueprint();
+      doc.spec.model.route = ollama;
+      expect(configured.validate(doc, developer).errors).toEqual([]);
+
+      const bare = new BlueprintValidator({ modelProviders: loadValidationConfig({}).models.providers });
+      const report = bare.validate(doc, developer);
+      expect(report.errors.map(brief)).toEqual([{ tier: 'semantic', code: 'UNKNOWN_MODEL_PROVIDER', path: '/spec/model/route/0' }]);
+      expect(report.errors[0]?.message).toBe('spec.model.route[0] names provider "ollama"; configured providers: offline');
+      // The default validator knows only the built-in provider.
+      expect(new BlueprintValidator().validate(doc, developer).errors.map((f) => f.path)).toEqual(['/spec/model/route/0']);
+    });
+
+    it('refuses an AF_MODEL_PROVIDERS that is not a JSON object, without needing the API key variables', () => {
+      expect(() => loadValidationConfig({ AF_MODEL_PROVIDERS: '["openai"]' })).toThrow(/AF_MODEL_PROVIDERS.*JSON object/s);
+      expect(() => loadValidationConfig({ AF_MODEL_PROVIDERS: '{' })).toThrow(/AF_MODEL_PROVIDERS.*must be JSON/s);
+      expect(loadValidationConfig({ AF_MODEL_PROVIDERS: JSON.stringify({ openai: { apiKeyEnv: 'OPENAI_API_KEY_NOT_SET' } }) }).models.providers).toEqual(['offline', 'openai']);
     });
 
     it('warns about an unknown industry profile but stays valid', () => {

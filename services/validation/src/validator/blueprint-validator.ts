@@ -4,7 +4,7 @@ import { Findings, type PolicyCaller, type Report, type Tier } from './findings.
 import { BlueprintView } from './blueprint-view.js';
 import { policyRules } from './policy-tier.js';
 import { compileBlueprintSchema, reportSchemaErrors } from './schema-tier.js';
-import { semanticRules } from './semantic-tier.js';
+import { DEFAULT_RULE_CONTEXT, semanticRules, type RuleContext } from './semantic-tier.js';
 
 export const MAX_DEPTH = 64;
 export const MAX_NODES = 100_000;
@@ -16,6 +16,9 @@ export const MAX_NODES = 100_000;
 export class BlueprintValidator {
   private readonly schema: ValidateFunction = compileBlueprintSchema();
   private readonly userSchemas = new JsonSchemaCompiler();
+
+  /** `context.modelProviders`: the configured provider names (AF_MODEL_PROVIDERS keys + offline); default only offline. */
+  constructor(private readonly context: RuleContext = DEFAULT_RULE_CONTEXT) {}
 
   validate(document: unknown, caller: Partial<PolicyCaller> = {}): Report {
     const findings = new Findings();
@@ -45,7 +48,7 @@ export class BlueprintValidator {
       if (!this.schema(document)) reportSchemaErrors(this.schema.errors ?? [], findings);
     });
     const view = new BlueprintView(document);
-    for (const [name, rule] of Object.entries(semanticRules)) guarded(findings, 'semantic', name, () => rule(view, findings, this.userSchemas));
+    for (const [name, rule] of Object.entries(semanticRules)) guarded(findings, 'semantic', name, () => rule(view, findings, this.userSchemas, this.context));
     for (const [name, rule] of Object.entries(policyRules)) guarded(findings, 'policy', name, () => rule(view, caller, findings));
   }
 }

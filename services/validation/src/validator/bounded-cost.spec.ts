@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { toBinary, create } from '@bufbuild/protobuf';
 import { ValidateBlueprintReplySchema } from '@af/contracts';
 import { DIALECT_CASES, REDOS_CASES, UNSUPPORTED_PATTERNS } from '@af/blueprint-format/testing';
-import { validBlueprint } from '../test/blueprint.builder.js';
+import { CONFIGURED_PROVIDERS, validBlueprint } from '../test/blueprint.builder.js';
 import { BlueprintValidator } from './blueprint-validator.js';
 import { MAX_LISTED, type Report } from './findings.js';
 
@@ -10,7 +10,7 @@ import { MAX_LISTED, type Report } from './findings.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
 
-const sut = new BlueprintValidator();
+const sut = new BlueprintValidator(CONFIGURED_PROVIDERS);
 const caller = { subject: 'dev@acme', roles: ['Developer'], permissions: [] };
 
 function timed(change: (doc: Doc) => void): { report: Report; ms: number } {

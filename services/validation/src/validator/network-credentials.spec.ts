@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { validBlueprint } from '../test/blueprint.builder.js';
+import { CONFIGURED_PROVIDERS, validBlueprint } from '../test/blueprint.builder.js';
 import { BlueprintValidator } from './blueprint-validator.js';
 import type { Finding, Report } from './findings.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Doc = any;
-const sut = new BlueprintValidator();
+const sut = new BlueprintValidator(CONFIGURED_PROVIDERS);
 const brief = (f: Finding) => [f.tier, f.code, f.path];
 const base = '/spec/network/credentials';
 

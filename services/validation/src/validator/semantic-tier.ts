@@ -7,11 +7,20 @@ import { checkEventSubject } from './nats-subject.js';
 import { typescriptSyntaxProblems } from './typescript-syntax.js';
 import { networkCredentials } from './network-credentials.js';
 
-export const KNOWN_PROVIDERS = ['offline', 'openai', 'anthropic'] as const;
+/** The provider every worker has (deterministic, no network); others are configured (AF_MODEL_PROVIDERS). */
+export const BUILTIN_MODEL_PROVIDER = 'offline';
+
+/** What the rules know of the deployment: the model providers the workers are configured with. */
+export interface RuleContext {
+  /** Provider names a route entry may name (`offline` always among them). */
+  modelProviders: readonly string[];
+}
+
+export const DEFAULT_RULE_CONTEXT: RuleContext = { modelProviders: [BUILTIN_MODEL_PROVIDER] };
 export const KNOWN_INDUSTRY_PROFILES = ['RealEstate', 'Insurance', 'Mortgage', 'Healthcare', 'FinancialServices', 'Retail', 'Legal', 'Generic'] as const;
 export const DEFAULT_INDUSTRY_PROFILE = 'RealEstate';
 
-type Rule = (view: BlueprintView, findings: Findings, schemas: JsonSchemaCompiler) => void;
+type Rule = (view: BlueprintView, findings: Findings, schemas: JsonSchemaCompiler, context: RuleContext) => void;
 
 /** Semantic rules: each reads the document defensively and runs even when the schema tier failed. */
 export const semanticRules: Readonly<Record<string, Rule>> = {
@@ -147,7 +156,8 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
     }
   },
 
-  modelRoutes(view, findings) {
+  modelRoutes(view, findings, _schemas, context) {
+    const known = context.modelProviders;
     const seen = new Set<string>();
     asArray(view.section('model')['route']).forEach((raw, index) => {
       if (typeof raw !== 'string' || !raw.includes('/')) return;
@@ -155,9 +165,9 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
       if (seen.has(raw)) findings.warn('semantic', 'DUPLICATE_MODEL_ROUTE', path, `spec.model.route lists "${raw}" twice`);
       seen.add(raw);
       const provider = raw.slice(0, raw.indexOf('/'));
-      if ((KNOWN_PROVIDERS as readonly string[]).includes(provider)) return;
-      findings.error('semantic', 'UNKNOWN_MODEL_PROVIDER', path, `spec.model.route[${index}] names provider "${provider}"; known providers: ${KNOWN_PROVIDERS.join(', ')}`);
-      const close = nearest(provider, KNOWN_PROVIDERS);
+      if (known.includes(provider)) return;
+      findings.error('semantic', 'UNKNOWN_MODEL_PROVIDER', path, `spec.model.route[${index}] names provider "${provider}"; configured providers: ${known.join(', ')}`);
+      const close = nearest(provider, known);
       if (close) findings.suggest(path, `did you mean \`${close}\`?`, `${close}${raw.slice(raw.indexOf('/'))}`);
     });
   },
