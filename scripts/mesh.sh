@@ -18,8 +18,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
-SERVICES=(audit governance metering secrets blueprints validation compilation deployment orchestrator worker health memory pool-manager gateway)
-declare -A PORTS=([gateway]=8080 [blueprints]=8081 [validation]=8082 [compilation]=8083 [deployment]=8084 [orchestrator]=8085 [worker]=8086 [health]=8087 [memory]=8088 [pool-manager]=8089 [audit]=8090 [governance]=8091 [metering]=8092 [secrets]=8093)
+SERVICES=(audit governance metering secrets webhooks triggers blueprints validation compilation deployment orchestrator worker health memory pool-manager gateway)
+declare -A PORTS=([gateway]=8080 [blueprints]=8081 [validation]=8082 [compilation]=8083 [deployment]=8084 [orchestrator]=8085 [worker]=8086 [health]=8087 [memory]=8088 [pool-manager]=8089 [audit]=8090 [governance]=8091 [metering]=8092 [secrets]=8093 [webhooks]=8094 [triggers]=8095)
 # The worker on :8086 carries the base load; the pool manager adds workers (ports 8100+) while the
 # queue is deep and takes them away after it drains (README "Scaling"). AF_POOL_MAX_WORKERS
 # (default 3) bounds how many.

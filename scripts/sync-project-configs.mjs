@@ -32,6 +32,8 @@ const projects = {
   'services/governance': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/metering': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/secrets': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/webhooks': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'services/triggers': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
 };
@@ -60,6 +62,8 @@ const realServices = {
   'services/governance': ['postgres', 'nats'],
   'services/metering': ['postgres', 'nats'],
   'services/secrets': ['postgres', 'nats'],
+  'services/webhooks': ['postgres', 'nats'],
+  'services/triggers': ['postgres', 'nats'],
 };
 
 /**

@@ -7,9 +7,9 @@ import { OwnNats, OwnNeo4j, OwnPostgres, OwnRedis } from './infra.js';
 
 export const root = resolve(import.meta.dirname, '../../..');
 
-export type ServiceName = 'gateway' | 'blueprints' | 'validation' | 'compilation' | 'deployment' | 'orchestrator' | 'worker' | 'health' | 'memory' | 'audit' | 'governance' | 'metering' | 'secrets';
+export type ServiceName = 'gateway' | 'blueprints' | 'validation' | 'compilation' | 'deployment' | 'orchestrator' | 'worker' | 'health' | 'memory' | 'audit' | 'governance' | 'metering' | 'secrets' | 'webhooks' | 'triggers';
 
-const needsDatabase: ReadonlySet<ServiceName> = new Set(['blueprints', 'compilation', 'deployment', 'orchestrator', 'memory', 'gateway', 'audit', 'governance', 'metering', 'secrets']);
+const needsDatabase: ReadonlySet<ServiceName> = new Set(['blueprints', 'compilation', 'deployment', 'orchestrator', 'memory', 'gateway', 'audit', 'governance', 'metering', 'secrets', 'webhooks', 'triggers']);
 const needsRedis: ReadonlySet<ServiceName> = new Set(['validation', 'compilation', 'health', 'memory', 'gateway']);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -141,8 +141,8 @@ describe('NATS access tables (access.ts)', () => {
       "x.ts: requests af.v1.blueprints.create, but requestCallers['af.v1.blueprints.create'] does not list worker",
       "x.ts: publishes af.v1.deployments.event.activated, but eventPublishers['af.v1.deployments.event.activated'] does not list worker",
       'x.ts: subscribes to af.v1.health.heartbeat, but signalSubscribers does not list worker',
-      'x.ts: uses KV bucket activeDeployments, but kvAccess does not list worker',
     ]);
+    expect(ungranted('compilation', 'w.ts', 'const kv = await this.buckets.get(kvBuckets.activeDeployments);')).toEqual(['w.ts: uses KV bucket activeDeployments, but kvAccess does not list compilation']);
     expect(ungranted('gateway', 'y.ts', "this.bus.request('af.v1.runs.steps.begin', step)")).toHaveLength(1);
     // Templates stand for every subject they can produce; a subject in a variable cannot be checked.
     expect(ungranted('worker', 'z.ts', 'await this.bus.publish(`af.v1.escalations.event.${type}`, e)')).toHaveLength(3);
@@ -171,14 +171,15 @@ describe(natsPermissionsOf.name, () => {
     expect(sut.publish).not.toContain('af.v1.blueprints.create');
     expect(sut.publish).not.toContain('af.v1.deployments.event.activated');
     expect(sut.publish).not.toContain('af.v1.runs.execute');
-    expect(sut.subscribe).toEqual(['_INBOX_worker.>']);
-    expect(sut.allowResponses).toBe(false);
+    // Its own queue-group requests (warm an artifact, run evals) and its replies.
+    expect(sut.subscribe).toEqual(['_INBOX_worker.>', 'af.v1.workers.artifacts.warm', 'af.v1.workers.evals.run']);
+    expect(sut.allowResponses).toBe(true);
     // Its consumer only: pull and acknowledge worker-runs, not the orchestrator's.
     expect(sut.publish).toContain('$JS.API.CONSUMER.MSG.NEXT.AF_RUNS.worker-runs');
     expect(sut.publish).toContain('$JS.ACK.AF_RUNS.worker-runs.>');
     expect(sut.publish.filter((s) => s.includes('orchestrator-'))).toEqual([]);
     // No wildcard reaches beyond its own names.
-    expect(sut.publish.filter((s) => s.endsWith('>') && !s.includes('worker-runs'))).toEqual([]);
+    expect(sut.publish.filter((s) => s.endsWith('>') && !s.includes('worker-runs') && !s.includes('KV_af_active_deployments'))).toEqual([]);
   });
 
   it('lets an owner serve its request subjects and reply (allow_responses) without publishing on them', () => {
@@ -200,7 +201,7 @@ describe(natsPermissionsOf.name, () => {
     expect(sut.publish).toContain('tabc.af.v1.runs.steps.begin');
     expect(sut.publish).toContain('$JS.ACK.tabc_AF_RUNS.worker-runs.>');
     expect(sut.publish).toContain('$JS.API.STREAM.INFO.KV_tabc_af_active_deployments');
-    expect(sut.subscribe).toEqual([`${inboxPrefixOf('worker', 'tabc')}.>`]);
+    expect(sut.subscribe).toEqual([`${inboxPrefixOf('worker', 'tabc')}.>`, 'tabc.af.v1.workers.artifacts.warm', 'tabc.af.v1.workers.evals.run']);
     expect(sut.publish.every((s) => s.includes('tabc'))).toBe(false); // $JS.API.INFO is account-wide
     expect(sut.publish.filter((s) => s.startsWith('af.'))).toEqual([]);
   });

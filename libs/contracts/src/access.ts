@@ -24,13 +24,13 @@ export const requestCallers = {
   'af.v1.validation.validate': ['blueprints', 'deployment'],
   'af.v1.validation.schema.get': ['gateway'],
   'af.v1.compilation.compile': ['deployment'],
-  'af.v1.compilation.artifact.get': ['worker', 'deployment'],
+  'af.v1.compilation.artifact.get': ['worker', 'deployment', 'triggers'],
   'af.v1.compilation.blueprint.compile': ['gateway'],
   'af.v1.compilation.artifact.describe': ['gateway'],
   'af.v1.deployments.create': ['gateway'],
   'af.v1.deployments.get': ['gateway'],
   'af.v1.deployments.list': ['gateway'],
-  'af.v1.runs.submit': ['gateway'],
+  'af.v1.runs.submit': ['gateway', 'triggers'],
   'af.v1.runs.get': ['gateway', 'memory'],
   'af.v1.runs.list': ['gateway'],
   'af.v1.runs.transitions.list': ['gateway'],
@@ -56,12 +56,28 @@ export const requestCallers = {
   'af.v1.budgets.delete': ['gateway'],
   'af.v1.budgets.list': ['gateway'],
   'af.v1.usage.query': ['gateway'],
-  'af.v1.secrets.put': ['gateway'],
+  'af.v1.secrets.put': ['gateway', 'webhooks'],
   'af.v1.secrets.get': ['gateway'],
-  'af.v1.secrets.delete': ['gateway'],
+  'af.v1.secrets.delete': ['gateway', 'webhooks'],
   'af.v1.secrets.list': ['gateway'],
   // Values leave the secrets service only to the worker, which injects them into outgoing calls.
-  'af.v1.secrets.resolve': ['worker'],
+  'af.v1.secrets.resolve': ['worker', 'webhooks', 'triggers'],
+  'af.v1.deployments.promote': ['gateway'],
+  'af.v1.deployments.rollback': ['gateway'],
+  'af.v1.deployments.agent.get': ['gateway'],
+  'af.v1.deployments.evals.run': ['gateway'],
+  'af.v1.workers.evals.run': ['deployment'],
+  'af.v1.workers.artifacts.warm': ['deployment'],
+  'af.v1.health.agents.stats': ['deployment', 'gateway'],
+  'af.v1.health.overview': ['gateway'],
+  'af.v1.runs.versions.inflight': ['deployment'],
+  'af.v1.webhooks.create': ['gateway'],
+  'af.v1.webhooks.get': ['gateway'],
+  'af.v1.webhooks.delete': ['gateway'],
+  'af.v1.webhooks.list': ['gateway'],
+  'af.v1.webhooks.deliveries.list': ['gateway'],
+  'af.v1.triggers.list': ['gateway'],
+  'af.v1.triggers.hook': ['gateway'],
 } as const satisfies { readonly [S in RequestSubject]: readonly ServiceName[] };
 
 /**
@@ -77,13 +93,15 @@ export const eventPublishers = {
   'af.v1.runs.event.cancelled': ['orchestrator'],
   'af.v1.deadletters.record': ['orchestrator'],
   'af.v1.deployments.event.activated': ['deployment'],
+  'af.v1.deployments.event.changed': ['deployment'],
+  'af.v1.health.event.unhealthy': ['health'],
   'af.v1.blueprints.event.versioned': ['blueprints'],
   'af.v1.blueprints.event.archived': ['blueprints'],
   'af.v1.blueprints.event.restored': ['blueprints'],
   'af.v1.escalations.event.opened': ['governance'],
   'af.v1.escalations.event.escalated': ['governance'],
   'af.v1.escalations.event.decided': ['governance'],
-  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit', 'metering', 'secrets'],
+  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit', 'metering', 'secrets', 'webhooks', 'triggers'],
   'af.v1.health.heartbeat': serviceNames,
   'af.v1.runs.tokens': ['worker'],
 } as const satisfies { readonly [S in EventSubject]: readonly ServiceName[] };
@@ -96,7 +114,8 @@ export const signalSubscribers = {
 
 /** KV buckets: who writes (puts, CAS updates, deletes) and who only reads. */
 export const kvAccess = {
-  activeDeployments: { writers: ['deployment'], readers: ['orchestrator'] },
+  // Workers watch it to warm a new version's artifact before runs reach them.
+  activeDeployments: { writers: ['deployment'], readers: ['orchestrator', 'worker'] },
 } as const satisfies { readonly [K in keyof typeof kvBuckets]: { writers: readonly ServiceName[]; readers: readonly ServiceName[] } };
 
 /** JetStream rights beyond publishing to streams and consuming one's own consumers. */

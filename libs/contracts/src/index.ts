@@ -42,6 +42,8 @@ export * from './gen/af/v1/governance_pb.js';
 export * from './gen/af/v1/audit_pb.js';
 export * from './gen/af/v1/metering_pb.js';
 export * from './gen/af/v1/secrets_pb.js';
+export * from './gen/af/v1/webhooks_pb.js';
+export * from './gen/af/v1/triggers_pb.js';
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, isRole, permissionsOf, type Permission, type Role } from './permissions.js';
 export {
   requestCallers,

@@ -14,6 +14,8 @@ export const serviceNames = [
   'governance',
   'metering',
   'secrets',
+  'webhooks',
+  'triggers',
 ] as const;
 
 export type ServiceName = (typeof serviceNames)[number];
@@ -34,6 +36,8 @@ export const defaultHttpPorts: Record<ServiceName, number> = {
   governance: 8091,
   metering: 8092,
   secrets: 8093,
+  webhooks: 8094,
+  triggers: 8095,
 };
 
 /**

@@ -33,6 +33,8 @@ export const streams = {
       'af.v1.runs.event.failed',
       'af.v1.runs.event.cancelled',
       'af.v1.deployments.event.activated',
+      'af.v1.deployments.event.changed',
+      'af.v1.health.event.unhealthy',
       'af.v1.blueprints.event.versioned',
       'af.v1.blueprints.event.archived',
       'af.v1.blueprints.event.restored',
@@ -244,6 +246,54 @@ export const consumers = {
     maxDeliver: 50,
     maxAckPending: 1024,
     concurrency: 1,
+  },
+  /** An unhealthy version still in its deployment window is rolled back (the health monitor's verdict). */
+  'deployment-agent-health': {
+    stream: 'AF_EVENTS',
+    durable: 'deployment-agent-health',
+    filterSubject: 'af.v1.health.event.unhealthy',
+    subjects: ['af.v1.health.event.unhealthy'],
+    owner: 'deployment',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 2,
+  },
+  /** Run outcomes per agent and version: the health monitor's window (failure rate, p95). */
+  'health-run-outcomes': {
+    stream: 'AF_EVENTS',
+    durable: 'health-run-outcomes',
+    filterSubject: 'af.v1.runs.event.>',
+    subjects: MEMORY_RUN_EVENTS,
+    owner: 'health',
+    ackWaitMs: 30_000,
+    maxDeliver: 10,
+    maxAckPending: 1024,
+    concurrency: 4,
+  },
+  /** Deployment transitions and run outcomes, delivered to the tenants' webhooks (other events acknowledged). */
+  'webhooks-events': {
+    stream: 'AF_EVENTS',
+    durable: 'webhooks-events',
+    filterSubject: 'af.v1.>',
+    subjects: ['af.v1.deployments.event.changed', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed', 'af.v1.runs.event.cancelled'],
+    owner: 'webhooks',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 1024,
+    concurrency: 4,
+  },
+  /** Deployment transitions (re)register or remove an agent's triggers. */
+  'triggers-deployments': {
+    stream: 'AF_EVENTS',
+    durable: 'triggers-deployments',
+    filterSubject: 'af.v1.deployments.event.>',
+    subjects: ['af.v1.deployments.event.activated', 'af.v1.deployments.event.changed'],
+    owner: 'triggers',
+    ackWaitMs: 30_000,
+    maxDeliver: 20,
+    maxAckPending: 256,
+    concurrency: 2,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

@@ -29,13 +29,33 @@ import {
 } from './gen/af/v1/compilation_pb.js';
 import {
   CreateDeploymentRequestSchema,
+  AgentViewReplySchema,
   DeploymentActivatedSchema,
+  DeploymentChangedSchema,
+  EvalReportReplySchema,
+  GetAgentRequestSchema,
+  PromoteDeploymentRequestSchema,
+  RollbackDeploymentRequestSchema,
+  RunEvalsRequestSchema,
+  WarmArtifactReplySchema,
+  WarmArtifactRequestSchema,
+  WorkerRunEvalsRequestSchema,
   DeploymentReplySchema,
   GetDeploymentRequestSchema,
   ListDeploymentsReplySchema,
   ListDeploymentsRequestSchema,
 } from './gen/af/v1/deployments_pb.js';
-import { MeshStatusReplySchema, MeshStatusRequestSchema } from './gen/af/v1/health_pb.js';
+import { AgentStatsReplySchema, AgentStatsRequestSchema, AgentUnhealthySchema, HealthOverviewReplySchema, HealthOverviewRequestSchema, MeshStatusReplySchema, MeshStatusRequestSchema } from './gen/af/v1/health_pb.js';
+import {
+  CreateWebhookRequestSchema,
+  GetWebhookRequestSchema,
+  ListDeliveriesReplySchema,
+  ListDeliveriesRequestSchema,
+  ListWebhooksReplySchema,
+  ListWebhooksRequestSchema,
+  WebhookReplySchema,
+} from './gen/af/v1/webhooks_pb.js';
+import { InboundHookReplySchema, InboundHookRequestSchema, ListTriggersReplySchema, ListTriggersRequestSchema } from './gen/af/v1/triggers_pb.js';
 import { ListEpisodesReplySchema, ListEpisodesRequestSchema } from './gen/af/v1/memory_pb.js';
 import { DeadLetterRecordedSchema, ListDeadLettersReplySchema, ListDeadLettersRequestSchema, RetryDeadLetterReplySchema, RetryDeadLetterRequestSchema } from './gen/af/v1/deadletters_pb.js';
 import {
@@ -52,6 +72,8 @@ import {
   RunCancelledSchema,
   ExecuteRunSchema,
   GetRunRequestSchema,
+  InFlightByVersionReplySchema,
+  InFlightByVersionRequestSchema,
   RunFailedSchema,
   RunReplySchema,
   RunStartedSchema,
@@ -147,6 +169,22 @@ export const requestSubjects = {
   'af.v1.secrets.delete': { owner: 'secrets', request: GetSecretRequestSchema, response: SecretReplySchema },
   'af.v1.secrets.list': { owner: 'secrets', request: ListSecretsRequestSchema, response: ListSecretsReplySchema },
   'af.v1.secrets.resolve': { owner: 'secrets', request: ResolveSecretsRequestSchema, response: ResolveSecretsReplySchema },
+  'af.v1.deployments.promote': { owner: 'deployment', request: PromoteDeploymentRequestSchema, response: DeploymentReplySchema },
+  'af.v1.deployments.rollback': { owner: 'deployment', request: RollbackDeploymentRequestSchema, response: DeploymentReplySchema },
+  'af.v1.deployments.agent.get': { owner: 'deployment', request: GetAgentRequestSchema, response: AgentViewReplySchema },
+  'af.v1.deployments.evals.run': { owner: 'deployment', request: RunEvalsRequestSchema, response: EvalReportReplySchema },
+  'af.v1.workers.evals.run': { owner: 'worker', request: WorkerRunEvalsRequestSchema, response: EvalReportReplySchema },
+  'af.v1.workers.artifacts.warm': { owner: 'worker', request: WarmArtifactRequestSchema, response: WarmArtifactReplySchema },
+  'af.v1.health.agents.stats': { owner: 'health', request: AgentStatsRequestSchema, response: AgentStatsReplySchema },
+  'af.v1.health.overview': { owner: 'health', request: HealthOverviewRequestSchema, response: HealthOverviewReplySchema },
+  'af.v1.runs.versions.inflight': { owner: 'orchestrator', request: InFlightByVersionRequestSchema, response: InFlightByVersionReplySchema },
+  'af.v1.webhooks.create': { owner: 'webhooks', request: CreateWebhookRequestSchema, response: WebhookReplySchema },
+  'af.v1.webhooks.get': { owner: 'webhooks', request: GetWebhookRequestSchema, response: WebhookReplySchema },
+  'af.v1.webhooks.delete': { owner: 'webhooks', request: GetWebhookRequestSchema, response: WebhookReplySchema },
+  'af.v1.webhooks.list': { owner: 'webhooks', request: ListWebhooksRequestSchema, response: ListWebhooksReplySchema },
+  'af.v1.webhooks.deliveries.list': { owner: 'webhooks', request: ListDeliveriesRequestSchema, response: ListDeliveriesReplySchema },
+  'af.v1.triggers.list': { owner: 'triggers', request: ListTriggersRequestSchema, response: ListTriggersReplySchema },
+  'af.v1.triggers.hook': { owner: 'triggers', request: InboundHookRequestSchema, response: InboundHookReplySchema },
 } as const satisfies Record<string, { owner: ServiceName; request: DescMessage; response: DescMessage }>;
 
 /**
@@ -161,6 +199,8 @@ export const eventSubjects = {
   'af.v1.runs.event.cancelled': { stream: 'AF_EVENTS', event: RunCancelledSchema },
   'af.v1.deadletters.record': { stream: 'AF_DLQ', event: DeadLetterRecordedSchema },
   'af.v1.deployments.event.activated': { stream: 'AF_EVENTS', event: DeploymentActivatedSchema },
+  'af.v1.deployments.event.changed': { stream: 'AF_EVENTS', event: DeploymentChangedSchema },
+  'af.v1.health.event.unhealthy': { stream: 'AF_EVENTS', event: AgentUnhealthySchema },
   'af.v1.blueprints.event.versioned': { stream: 'AF_EVENTS', event: BlueprintVersionedSchema },
   'af.v1.blueprints.event.archived': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },
   'af.v1.blueprints.event.restored': { stream: 'AF_EVENTS', event: BlueprintArchiveChangedSchema },

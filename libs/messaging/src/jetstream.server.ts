@@ -235,6 +235,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       let decoded = false;
       try {
         if (!isEventSubject(subject)) throw new AppError(ErrorCode.InvalidArgument, `no contract for subject ${subject}`);
+        // A wide filter (e.g. `af.v1.>`) also delivers subjects this consumer does not list: acknowledged unread.
+        if (!(def.subjects as readonly string[]).includes(subject)) {
+          msg.ack();
+          this.opts.metrics.messagesHandled.inc({ subject, outcome: 'skipped' });
+          return;
+        }
         const payload = decode(eventSubjects[subject].event, msg.data);
         decoded = true;
         // In-progress heartbeats run from receipt to ack/nak/term (see SlotConsumer).

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/deployments.proto.
  */
 export const file_af_v1_deployments: GenFile = /*@__PURE__*/
-  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEieAoXQ3JlYXRlRGVwbG95bWVudFJlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXISHgoWYXBwcm92ZWRfZXNjYWxhdGlvbl9pZBgEIAEoCSKpAQoKRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIOCgZzdGF0dXMYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgpjcmVhdGVkX2J5GAcgASgJEhUKDXN1cGVyc2VkZWRfYXQYCCABKAkiSQoPRGVwbG95bWVudFJlcGx5EiUKCmRlcGxveW1lbnQYASABKAsyES5hZi52MS5EZXBsb3ltZW50Eg8KB2NyZWF0ZWQYAiABKAgieQoQQWN0aXZlRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIXCg9hY3RpdmF0ZWRfYXRfbXMYBSABKAMiPAoTRGVwbG95bWVudEFjdGl2YXRlZBIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudCI8ChRHZXREZXBsb3ltZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCRIVCg1kZXBsb3ltZW50X2lkGAIgASgJIjYKFkxpc3REZXBsb3ltZW50c1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFbGltaXQYAiABKAUiPgoUTGlzdERlcGxveW1lbnRzUmVwbHkSJgoLZGVwbG95bWVudHMYASADKAsyES5hZi52MS5EZXBsb3ltZW50YgZwcm90bzM", [file_af_v1_common]);
+  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEi+gEKF0NyZWF0ZURlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEh4KFmFwcHJvdmVkX2VzY2FsYXRpb25faWQYBCABKAkSEAoIc3RyYXRlZ3kYBSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYBiABKA0SFgoOd2luZG93X3NlY29uZHMYByABKA0SLwoKdGhyZXNob2xkcxgIIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEg0KBWZvcmNlGAkgASgIIlYKFERlcGxveW1lbnRUaHJlc2hvbGRzEhgKEG1heF9mYWlsdXJlX3JhdGUYASABKAESEgoKbWF4X3A5NV9tcxgCIAEoDRIQCghtaW5fcnVucxgDIAEoDSJ/ChREZXBsb3ltZW50VHJhbnNpdGlvbhITCgtmcm9tX3N0YXR1cxgBIAEoCRIRCgl0b19zdGF0dXMYAiABKAkSCgoCYXQYAyABKAkSDQoFYWN0b3IYBCABKAkSDgoGcmVhc29uGAUgASgJEhQKDGRldGFpbHNfanNvbhgGIAEoCSJ5Cg5FdmFsQ2FzZVJlc3VsdBIMCgRuYW1lGAEgASgJEg4KBnBhc3NlZBgCIAEoCBITCgtvdXRwdXRfanNvbhgDIAEoCRIQCghmYWlsdXJlcxgEIAMoCRITCgtkdXJhdGlvbl9tcxgFIAEoARINCgVlcnJvchgGIAEoCSKrAQoKRXZhbFJlcG9ydBINCgVhZ2VudBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDgoGcGFzc2VkGAQgASgIEg0KBXRvdGFsGAUgASgFEg4KBmZhaWxlZBgGIAEoBRIkCgVjYXNlcxgHIAMoCzIVLmFmLnYxLkV2YWxDYXNlUmVzdWx0EhEKCXdvcmtlcl9pZBgIIAEoCSLfAwoKRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIOCgZzdGF0dXMYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgpjcmVhdGVkX2J5GAcgASgJEhUKDXN1cGVyc2VkZWRfYXQYCCABKAkSEAoIc3RyYXRlZ3kYCSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYCiABKA0SFgoOd2luZG93X3NlY29uZHMYCyABKA0SLwoKdGhyZXNob2xkcxgMIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEh4KFnByZXZpb3VzX2RlcGxveW1lbnRfaWQYDSABKAkSDgoGcmVhc29uGA4gASgJEiYKC2V2YWxfcmVwb3J0GA8gASgLMhEuYWYudjEuRXZhbFJlcG9ydBIWCg53aW5kb3dfZW5kc19hdBgQIAEoCRIwCgt0cmFuc2l0aW9ucxgRIAMoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uEg4KBmZvcmNlZBgSIAEoCBIPCgdzd2FwX21zGBMgASgBIkkKD0RlcGxveW1lbnRSZXBseRIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudBIPCgdjcmVhdGVkGAIgASgIIqIBChBBY3RpdmVEZXBsb3ltZW50EhUKDWRlcGxveW1lbnRfaWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhcKD2FjdGl2YXRlZF9hdF9tcxgFIAEoAxInCgZjYW5hcnkYBiABKAsyFy5hZi52MS5DYW5hcnlEZXBsb3ltZW50ImIKEENhbmFyeURlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDwoHcGVyY2VudBgEIAEoDSI8ChNEZXBsb3ltZW50QWN0aXZhdGVkEiUKCmRlcGxveW1lbnQYASABKAsyES5hZi52MS5EZXBsb3ltZW50IjwKFEdldERlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhUKDWRlcGxveW1lbnRfaWQYAiABKAkiNgoWTGlzdERlcGxveW1lbnRzUmVxdWVzdBINCgVhZ2VudBgBIAEoCRINCgVsaW1pdBgCIAEoBSI+ChRMaXN0RGVwbG95bWVudHNSZXBseRImCgtkZXBsb3ltZW50cxgBIAMoCzIRLmFmLnYxLkRlcGxveW1lbnQiawoRRGVwbG95bWVudENoYW5nZWQSJQoKZGVwbG95bWVudBgBIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSLwoKdHJhbnNpdGlvbhgCIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uIl8KGFByb21vdGVEZXBsb3ltZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCRIVCg1kZXBsb3ltZW50X2lkGAIgASgJEh0KBmNhbGxlchgDIAEoCzINLmFmLnYxLkNhbGxlciJtChlSb2xsYmFja0RlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCnRvX3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEg4KBnJlYXNvbhgEIAEoCSIgCg9HZXRBZ2VudFJlcXVlc3QSDQoFYWdlbnQYASABKAkizAEKEEFnZW50VmVyc2lvblZpZXcSDwoHdmVyc2lvbhgBIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAIgASgJEgwKBHJvbGUYAyABKAkSDwoHcGVyY2VudBgEIAEoDRIWCg5pbl9mbGlnaHRfcnVucxgFIAEoAxIMCgRydW5zGAYgASgDEg4KBmZhaWxlZBgHIAEoAxIUCgxmYWlsdXJlX3JhdGUYCCABKAESDgoGcDk1X21zGAkgASgBEhUKDWRlcGxveW1lbnRfaWQYCiABKAkimwEKCUFnZW50VmlldxINCgVhZ2VudBgBIAEoCRIhCgZhY3RpdmUYAiABKAsyES5hZi52MS5EZXBsb3ltZW50EiEKBmNhbmFyeRgDIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSKQoIdmVyc2lvbnMYBCADKAsyFy5hZi52MS5BZ2VudFZlcnNpb25WaWV3Eg4KBmhlYWx0aBgFIAEoCSIxCg5BZ2VudFZpZXdSZXBseRIfCgVhZ2VudBgBIAEoCzIQLmFmLnYxLkFnZW50VmlldyJQCg9SdW5FdmFsc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiNAoPRXZhbFJlcG9ydFJlcGx5EiEKBnJlcG9ydBgBIAEoCzIRLmFmLnYxLkV2YWxSZXBvcnQiTgoVV29ya2VyUnVuRXZhbHNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFQoNYXJ0aWZhY3RfaGFzaBgDIAEoCSJMChNXYXJtQXJ0aWZhY3RSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFQoNYXJ0aWZhY3RfaGFzaBgDIAEoCSJkChFXYXJtQXJ0aWZhY3RSZXBseRIRCgl3b3JrZXJfaWQYASABKAkSFQoNYXJ0aWZhY3RfaGFzaBgCIAEoCRIUCgx3YXJtZWRfaW5fbXMYAyABKAESDwoHZmV0Y2hlZBgEIAEoCGIGcHJvdG8z", [file_af_v1_common]);
 
 /**
  * af.v1.deployments.create — request/reply.
@@ -43,6 +43,44 @@ export type CreateDeploymentRequest = Message<"af.v1.CreateDeploymentRequest"> &
    * @generated from field: string approved_escalation_id = 4;
    */
   approvedEscalationId: string;
+
+  /**
+   * immediate (default): the new version takes every new run once warmed and its evals pass;
+   * canary: canary_percent of new runs go to it during window_seconds, then it is promoted
+   * (automatically when within thresholds, or by af.v1.deployments.promote) or rolled back.
+   *
+   * @generated from field: string strategy = 5;
+   */
+  strategy: string;
+
+  /**
+   * 1..99 (canary only; default 10).
+   *
+   * @generated from field: uint32 canary_percent = 6;
+   */
+  canaryPercent: number;
+
+  /**
+   * The watch window (canary: until promotion; immediate: automatic rollback still applies).
+   * 0 = the blueprint's spec.deployment.windowSeconds, else the service default.
+   *
+   * @generated from field: uint32 window_seconds = 7;
+   */
+  windowSeconds: number;
+
+  /**
+   * Unset fields: the blueprint's spec.deployment.thresholds, else the service defaults.
+   *
+   * @generated from field: af.v1.DeploymentThresholds thresholds = 8;
+   */
+  thresholds?: DeploymentThresholds | undefined;
+
+  /**
+   * Deploy although evals fail (needs the Administrator role's ApproveRealWorld permission; audited).
+   *
+   * @generated from field: bool force = 9;
+   */
+  force: boolean;
 };
 
 /**
@@ -51,6 +89,190 @@ export type CreateDeploymentRequest = Message<"af.v1.CreateDeploymentRequest"> &
  */
 export const CreateDeploymentRequestSchema: GenMessage<CreateDeploymentRequest> = /*@__PURE__*/
   messageDesc(file_af_v1_deployments, 0);
+
+/**
+ * When a new version is rolled back automatically during its window.
+ *
+ * @generated from message af.v1.DeploymentThresholds
+ */
+export type DeploymentThresholds = Message<"af.v1.DeploymentThresholds"> & {
+  /**
+   * Failed runs / finished runs of the new version (0..1; 0 = unset).
+   *
+   * @generated from field: double max_failure_rate = 1;
+   */
+  maxFailureRate: number;
+
+  /**
+   * p95 run duration of the new version in ms (0 = unset).
+   *
+   * @generated from field: uint32 max_p95_ms = 2;
+   */
+  maxP95Ms: number;
+
+  /**
+   * Finished runs needed before the rates are judged (0 = unset).
+   *
+   * @generated from field: uint32 min_runs = 3;
+   */
+  minRuns: number;
+};
+
+/**
+ * Describes the message af.v1.DeploymentThresholds.
+ * Use `create(DeploymentThresholdsSchema)` to create a new message.
+ */
+export const DeploymentThresholdsSchema: GenMessage<DeploymentThresholds> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 1);
+
+/**
+ * One step of a deployment's lifecycle:
+ * pending → warming → (canary →) active | failed | rolled_back; active → superseded | rolled_back.
+ *
+ * @generated from message af.v1.DeploymentTransition
+ */
+export type DeploymentTransition = Message<"af.v1.DeploymentTransition"> & {
+  /**
+   * @generated from field: string from_status = 1;
+   */
+  fromStatus: string;
+
+  /**
+   * @generated from field: string to_status = 2;
+   */
+  toStatus: string;
+
+  /**
+   * @generated from field: string at = 3;
+   */
+  at: string;
+
+  /**
+   * Who: the caller's subject, or "system" (window end, automatic rollback, health monitor).
+   *
+   * @generated from field: string actor = 4;
+   */
+  actor: string;
+
+  /**
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * The figures behind it (failure rate, p95, runs, eval failures), JSON.
+   *
+   * @generated from field: string details_json = 6;
+   */
+  detailsJson: string;
+};
+
+/**
+ * Describes the message af.v1.DeploymentTransition.
+ * Use `create(DeploymentTransitionSchema)` to create a new message.
+ */
+export const DeploymentTransitionSchema: GenMessage<DeploymentTransition> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 2);
+
+/**
+ * The outcome of an agent's evals against one artifact (spec.evals).
+ *
+ * @generated from message af.v1.EvalCaseResult
+ */
+export type EvalCaseResult = Message<"af.v1.EvalCaseResult"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: bool passed = 2;
+   */
+  passed: boolean;
+
+  /**
+   * @generated from field: string output_json = 3;
+   */
+  outputJson: string;
+
+  /**
+   * What did not hold, one line each (path, expectation, actual).
+   *
+   * @generated from field: repeated string failures = 4;
+   */
+  failures: string[];
+
+  /**
+   * @generated from field: double duration_ms = 5;
+   */
+  durationMs: number;
+
+  /**
+   * Set when the run itself failed (its error code and message).
+   *
+   * @generated from field: string error = 6;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message af.v1.EvalCaseResult.
+ * Use `create(EvalCaseResultSchema)` to create a new message.
+ */
+export const EvalCaseResultSchema: GenMessage<EvalCaseResult> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 3);
+
+/**
+ * @generated from message af.v1.EvalReport
+ */
+export type EvalReport = Message<"af.v1.EvalReport"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 3;
+   */
+  artifactHash: string;
+
+  /**
+   * @generated from field: bool passed = 4;
+   */
+  passed: boolean;
+
+  /**
+   * @generated from field: int32 total = 5;
+   */
+  total: number;
+
+  /**
+   * @generated from field: int32 failed = 6;
+   */
+  failed: number;
+
+  /**
+   * @generated from field: repeated af.v1.EvalCaseResult cases = 7;
+   */
+  cases: EvalCaseResult[];
+
+  /**
+   * @generated from field: string worker_id = 8;
+   */
+  workerId: string;
+};
+
+/**
+ * Describes the message af.v1.EvalReport.
+ * Use `create(EvalReportSchema)` to create a new message.
+ */
+export const EvalReportSchema: GenMessage<EvalReport> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 4);
 
 /**
  * @generated from message af.v1.Deployment
@@ -77,7 +299,7 @@ export type Deployment = Message<"af.v1.Deployment"> & {
   artifactHash: string;
 
   /**
-   * active | superseded
+   * pending | warming | canary | active | failed | rolled_back | superseded
    *
    * @generated from field: string status = 5;
    */
@@ -99,6 +321,77 @@ export type Deployment = Message<"af.v1.Deployment"> & {
    * @generated from field: string superseded_at = 8;
    */
   supersededAt: string;
+
+  /**
+   * @generated from field: string strategy = 9;
+   */
+  strategy: string;
+
+  /**
+   * @generated from field: uint32 canary_percent = 10;
+   */
+  canaryPercent: number;
+
+  /**
+   * @generated from field: uint32 window_seconds = 11;
+   */
+  windowSeconds: number;
+
+  /**
+   * The thresholds in force (request, else blueprint, else defaults).
+   *
+   * @generated from field: af.v1.DeploymentThresholds thresholds = 12;
+   */
+  thresholds?: DeploymentThresholds | undefined;
+
+  /**
+   * The deployment that was active when this one started (what a rollback returns to).
+   *
+   * @generated from field: string previous_deployment_id = 13;
+   */
+  previousDeploymentId: string;
+
+  /**
+   * Why it is in its status (failed / rolled_back: the reason).
+   *
+   * @generated from field: string reason = 14;
+   */
+  reason: string;
+
+  /**
+   * The eval gate's report (empty when the blueprint has no evals).
+   *
+   * @generated from field: af.v1.EvalReport eval_report = 15;
+   */
+  evalReport?: EvalReport | undefined;
+
+  /**
+   * End of the watch window (ISO 8601), '' when none.
+   *
+   * @generated from field: string window_ends_at = 16;
+   */
+  windowEndsAt: string;
+
+  /**
+   * Oldest first (get only; list leaves it empty).
+   *
+   * @generated from field: repeated af.v1.DeploymentTransition transitions = 17;
+   */
+  transitions: DeploymentTransition[];
+
+  /**
+   * Deployed although its evals failed (force).
+   *
+   * @generated from field: bool forced = 18;
+   */
+  forced: boolean;
+
+  /**
+   * Time from the registry switch to every live worker reporting the artifact warm (ms), 0 = not measured.
+   *
+   * @generated from field: double swap_ms = 19;
+   */
+  swapMs: number;
 };
 
 /**
@@ -106,7 +399,7 @@ export type Deployment = Message<"af.v1.Deployment"> & {
  * Use `create(DeploymentSchema)` to create a new message.
  */
 export const DeploymentSchema: GenMessage<Deployment> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 1);
+  messageDesc(file_af_v1_deployments, 5);
 
 /**
  * @generated from message af.v1.DeploymentReply
@@ -130,7 +423,7 @@ export type DeploymentReply = Message<"af.v1.DeploymentReply"> & {
  * Use `create(DeploymentReplySchema)` to create a new message.
  */
 export const DeploymentReplySchema: GenMessage<DeploymentReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 2);
+  messageDesc(file_af_v1_deployments, 6);
 
 /**
  * The value in the NATS KV bucket of active deployments, key `<tenant>.<agent>`.
@@ -162,6 +455,13 @@ export type ActiveDeployment = Message<"af.v1.ActiveDeployment"> & {
    * @generated from field: int64 activated_at_ms = 5;
    */
   activatedAtMs: bigint;
+
+  /**
+   * A canary in progress: `percent` of new runs (deterministic by run id) go to it.
+   *
+   * @generated from field: af.v1.CanaryDeployment canary = 6;
+   */
+  canary?: CanaryDeployment | undefined;
 };
 
 /**
@@ -169,7 +469,39 @@ export type ActiveDeployment = Message<"af.v1.ActiveDeployment"> & {
  * Use `create(ActiveDeploymentSchema)` to create a new message.
  */
 export const ActiveDeploymentSchema: GenMessage<ActiveDeployment> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 3);
+  messageDesc(file_af_v1_deployments, 7);
+
+/**
+ * @generated from message af.v1.CanaryDeployment
+ */
+export type CanaryDeployment = Message<"af.v1.CanaryDeployment"> & {
+  /**
+   * @generated from field: string deployment_id = 1;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 3;
+   */
+  artifactHash: string;
+
+  /**
+   * @generated from field: uint32 percent = 4;
+   */
+  percent: number;
+};
+
+/**
+ * Describes the message af.v1.CanaryDeployment.
+ * Use `create(CanaryDeploymentSchema)` to create a new message.
+ */
+export const CanaryDeploymentSchema: GenMessage<CanaryDeployment> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 8);
 
 /**
  * af.v1.deployments.event.activated — JetStream event.
@@ -188,7 +520,7 @@ export type DeploymentActivated = Message<"af.v1.DeploymentActivated"> & {
  * Use `create(DeploymentActivatedSchema)` to create a new message.
  */
 export const DeploymentActivatedSchema: GenMessage<DeploymentActivated> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 4);
+  messageDesc(file_af_v1_deployments, 9);
 
 /**
  * af.v1.deployments.get — request/reply. A deployment by id, or the agent's active one.
@@ -214,7 +546,7 @@ export type GetDeploymentRequest = Message<"af.v1.GetDeploymentRequest"> & {
  * Use `create(GetDeploymentRequestSchema)` to create a new message.
  */
 export const GetDeploymentRequestSchema: GenMessage<GetDeploymentRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 5);
+  messageDesc(file_af_v1_deployments, 10);
 
 /**
  * af.v1.deployments.list — request/reply. An agent's deployment history, newest first.
@@ -240,7 +572,7 @@ export type ListDeploymentsRequest = Message<"af.v1.ListDeploymentsRequest"> & {
  * Use `create(ListDeploymentsRequestSchema)` to create a new message.
  */
 export const ListDeploymentsRequestSchema: GenMessage<ListDeploymentsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 6);
+  messageDesc(file_af_v1_deployments, 11);
 
 /**
  * @generated from message af.v1.ListDeploymentsReply
@@ -257,5 +589,382 @@ export type ListDeploymentsReply = Message<"af.v1.ListDeploymentsReply"> & {
  * Use `create(ListDeploymentsReplySchema)` to create a new message.
  */
 export const ListDeploymentsReplySchema: GenMessage<ListDeploymentsReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 7);
+  messageDesc(file_af_v1_deployments, 12);
+
+/**
+ * af.v1.deployments.event.changed — JetStream event, one per lifecycle transition (webhooks,
+ * triggers and the console follow it). af.v1.deployments.event.activated stays for "now serving".
+ *
+ * @generated from message af.v1.DeploymentChanged
+ */
+export type DeploymentChanged = Message<"af.v1.DeploymentChanged"> & {
+  /**
+   * @generated from field: af.v1.Deployment deployment = 1;
+   */
+  deployment?: Deployment | undefined;
+
+  /**
+   * @generated from field: af.v1.DeploymentTransition transition = 2;
+   */
+  transition?: DeploymentTransition | undefined;
+};
+
+/**
+ * Describes the message af.v1.DeploymentChanged.
+ * Use `create(DeploymentChangedSchema)` to create a new message.
+ */
+export const DeploymentChangedSchema: GenMessage<DeploymentChanged> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 13);
+
+/**
+ * af.v1.deployments.promote — a canary (or a deployment still in its window) becomes the active one now.
+ *
+ * @generated from message af.v1.PromoteDeploymentRequest
+ */
+export type PromoteDeploymentRequest = Message<"af.v1.PromoteDeploymentRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: string deployment_id = 2;
+   */
+  deploymentId: string;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.PromoteDeploymentRequest.
+ * Use `create(PromoteDeploymentRequestSchema)` to create a new message.
+ */
+export const PromoteDeploymentRequestSchema: GenMessage<PromoteDeploymentRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 14);
+
+/**
+ * af.v1.deployments.rollback — the agent's current deployment (and canary) is rolled back to
+ * to_version (0 = the previously active version); runs already on it finish there (pinned).
+ *
+ * @generated from message af.v1.RollbackDeploymentRequest
+ */
+export type RollbackDeploymentRequest = Message<"af.v1.RollbackDeploymentRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 to_version = 2;
+   */
+  toVersion: number;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+
+  /**
+   * @generated from field: string reason = 4;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message af.v1.RollbackDeploymentRequest.
+ * Use `create(RollbackDeploymentRequestSchema)` to create a new message.
+ */
+export const RollbackDeploymentRequestSchema: GenMessage<RollbackDeploymentRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 15);
+
+/**
+ * af.v1.deployments.agent.get — what is live for an agent, per version.
+ *
+ * @generated from message af.v1.GetAgentRequest
+ */
+export type GetAgentRequest = Message<"af.v1.GetAgentRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+};
+
+/**
+ * Describes the message af.v1.GetAgentRequest.
+ * Use `create(GetAgentRequestSchema)` to create a new message.
+ */
+export const GetAgentRequestSchema: GenMessage<GetAgentRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 16);
+
+/**
+ * @generated from message af.v1.AgentVersionView
+ */
+export type AgentVersionView = Message<"af.v1.AgentVersionView"> & {
+  /**
+   * @generated from field: int32 version = 1;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 2;
+   */
+  artifactHash: string;
+
+  /**
+   * active | canary | draining (no new runs, some still in flight) | retired
+   *
+   * @generated from field: string role = 3;
+   */
+  role: string;
+
+  /**
+   * share of new runs in percent (active: 100 - canary)
+   *
+   * @generated from field: uint32 percent = 4;
+   */
+  percent: number;
+
+  /**
+   * @generated from field: int64 in_flight_runs = 5;
+   */
+  inFlightRuns: bigint;
+
+  /**
+   * Recent outcomes (the health service's window).
+   *
+   * @generated from field: int64 runs = 6;
+   */
+  runs: bigint;
+
+  /**
+   * @generated from field: int64 failed = 7;
+   */
+  failed: bigint;
+
+  /**
+   * @generated from field: double failure_rate = 8;
+   */
+  failureRate: number;
+
+  /**
+   * @generated from field: double p95_ms = 9;
+   */
+  p95Ms: number;
+
+  /**
+   * @generated from field: string deployment_id = 10;
+   */
+  deploymentId: string;
+};
+
+/**
+ * Describes the message af.v1.AgentVersionView.
+ * Use `create(AgentVersionViewSchema)` to create a new message.
+ */
+export const AgentVersionViewSchema: GenMessage<AgentVersionView> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 17);
+
+/**
+ * @generated from message af.v1.AgentView
+ */
+export type AgentView = Message<"af.v1.AgentView"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: af.v1.Deployment active = 2;
+   */
+  active?: Deployment | undefined;
+
+  /**
+   * The deployment in canary, if any.
+   *
+   * @generated from field: af.v1.Deployment canary = 3;
+   */
+  canary?: Deployment | undefined;
+
+  /**
+   * @generated from field: repeated af.v1.AgentVersionView versions = 4;
+   */
+  versions: AgentVersionView[];
+
+  /**
+   * healthy | degraded | unhealthy | unknown (no recent runs)
+   *
+   * @generated from field: string health = 5;
+   */
+  health: string;
+};
+
+/**
+ * Describes the message af.v1.AgentView.
+ * Use `create(AgentViewSchema)` to create a new message.
+ */
+export const AgentViewSchema: GenMessage<AgentView> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 18);
+
+/**
+ * @generated from message af.v1.AgentViewReply
+ */
+export type AgentViewReply = Message<"af.v1.AgentViewReply"> & {
+  /**
+   * @generated from field: af.v1.AgentView agent = 1;
+   */
+  agent?: AgentView | undefined;
+};
+
+/**
+ * Describes the message af.v1.AgentViewReply.
+ * Use `create(AgentViewReplySchema)` to create a new message.
+ */
+export const AgentViewReplySchema: GenMessage<AgentViewReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 19);
+
+/**
+ * af.v1.deployments.evals.run — the agent's evals on demand against a version (0 = latest),
+ * compiled if needed; answered with the report (never deploys).
+ *
+ * @generated from message af.v1.RunEvalsRequest
+ */
+export type RunEvalsRequest = Message<"af.v1.RunEvalsRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 3;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.RunEvalsRequest.
+ * Use `create(RunEvalsRequestSchema)` to create a new message.
+ */
+export const RunEvalsRequestSchema: GenMessage<RunEvalsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 20);
+
+/**
+ * @generated from message af.v1.EvalReportReply
+ */
+export type EvalReportReply = Message<"af.v1.EvalReportReply"> & {
+  /**
+   * @generated from field: af.v1.EvalReport report = 1;
+   */
+  report?: EvalReport | undefined;
+};
+
+/**
+ * Describes the message af.v1.EvalReportReply.
+ * Use `create(EvalReportReplySchema)` to create a new message.
+ */
+export const EvalReportReplySchema: GenMessage<EvalReportReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 21);
+
+/**
+ * af.v1.workers.evals.run (worker queue group) — run the artifact's evals in the production
+ * sandbox: each eval's input as a run (model calls, tools under the same policy; effects of
+ * external/realWorld tools are not made: such calls answer a stand-in error), output checked
+ * against its expectation (@af/blueprint-format evals).
+ *
+ * @generated from message af.v1.WorkerRunEvalsRequest
+ */
+export type WorkerRunEvalsRequest = Message<"af.v1.WorkerRunEvalsRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 3;
+   */
+  artifactHash: string;
+};
+
+/**
+ * Describes the message af.v1.WorkerRunEvalsRequest.
+ * Use `create(WorkerRunEvalsRequestSchema)` to create a new message.
+ */
+export const WorkerRunEvalsRequestSchema: GenMessage<WorkerRunEvalsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 22);
+
+/**
+ * af.v1.workers.artifacts.warm (worker queue group) — fetch the artifact, create its sandbox
+ * isolates and compile its schemas now, so the first run on it is not a cold start.
+ *
+ * @generated from message af.v1.WarmArtifactRequest
+ */
+export type WarmArtifactRequest = Message<"af.v1.WarmArtifactRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 3;
+   */
+  artifactHash: string;
+};
+
+/**
+ * Describes the message af.v1.WarmArtifactRequest.
+ * Use `create(WarmArtifactRequestSchema)` to create a new message.
+ */
+export const WarmArtifactRequestSchema: GenMessage<WarmArtifactRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 23);
+
+/**
+ * @generated from message af.v1.WarmArtifactReply
+ */
+export type WarmArtifactReply = Message<"af.v1.WarmArtifactReply"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * @generated from field: string artifact_hash = 2;
+   */
+  artifactHash: string;
+
+  /**
+   * @generated from field: double warmed_in_ms = 3;
+   */
+  warmedInMs: number;
+
+  /**
+   * false when it was warm already.
+   *
+   * @generated from field: bool fetched = 4;
+   */
+  fetched: boolean;
+};
+
+/**
+ * Describes the message af.v1.WarmArtifactReply.
+ * Use `create(WarmArtifactReplySchema)` to create a new message.
+ */
+export const WarmArtifactReplySchema: GenMessage<WarmArtifactReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 24);
 

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/health.proto.
  */
 export const file_af_v1_health: GenFile = /*@__PURE__*/
-  fileDesc("ChJhZi92MS9oZWFsdGgucHJvdG8SBWFmLnYxIhMKEU1lc2hTdGF0dXNSZXF1ZXN0IrkBCg1TZXJ2aWNlU3RhdHVzEg8KB3NlcnZpY2UYASABKAkSDQoFc3RhdGUYAiABKAkSEQoJaW5zdGFuY2VzGAMgASgFEhQKDGxhc3Rfc2Vlbl9tcxgEIAEoAxIwCgZjaGVja3MYBSADKAsyIC5hZi52MS5TZXJ2aWNlU3RhdHVzLkNoZWNrc0VudHJ5Gi0KC0NoZWNrc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiSQoPTWVzaFN0YXR1c1JlcGx5Eg4KBnN0YXR1cxgBIAEoCRImCghzZXJ2aWNlcxgCIAMoCzIULmFmLnYxLlNlcnZpY2VTdGF0dXNiBnByb3RvMw");
+  fileDesc("ChJhZi92MS9oZWFsdGgucHJvdG8SBWFmLnYxIhMKEU1lc2hTdGF0dXNSZXF1ZXN0IrkBCg1TZXJ2aWNlU3RhdHVzEg8KB3NlcnZpY2UYASABKAkSDQoFc3RhdGUYAiABKAkSEQoJaW5zdGFuY2VzGAMgASgFEhQKDGxhc3Rfc2Vlbl9tcxgEIAEoAxIwCgZjaGVja3MYBSADKAsyIC5hZi52MS5TZXJ2aWNlU3RhdHVzLkNoZWNrc0VudHJ5Gi0KC0NoZWNrc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiSQoPTWVzaFN0YXR1c1JlcGx5Eg4KBnN0YXR1cxgBIAEoCRImCghzZXJ2aWNlcxgCIAMoCzIULmFmLnYxLlNlcnZpY2VTdGF0dXMiRgoRQWdlbnRTdGF0c1JlcXVlc3QSDQoFYWdlbnQYASABKAkSEAoIc2luY2VfbXMYAiABKAMSEAoIdmVyc2lvbnMYAyADKAUirwEKDFZlcnNpb25TdGF0cxIPCgd2ZXJzaW9uGAEgASgFEgwKBHJ1bnMYAiABKAMSEQoJc3VjY2VlZGVkGAMgASgDEg4KBmZhaWxlZBgEIAEoAxIUCgxmYWlsdXJlX3JhdGUYBSABKAESDgoGcDUwX21zGAYgASgBEg4KBnA5NV9tcxgHIAEoARIYChBsYXN0X2ZpbmlzaGVkX21zGAggASgDEg0KBXByb2JlGAkgASgJIloKD0FnZW50U3RhdHNSZXBseRINCgVhZ2VudBgBIAEoCRIlCgh2ZXJzaW9ucxgCIAMoCzITLmFmLnYxLlZlcnNpb25TdGF0cxIRCgl3aW5kb3dfbXMYAyABKAMiFwoVSGVhbHRoT3ZlcnZpZXdSZXF1ZXN0ImgKDFdvcmtlckhlYWx0aBIRCgl3b3JrZXJfaWQYASABKAkSDQoFc3RhdGUYAiABKAkSFAoMbGFzdF9zZWVuX21zGAMgASgDEhEKCWluX2ZsaWdodBgEIAEoBRINCgVzbG90cxgFIAEoBSKAAQoLQWdlbnRIZWFsdGgSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRINCgVzdGF0ZRgDIAEoCRIMCgRydW5zGAQgASgDEhQKDGZhaWx1cmVfcmF0ZRgFIAEoARIOCgZwOTVfbXMYBiABKAESDgoGcmVhc29uGAcgASgJIpcBChNIZWFsdGhPdmVydmlld1JlcGx5Eg4KBnN0YXR1cxgBIAEoCRImCghzZXJ2aWNlcxgCIAMoCzIULmFmLnYxLlNlcnZpY2VTdGF0dXMSJAoHd29ya2VycxgDIAMoCzITLmFmLnYxLldvcmtlckhlYWx0aBIiCgZhZ2VudHMYBCADKAsyEi5hZi52MS5BZ2VudEhlYWx0aCKaAQoOQWdlbnRVbmhlYWx0aHkSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAMgASgJEhQKDGZhaWx1cmVfcmF0ZRgEIAEoARIOCgZwOTVfbXMYBSABKAESDAoEcnVucxgGIAEoAxIOCgZyZWFzb24YByABKAkSDQoFYXRfbXMYCCABKANiBnByb3RvMw");
 
 /**
  * af.v1.health.status — request/reply.
@@ -89,4 +89,314 @@ export type MeshStatusReply = Message<"af.v1.MeshStatusReply"> & {
  */
 export const MeshStatusReplySchema: GenMessage<MeshStatusReply> = /*@__PURE__*/
   messageDesc(file_af_v1_health, 2);
+
+/**
+ * af.v1.health.agents.stats — recent run outcomes of an agent per version (the health service
+ * follows run events; a window of recent finished runs per tenant/agent/version).
+ *
+ * @generated from message af.v1.AgentStatsRequest
+ */
+export type AgentStatsRequest = Message<"af.v1.AgentStatsRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * Only runs finished at or after this time (ms since epoch); 0 = the service's window.
+   *
+   * @generated from field: int64 since_ms = 2;
+   */
+  sinceMs: bigint;
+
+  /**
+   * Only these versions (empty = all seen in the window).
+   *
+   * @generated from field: repeated int32 versions = 3;
+   */
+  versions: number[];
+};
+
+/**
+ * Describes the message af.v1.AgentStatsRequest.
+ * Use `create(AgentStatsRequestSchema)` to create a new message.
+ */
+export const AgentStatsRequestSchema: GenMessage<AgentStatsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 3);
+
+/**
+ * @generated from message af.v1.VersionStats
+ */
+export type VersionStats = Message<"af.v1.VersionStats"> & {
+  /**
+   * @generated from field: int32 version = 1;
+   */
+  version: number;
+
+  /**
+   * @generated from field: int64 runs = 2;
+   */
+  runs: bigint;
+
+  /**
+   * @generated from field: int64 succeeded = 3;
+   */
+  succeeded: bigint;
+
+  /**
+   * @generated from field: int64 failed = 4;
+   */
+  failed: bigint;
+
+  /**
+   * @generated from field: double failure_rate = 5;
+   */
+  failureRate: number;
+
+  /**
+   * @generated from field: double p50_ms = 6;
+   */
+  p50Ms: number;
+
+  /**
+   * @generated from field: double p95_ms = 7;
+   */
+  p95Ms: number;
+
+  /**
+   * @generated from field: int64 last_finished_ms = 8;
+   */
+  lastFinishedMs: bigint;
+
+  /**
+   * The latest synthetic probe of this version: ok | failed | '' (none).
+   *
+   * @generated from field: string probe = 9;
+   */
+  probe: string;
+};
+
+/**
+ * Describes the message af.v1.VersionStats.
+ * Use `create(VersionStatsSchema)` to create a new message.
+ */
+export const VersionStatsSchema: GenMessage<VersionStats> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 4);
+
+/**
+ * @generated from message af.v1.AgentStatsReply
+ */
+export type AgentStatsReply = Message<"af.v1.AgentStatsReply"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: repeated af.v1.VersionStats versions = 2;
+   */
+  versions: VersionStats[];
+
+  /**
+   * @generated from field: int64 window_ms = 3;
+   */
+  windowMs: bigint;
+};
+
+/**
+ * Describes the message af.v1.AgentStatsReply.
+ * Use `create(AgentStatsReplySchema)` to create a new message.
+ */
+export const AgentStatsReplySchema: GenMessage<AgentStatsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 5);
+
+/**
+ * af.v1.health.overview — services (as af.v1.health.status), workers and agents of the tenant.
+ *
+ * @generated from message af.v1.HealthOverviewRequest
+ */
+export type HealthOverviewRequest = Message<"af.v1.HealthOverviewRequest"> & {
+};
+
+/**
+ * Describes the message af.v1.HealthOverviewRequest.
+ * Use `create(HealthOverviewRequestSchema)` to create a new message.
+ */
+export const HealthOverviewRequestSchema: GenMessage<HealthOverviewRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 6);
+
+/**
+ * @generated from message af.v1.WorkerHealth
+ */
+export type WorkerHealth = Message<"af.v1.WorkerHealth"> & {
+  /**
+   * @generated from field: string worker_id = 1;
+   */
+  workerId: string;
+
+  /**
+   * alive | dead (no heartbeat for the liveness window; its in-flight runs are left to redelivery)
+   *
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * @generated from field: int64 last_seen_ms = 3;
+   */
+  lastSeenMs: bigint;
+
+  /**
+   * @generated from field: int32 in_flight = 4;
+   */
+  inFlight: number;
+
+  /**
+   * @generated from field: int32 slots = 5;
+   */
+  slots: number;
+};
+
+/**
+ * Describes the message af.v1.WorkerHealth.
+ * Use `create(WorkerHealthSchema)` to create a new message.
+ */
+export const WorkerHealthSchema: GenMessage<WorkerHealth> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 7);
+
+/**
+ * @generated from message af.v1.AgentHealth
+ */
+export type AgentHealth = Message<"af.v1.AgentHealth"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * healthy | degraded | unhealthy
+   *
+   * @generated from field: string state = 3;
+   */
+  state: string;
+
+  /**
+   * @generated from field: int64 runs = 4;
+   */
+  runs: bigint;
+
+  /**
+   * @generated from field: double failure_rate = 5;
+   */
+  failureRate: number;
+
+  /**
+   * @generated from field: double p95_ms = 6;
+   */
+  p95Ms: number;
+
+  /**
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+};
+
+/**
+ * Describes the message af.v1.AgentHealth.
+ * Use `create(AgentHealthSchema)` to create a new message.
+ */
+export const AgentHealthSchema: GenMessage<AgentHealth> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 8);
+
+/**
+ * @generated from message af.v1.HealthOverviewReply
+ */
+export type HealthOverviewReply = Message<"af.v1.HealthOverviewReply"> & {
+  /**
+   * @generated from field: string status = 1;
+   */
+  status: string;
+
+  /**
+   * @generated from field: repeated af.v1.ServiceStatus services = 2;
+   */
+  services: ServiceStatus[];
+
+  /**
+   * @generated from field: repeated af.v1.WorkerHealth workers = 3;
+   */
+  workers: WorkerHealth[];
+
+  /**
+   * @generated from field: repeated af.v1.AgentHealth agents = 4;
+   */
+  agents: AgentHealth[];
+};
+
+/**
+ * Describes the message af.v1.HealthOverviewReply.
+ * Use `create(HealthOverviewReplySchema)` to create a new message.
+ */
+export const HealthOverviewReplySchema: GenMessage<HealthOverviewReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 9);
+
+/**
+ * af.v1.health.event.unhealthy — JetStream event: a version's recent outcomes crossed the
+ * health monitor's thresholds (the deployment service rolls back a version still in its window).
+ *
+ * @generated from message af.v1.AgentUnhealthy
+ */
+export type AgentUnhealthy = Message<"af.v1.AgentUnhealthy"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 version = 2;
+   */
+  version: number;
+
+  /**
+   * @generated from field: string artifact_hash = 3;
+   */
+  artifactHash: string;
+
+  /**
+   * @generated from field: double failure_rate = 4;
+   */
+  failureRate: number;
+
+  /**
+   * @generated from field: double p95_ms = 5;
+   */
+  p95Ms: number;
+
+  /**
+   * @generated from field: int64 runs = 6;
+   */
+  runs: bigint;
+
+  /**
+   * @generated from field: string reason = 7;
+   */
+  reason: string;
+
+  /**
+   * @generated from field: int64 at_ms = 8;
+   */
+  atMs: bigint;
+};
+
+/**
+ * Describes the message af.v1.AgentUnhealthy.
+ * Use `create(AgentUnhealthySchema)` to create a new message.
+ */
+export const AgentUnhealthySchema: GenMessage<AgentUnhealthy> = /*@__PURE__*/
+  messageDesc(file_af_v1_health, 10);
 
