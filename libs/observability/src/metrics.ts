@@ -1,5 +1,11 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry, Gauge } from 'prom-client';
 
+interface HttpRouteHandles {
+  duration: Histogram.Internal<'method' | 'route'>;
+  /** By status code. */
+  requests: Map<number, Counter.Internal>;
+}
+
 /**
  * The service's own Prometheus registry: Node defaults plus the metrics every service shares.
  * Services add their own through {@link MetricsRegistry.counter}/histogram/gauge.
@@ -10,9 +16,12 @@ export class MetricsRegistry {
   readonly httpDuration: Histogram<'method' | 'route'>;
   readonly messagesHandled: Counter<'subject' | 'outcome'>;
   readonly messageDuration: Histogram<'subject'>;
-  /** Label handles (`labels()`) per method/route[/status]: prom-client hashes the labels on every un-cached call. */
-  private readonly httpDurationHandles = new Map<string, Histogram.Internal<'method' | 'route'>>();
-  private readonly httpRequestHandles = new Map<string, Counter.Internal>();
+  /**
+   * Label handles (`labels()`) by route template, then method (then status): prom-client hashes the
+   * labels on every un-cached call, and a key built by string concatenation per request costs
+   * an allocation the nested lookup does not.
+   */
+  private readonly httpHandles = new Map<string, Map<string, HttpRouteHandles>>();
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -29,18 +38,21 @@ export class MetricsRegistry {
    * cardinality), never the raw URL.
    */
   observeHttpRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route}`;
-    let duration = this.httpDurationHandles.get(key);
-    if (duration === undefined) {
-      duration = this.httpDuration.labels({ method, route });
-      this.httpDurationHandles.set(key, duration);
+    let byMethod = this.httpHandles.get(route);
+    if (byMethod === undefined) {
+      byMethod = new Map();
+      this.httpHandles.set(route, byMethod);
     }
-    duration.observe(seconds);
-    const statusKey = `${key} ${status}`;
-    let requests = this.httpRequestHandles.get(statusKey);
+    let handles = byMethod.get(method);
+    if (handles === undefined) {
+      handles = { duration: this.httpDuration.labels({ method, route }), requests: new Map() };
+      byMethod.set(method, handles);
+    }
+    handles.duration.observe(seconds);
+    let requests = handles.requests.get(status);
     if (requests === undefined) {
       requests = this.httpRequests.labels({ method, route, status: String(status) });
-      this.httpRequestHandles.set(statusKey, requests);
+      handles.requests.set(status, requests);
     }
     requests.inc();
   }

@@ -23,7 +23,7 @@ interface CountedResponse {
   [COUNTED]?: boolean;
 }
 interface HookReply {
-  raw: CountedResponse & { once(event: 'close', listener: (this: CountedResponse) => void): void };
+  raw: CountedResponse & { on(event: 'close', listener: (this: CountedResponse) => void): void };
   code(status: number): HookReply;
   header(name: string, value: string): HookReply;
   send(body: unknown): void;
@@ -42,8 +42,9 @@ export function installHttpBackPressure(app: NestFastifyApplication, options: Ba
   });
   const shed = metrics.counter('af_http_requests_shed_total', 'HTTP requests refused with 503 because the in-flight bound was reached');
   // One listener for every response ('close' fires once, after 'finish' or on an abort): no closure
-  // per request; the mark on the response (not a WeakSet, which the garbage collector pays for)
-  // makes sure a response leaves the count once.
+  // per request, and `on` rather than `once` (which wraps the listener in a new object and bound
+  // function each time); the mark on the response (not a WeakSet, which the garbage collector pays
+  // for) makes sure a response leaves the count once.
   function release(this: CountedResponse): void {
     if (this[COUNTED] !== true) return;
     this[COUNTED] = false;
@@ -65,7 +66,7 @@ export function installHttpBackPressure(app: NestFastifyApplication, options: Ba
       }
       current++;
       reply.raw[COUNTED] = true;
-      reply.raw.once('close', release);
+      reply.raw.on('close', release);
       done();
     });
 }
