@@ -48,3 +48,32 @@ export {
   type NetworkProblem,
   type NetworkProblemCode,
 } from './network.js';
+export {
+  DEFAULT_TRIGGER_TIMEZONE,
+  MAX_TRIGGERS,
+  MAX_TRIGGER_INPUT_BYTES,
+  TRIGGER_TYPES,
+  checkTriggers,
+  cronProblem,
+  defaultTriggerId,
+  eventSubjectProblem,
+  isTimezone,
+  nextTick,
+  subjectMatches,
+  type CheckedTriggers,
+  type NormalizedTrigger,
+  type TriggerInput,
+  type TriggerProblem,
+  type TriggerProblemCode,
+  type TriggerType,
+} from './triggers.js';
+export {
+  EVAL_EXPECT_LIMITS,
+  EVAL_PREDICATE_OPS,
+  checkEvalExpectation,
+  checkExpectation,
+  parseEvalPath,
+  type EvalExpectationProblem,
+  type EvalPredicate,
+  type EvalPredicateOp,
+} from './evals.js';
