@@ -4,6 +4,8 @@ import { ObservabilityModule, type Logger } from '@af/observability';
 import { RedisModule } from '@af/persistence';
 import type { HealthConfig } from './config.js';
 import { MeshModule } from './mesh/mesh.module.js';
+import { OutcomesModule } from './outcomes/outcomes.module.js';
+import { OverviewModule } from './overview/overview.module.js';
 
 @Module({})
 export class AppModule {
@@ -15,6 +17,8 @@ export class AppModule {
         NatsModule.forRoot({ service: 'health', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: overrides.redisKeyPrefix ?? config.redis.keyPrefix }),
         MeshModule.forRoot(config.mesh),
+        OutcomesModule.forRoot(config.outcomes, config.monitor),
+        OverviewModule,
       ],
     };
   }

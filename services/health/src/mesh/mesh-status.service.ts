@@ -12,6 +12,8 @@ export interface MeshOptions {
   staleAfterMs: number;
   expireAfterMs: number;
   evaluateIntervalMs: number;
+  /** A worker silent for this long is dead in the overview. */
+  workerDeadAfterMs: number;
 }
 
 const INSTANCE_ID = /^[\w.:-]{1,128}$/;

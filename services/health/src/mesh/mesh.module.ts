@@ -8,8 +8,10 @@ export class MeshModule {
   static forRoot(options: MeshOptions): DynamicModule {
     return {
       module: MeshModule,
+      global: true,
       controllers: [MeshHandler],
       providers: [{ provide: MESH_OPTIONS, useValue: options }, MeshStatusService, HeartbeatRepository],
+      exports: [MESH_OPTIONS, MeshStatusService, HeartbeatRepository],
     };
   }
 }
