@@ -4,6 +4,7 @@ import { ObservabilityModule, type Logger } from '@af/observability';
 import { PersistenceModule } from '@af/persistence';
 import type { WebhooksConfig } from './config.js';
 import { webhooksDataSource } from './persistence/data-source.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
@@ -14,6 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'webhooks', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'webhooks', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(webhooksDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        WebhooksModule.forRoot(config.webhooks),
       ],
     };
   }
