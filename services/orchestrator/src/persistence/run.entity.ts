@@ -121,6 +121,18 @@ export class RunEntity {
   @Column('text', { name: 'waiting_for', nullable: true })
   waitingFor!: string | null;
 
+  /** The deployment the run was routed to (the active one or the canary); '' before issue 11. */
+  @Column('text', { name: 'deployment_id', default: '' })
+  deploymentId!: string;
+
+  /** Routed to a canary in progress. */
+  @Column('boolean', { default: false })
+  canary!: boolean;
+
+  /** What started it: "api", "schedule:<id>", "event:<id>", "webhook:<id>". */
+  @Column('text', { default: 'api' })
+  trigger!: string;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

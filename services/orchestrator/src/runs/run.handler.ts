@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CancelRunRequest, GetRunRequest, ListRunsRequest, ListRunTransitionsRequest, ParkRunRequest, RunCancelled, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
+import type { CancelRunRequest, GetRunRequest, InFlightByVersionRequest, ListRunsRequest, ListRunTransitionsRequest, ParkRunRequest, RunCancelled, RunFailed, RunStarted, RunSucceeded, SubmitRunRequest } from '@af/contracts';
 import { MessageContext, OnEvent, OnRequest } from '@af/messaging';
 import { RunService } from './run.service.js';
 
@@ -17,6 +17,11 @@ export class RunHandler {
   @OnRequest('af.v1.runs.get')
   async get(@Payload() request: GetRunRequest, @Ctx() ctx: MessageContext) {
     return { run: await this.runs.get(ctx.tenantId, request.runId) };
+  }
+
+  @OnRequest('af.v1.runs.versions.inflight')
+  inFlight(@Payload() request: InFlightByVersionRequest, @Ctx() ctx: MessageContext) {
+    return this.runs.inFlightByVersion(ctx.tenantId, request);
   }
 
   @OnRequest('af.v1.runs.transitions.list')

@@ -18,6 +18,11 @@ export interface NewRun {
   priority?: RunPriority;
   /** The submitting caller's subject ('' when unknown). */
   requestedBy?: string;
+  /** The deployment it was routed to and whether that is a canary (with version/artifactHash: the run's pin). */
+  deploymentId?: string;
+  canary?: boolean;
+  /** What started it ("api" when absent). */
+  trigger?: string;
 }
 
 /** Columns a transition may set along with the status. */
@@ -110,6 +115,9 @@ export class RunRepository {
         ...run,
         priority: run.priority ?? 'normal',
         requestedBy: run.requestedBy ?? '',
+        deploymentId: run.deploymentId ?? '',
+        canary: run.canary ?? false,
+        trigger: run.trigger ?? 'api',
         waitingFor: null,
         tenantId,
         status: 'queued',
@@ -130,6 +138,19 @@ export class RunRepository {
       return { kind: 'created', run: created };
     });
     return result;
+  }
+
+  /** The agent's runs not yet final per version/artifact (one query on the partial index runs_open_by_version). */
+  async inFlightByVersion(tenantId: TenantId, agent: string): Promise<{ version: number; artifactHash: string; inFlight: number }[]> {
+    const rows = await withTenant(this.dataSource, tenantId, (m) =>
+      m.query(
+        `SELECT version, artifact_hash, count(*)::int AS in_flight FROM runs
+          WHERE tenant_id = $1 AND agent = $2 AND status IN ('queued', 'running', 'waiting')
+          GROUP BY version, artifact_hash ORDER BY version DESC, artifact_hash`,
+        [tenantId, agent],
+      ),
+    ) as { version: number; artifact_hash: string; in_flight: number }[];
+    return rows.map((r) => ({ version: r.version, artifactHash: r.artifact_hash, inFlight: r.in_flight }));
   }
 
   find(tenantId: TenantId, id: string): Promise<RunEntity | null> {

@@ -4,6 +4,8 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type {
   CancelRunRequest,
   ListRunsReplySchema,
+  InFlightByVersionReplySchema,
+  InFlightByVersionRequest,
   ListRunsRequest,
   ListRunTransitionsReplySchema,
   ListRunTransitionsRequest,
@@ -23,6 +25,7 @@ import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } from '@af/observability';
 import type { Counter, Histogram } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
+import { routeRun } from './canary-routing.js';
 import { Dispatcher } from '../dispatch/dispatch.service.js';
 import { RunRepository, type SettleResult, type TransitionChange, type TransitionResult } from './run.repository.js';
 import { CANCELLABLE_STATUSES, isFinalStatus, isRunStatus, type RunStatus } from './run-lifecycle.js';
@@ -38,10 +41,12 @@ const PRIORITIES: readonly RunPriority[] = ['high', 'normal', 'low'];
 const TRANSITIONS_PAGE = 500;
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_REASON_CHARS = 1000;
+/** SubmitRunRequest.trigger: "api" ('' means it), or "<kind>:<trigger id>" set by the triggers service. */
+const TRIGGER = /^(api|(schedule|event|webhook):[A-Za-z0-9][A-Za-z0-9_.:-]{0,127})$/;
 
 @Injectable()
 export class RunService {
-  private readonly submitted: Counter<'agent'>;
+  private readonly submitted: Counter<'agent' | 'canary'>;
   private readonly finished: Counter<'status'>;
   private readonly transitions: Counter<'to'>;
   private readonly cancellations: Counter;
@@ -59,7 +64,7 @@ export class RunService {
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.submitted = metrics.counter('af_runs_submitted_total', 'Runs accepted for execution', ['agent']);
+    this.submitted = metrics.counter('af_runs_submitted_total', 'Runs accepted for execution, by agent and whether they were routed to a canary', ['agent', 'canary']);
     this.finished = metrics.counter('af_runs_finished_total', 'Runs that reached a final status', ['status']);
     this.transitions = metrics.counter('af_run_transitions_total', 'Stored run transitions, by the status entered (runs by status)', ['to']);
     this.cancellations = metrics.counter('af_runs_cancelled_total', 'Runs cancelled by a caller');
@@ -107,16 +112,34 @@ export class RunService {
     if (!(PRIORITIES as readonly string[]).includes(priority)) throw AppError.invalid(`priority must be one of ${PRIORITIES.join(', ')}`, '/priority');
     const key = request.idempotencyKey;
     if (key && !IDEMPOTENCY_KEY.test(key)) throw AppError.invalid('Idempotency-Key must be 1 to 255 printable ASCII characters', '/idempotencyKey');
+    const trigger = request.trigger || 'api';
+    if (!TRIGGER.test(trigger)) throw AppError.invalid('trigger must be "api" or "schedule:<id>", "event:<id>", "webhook:<id>" (at most 128 characters of A-Z a-z 0-9 _ . : -)', '/trigger');
     const active = await this.deployments.find(tenantId, request.agent);
     if (!active) throw await this.whyNotDeployed(tenantId, request.agent);
 
     // Admission control: a tenant with too many runs waiting for dispatch gets 429, nothing recorded.
     await this.dispatcher.admit(tenantId);
     const runId = randomUUID();
+    // Routed once, by run id (a canary takes its percentage), and pinned: every attempt, redelivery and
+    // resume of the run executes this artifact (the dispatcher reads it from the run, never the registry).
+    const route = routeRun(active, runId);
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
     const created = await this.runs.create(
       tenantId,
-      { id: runId, agent: request.agent, version: active.version, artifactHash: active.artifactHash, input, traceId: currentTraceId() ?? '', correlationId, priority: priority as RunPriority, requestedBy: request.caller?.subject ?? '' },
+      {
+        id: runId,
+        agent: request.agent,
+        version: route.version,
+        artifactHash: route.artifactHash,
+        deploymentId: route.deploymentId,
+        canary: route.canary,
+        trigger,
+        input,
+        traceId: currentTraceId() ?? '',
+        correlationId,
+        priority: priority as RunPriority,
+        requestedBy: request.caller?.subject ?? '',
+      },
       key ? { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } : undefined,
     );
     if (created.kind === 'key-reused') {
@@ -132,9 +155,16 @@ export class RunService {
     this.transitions.inc({ to: 'queued' });
     // The run is recorded (the outbox): the dispatcher hands it to the work queue when its tenant has a free slot.
     this.dispatcher.trigger();
-    this.submitted.inc({ agent: request.agent });
-    this.logger.info({ runId: run.id, agent: request.agent, version: active.version, priority }, 'run queued');
-    return { runId, status: 'queued', agent: request.agent, version: active.version, replayed: false, priority };
+    this.submitted.inc({ agent: request.agent, canary: String(route.canary) });
+    this.logger.info({ runId: run.id, agent: request.agent, version: route.version, deploymentId: route.deploymentId, canary: route.canary, trigger, priority }, 'run queued');
+    return { runId, status: 'queued', agent: request.agent, version: route.version, replayed: false, priority };
+  }
+
+  /** The agent's runs not yet final (queued, running, waiting), per version and artifact: what still drains. */
+  async inFlightByVersion(tenantId: TenantId, request: InFlightByVersionRequest): Promise<MessageInitShape<typeof InFlightByVersionReplySchema>> {
+    if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
+    const rows = await this.runs.inFlightByVersion(tenantId, request.agent);
+    return { items: rows.map((r) => ({ version: r.version, artifactHash: r.artifactHash, inFlight: BigInt(r.inFlight) })) };
   }
 
   async get(tenantId: TenantId, runId: string): Promise<MessageInitShape<typeof RunSchema>> {
@@ -399,6 +429,9 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     workerId: run.workerId ?? '',
     requestedBy: run.requestedBy ?? '',
     waitingFor: run.status === 'waiting' ? (run.waitingFor ?? '') : '',
+    trigger: run.trigger,
+    deploymentId: run.deploymentId,
+    canary: run.canary,
   };
 }
 
