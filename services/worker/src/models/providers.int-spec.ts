@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { leadQualifier, testTenant, until } from '@af/testing';
+import { leadQualifier, startServiceProcess, testTenant, until, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, type RunOutcome } from '../test/harness.js';
@@ -20,6 +20,8 @@ const agentLike = (body: Record<string, unknown>): Behaviour => {
 describe('model providers over their wire protocols (local fake servers), the router and its circuit breakers', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
   let orchestrator: Awaited<ReturnType<typeof startOrchestratorProcess>>;
+  // Priced providers' calls reserve and settle budgets with the real metering service.
+  let metering: ServiceProcess;
   let client: Awaited<ReturnType<typeof connectClient>>;
   let worker: RunningService;
   const fakes: Record<'oai' | 'claude' | 'busy' | 'dead' | 'broken' | 'sloppy' | 'mangled', FakeProvider> = {} as never;
@@ -34,7 +36,7 @@ describe('model providers over their wire protocols (local fake servers), the ro
   const metrics = async () => fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
+    [compilation, orchestrator, metering] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' })]);
     client = await connectClient();
     fakes.oai = await FakeProvider.start('openai');
     fakes.claude = await FakeProvider.start('anthropic');
@@ -70,6 +72,7 @@ describe('model providers over their wire protocols (local fake servers), the ro
     await Promise.all(Object.values(fakes).map((f) => f?.close()));
     await compilation?.stop();
     await orchestrator?.stop();
+    await metering?.stop();
   });
 
   beforeEach(() => {

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId } from '@af/contracts';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, testTenant } from '@af/testing';
+import { leadQualifier, startServiceProcess, testTenant, type ServiceProcess } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 import { FakeProvider, hasToolResult } from './testing/fake-providers.js';
 
 describe('model attempts are journal steps: a redelivered run does not call a model again for a step it has', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
   let orchestrator: Awaited<ReturnType<typeof startOrchestratorProcess>>;
+  // Priced providers' calls reserve and settle budgets with the real metering service.
+  let metering: ServiceProcess;
   let client: Awaited<ReturnType<typeof connectClient>>;
   let busy: FakeProvider;
   let oai: FakeProvider;
@@ -16,7 +18,7 @@ describe('model attempts are journal steps: a redelivered run does not call a mo
   const saved = process.env['AF_MODEL_PROVIDERS'];
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
+    [compilation, orchestrator, metering] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' })]);
     client = await connectClient();
     [busy, oai] = await Promise.all([FakeProvider.start('openai'), FakeProvider.start('openai')]);
     const price = { inputPerMTok: 1, outputPerMTok: 1 };
@@ -32,6 +34,7 @@ describe('model attempts are journal steps: a redelivered run does not call a mo
     await client?.close();
     await compilation?.stop();
     await orchestrator?.stop();
+    await metering?.stop();
   });
 
   it('replays the failed fallback attempt and the served one, and calls again only the attempt that was in flight', async () => {
