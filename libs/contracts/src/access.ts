@@ -115,7 +115,7 @@ export const signalSubscribers = {
 /** KV buckets: who writes (puts, CAS updates, deletes) and who only reads. */
 export const kvAccess = {
   // Workers watch it to warm a new version's artifact before runs reach them.
-  activeDeployments: { writers: ['deployment'], readers: ['orchestrator', 'worker'] },
+  activeDeployments: { writers: ['deployment'], readers: ['orchestrator', 'worker', 'triggers'] },
 } as const satisfies { readonly [K in keyof typeof kvBuckets]: { writers: readonly ServiceName[]; readers: readonly ServiceName[] } };
 
 /** JetStream rights beyond publishing to streams and consuming one's own consumers. */
@@ -126,6 +126,13 @@ export const jetStreamAccess = {
   streamMessageEditors: ['orchestrator'] as readonly ServiceName[],
   /** Listen to `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.*` (dead letters of messages never handled). */
   maxDeliveriesListeners: ['orchestrator'] as readonly ServiceName[],
+  /**
+   * Streams a service defines and alone consumes, outside `streams` (their subjects are a wildcard
+   * namespace, not contract subjects): AF_EXT (`af.v1.ext.>`, tenants' external events) and its
+   * durable consumer, owned by the triggers service. Publishers are tenants' systems with
+   * credentials limited to `af.v1.ext.<tenant>.>` (services/triggers/README.md).
+   */
+  serviceStreams: { triggers: [{ stream: 'AF_EXT', durable: 'triggers-ext-events' }] } as { readonly [S in ServiceName]?: readonly { stream: string; durable: string }[] },
 };
 
 /** A service's NATS permissions, as nats-server's `permissions` block has them. */
@@ -202,6 +209,13 @@ export function natsPermissionsOf(service: ServiceName, options: NatsAccessOptio
   }
   if (jetStreamAccess.streamMessageEditors.includes(service)) {
     for (const d of Object.values(streams)) for (const op of ['MSG.GET', 'MSG.DELETE']) publish.add(`${JS_API}.STREAM.${op}.${stream(d.name)}`);
+  }
+  for (const own of jetStreamAccess.serviceStreams[service] ?? []) {
+    const s = stream(own.stream);
+    for (const op of ['INFO', 'CREATE', 'UPDATE']) publish.add(`${JS_API}.STREAM.${op}.${s}`);
+    for (const api of ['INFO', 'CREATE', 'DURABLE.CREATE', 'MSG.NEXT']) publish.add(`${JS_API}.CONSUMER.${api}.${s}.${own.durable}`);
+    publish.add(`${JS_API}.CONSUMER.CREATE.${s}.${own.durable}.>`);
+    publish.add(`$JS.ACK.${s}.${own.durable}.>`);
   }
   if (jetStreamAccess.maxDeliveriesListeners.includes(service)) {
     for (const d of Object.values(streams)) subscribe.add(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream(d.name)}.*`);

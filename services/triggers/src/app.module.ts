@@ -4,6 +4,7 @@ import { ObservabilityModule, type Logger } from '@af/observability';
 import { PersistenceModule } from '@af/persistence';
 import type { TriggersConfig } from './config.js';
 import { triggersDataSource } from './persistence/data-source.js';
+import { TriggersModule } from './triggers/triggers.module.js';
 
 @Module({})
 export class AppModule {
@@ -14,6 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'triggers', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'triggers', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(triggersDataSource(config.database.url, schema, config.database.poolSize), config.database),
+        TriggersModule.forRoot(config.triggers),
       ],
     };
   }
