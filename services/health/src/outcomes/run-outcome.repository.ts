@@ -100,7 +100,6 @@ export class RunOutcomeRepository {
   /** Returns false when the run finished before the window (not stored). */
   async finished(key: VersionKey, runId: string, outcome: Outcome, finishedAtMs: number, nowMs: number, options: WindowOptions): Promise<boolean> {
     const stored = await this.redis.afHealthRunFinished(
-      5,
       startKey(key.tenantId, runId),
       windowKey(key),
       runsKey(key),
