@@ -8,6 +8,7 @@ import { testTenant } from '@af/testing';
 import { connectClient, startHealth, until } from '../test/harness.js';
 import { OverviewService } from '../overview/overview.service.js';
 import { HealthMonitorService } from './health-monitor.service.js';
+import { RunOutcomeRepository } from './run-outcome.repository.js';
 
 describe('health monitor against real NATS JetStream and Redis', () => {
   let health: Awaited<ReturnType<typeof startHealth>>;
@@ -111,6 +112,19 @@ describe('health monitor against real NATS JetStream and Redis', () => {
     expect(metrics).toMatch(/af_health_unhealthy_events_total(\{[^}]*\})? 1/);
     expect(metrics).toMatch(/af_health_agent_versions\{state="unhealthy"[^}]*\} 1/);
   }, 60_000);
+
+  it('trims a version’s window by age and by count, and does not store a run that finished before the window', async () => {
+    const repo = health.service.app.get(RunOutcomeRepository);
+    const key = { tenantId: other, agent: `trim-${agent}`, version: 7 };
+    const options = { windowMs: 60_000, maxRunsPerVersion: 10, startTtlMs: 60_000 };
+    const now = Date.now();
+    expect(await repo.finished(key, 'too-old', 'failed', now - 60_001, now, options)).toBe(false);
+    expect(await repo.finished(key, 'aging', 'failed', now - 59_000, now, options)).toBe(true);
+    // Two seconds later, the run stored 59 s before is out of the window: dropped with the next write.
+    for (let i = 0; i < 12; i++) expect(await repo.finished(key, `r${i}`, 'succeeded', now + i, now + 2_000, options)).toBe(true);
+    const [runs] = await repo.runsOf([key]);
+    expect(runs?.map((r) => r.runId).sort()).toEqual(['r10', 'r11', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8', 'r9']);
+  });
 
   it('shows the tenant’s agent versions with their state, and workers turn dead when their heartbeats stop', async () => {
     const worker = `worker-hm-${randomBytes(4).toString('hex')}`;
