@@ -15,7 +15,7 @@ export class AppModule {
         ObservabilityModule.forRoot({ service: 'deployment', logger: runtime.logger }),
         NatsModule.forRoot({ service: 'deployment', url: config.nats.url, requestTimeoutMs: config.nats.requestTimeoutMs, instanceId: runtime.instanceId }),
         PersistenceModule.forRoot(deploymentDataSource(config.database.url, schema, config.database.poolSize), config.database),
-        DeploymentsModule,
+        DeploymentsModule.forRoot(config.lifecycle),
       ],
     };
   }

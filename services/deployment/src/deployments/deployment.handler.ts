@@ -1,13 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CreateDeploymentRequest, GetDeploymentRequest, ListDeploymentsRequest } from '@af/contracts';
+import type { CreateDeploymentRequest, GetAgentRequest, GetDeploymentRequest, ListDeploymentsRequest, PromoteDeploymentRequest, RollbackDeploymentRequest, RunEvalsRequest } from '@af/contracts';
 import { MessageContext, OnRequest } from '@af/messaging';
+import { DeploymentControlService } from './deployment-control.service.js';
 import { DeploymentService } from './deployment.service.js';
 
-/** NATS edge of the deployment service: each handler is one call into DeploymentService. */
+/** NATS edge of the deployment service: each handler is one call into DeploymentService or DeploymentControlService. */
 @Controller()
 export class DeploymentHandler {
-  constructor(private readonly deployments: DeploymentService) {}
+  constructor(
+    private readonly deployments: DeploymentService,
+    private readonly control: DeploymentControlService,
+  ) {}
 
   @OnRequest('af.v1.deployments.create')
   create(@Payload() request: CreateDeploymentRequest, @Ctx() ctx: MessageContext) {
@@ -22,5 +26,25 @@ export class DeploymentHandler {
   @OnRequest('af.v1.deployments.list')
   list(@Payload() request: ListDeploymentsRequest, @Ctx() ctx: MessageContext) {
     return this.deployments.list(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.deployments.promote')
+  promote(@Payload() request: PromoteDeploymentRequest, @Ctx() ctx: MessageContext) {
+    return this.control.promote(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.deployments.rollback')
+  rollback(@Payload() request: RollbackDeploymentRequest, @Ctx() ctx: MessageContext) {
+    return this.control.rollback(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.deployments.agent.get')
+  agent(@Payload() request: GetAgentRequest, @Ctx() ctx: MessageContext) {
+    return this.control.agentView(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.deployments.evals.run')
+  evals(@Payload() request: RunEvalsRequest, @Ctx() ctx: MessageContext) {
+    return this.deployments.runEvals(ctx.tenantId, request);
   }
 }

@@ -2,61 +2,67 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { toJson, type MessageInitShape } from '@bufbuild/protobuf';
 import {
+  EvalReportSchema,
   ValidationReportSchema,
   type CreateDeploymentRequest,
   type DeploymentReplySchema,
-  type DeploymentSchema,
+  type EvalReport,
+  type EvalReportReplySchema,
   type GetDeploymentRequest,
   type ListDeploymentsReplySchema,
   type ListDeploymentsRequest,
+  type RunEvalsRequest,
   type TenantId,
 } from '@af/contracts';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { AuditTrail, MessageBus } from '@af/messaging';
-import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
-import type { Counter } from 'prom-client';
+import { LOGGER, type Logger } from '@af/observability';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
-import { ActiveDeploymentRepository } from './active-deployment.repository.js';
-import { DeploymentRepository } from './deployment.repository.js';
+import { DeploymentRepository, AGENT_LOCK_TIMEOUT_MS, type Change } from './deployment.repository.js';
 import { DeploymentApprovals, mayDeployRealWorld, REAL_WORLD_VALIDATION_FINDING, type DeploymentGrant } from './deployment-approvals.js';
+import { IN_PROGRESS_STATUSES, type DeploymentStatus } from './deployment-lifecycle.js';
+import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
+import { blueprintEvalCount, describeSettings, resolveSettings, validateRequestedSettings } from './deployment-settings.js';
+import { DeploymentSwitchboard, toDeploymentMessage } from './deployment-switchboard.js';
 import { DNS_LABEL } from '@af/blueprint-format';
+
+export { toDeploymentMessage } from './deployment-switchboard.js';
 
 const AGENT_NAME = DNS_LABEL;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;
-/** Compare-and-set rounds on the registry entry (each lost only to another deployment's write). */
-const REGISTER_ATTEMPTS = 20;
+/** How often a request waiting for a concurrent deployment of the same version looks again. */
+const WAIT_POLL_MS = 100;
 
-type DeploymentMessage = MessageInitShape<typeof DeploymentSchema>;
+/** What a deploy is asked (create, or an approved escalation on its requester's behalf). */
+export type DeployRequest = Pick<CreateDeploymentRequest, 'agent' | 'version' | 'caller'> & Partial<Pick<CreateDeploymentRequest, 'strategy' | 'canaryPercent' | 'windowSeconds' | 'thresholds' | 'force'>>;
 
 @Injectable()
 export class DeploymentService {
-  private readonly deploys: Counter<'outcome'>;
-
   constructor(
     private readonly deployments: DeploymentRepository,
-    private readonly registry: ActiveDeploymentRepository,
+    private readonly switchboard: DeploymentSwitchboard,
     private readonly bus: MessageBus,
     private readonly approvals: DeploymentApprovals,
     private readonly audit: AuditTrail,
-    metrics: MetricsRegistry,
+    @Inject(DEPLOYMENT_OPTIONS) private readonly options: DeploymentOptions,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | unchanged | refused | approval_required)', ['outcome']);
-  }
+  ) {}
 
   /**
    * Deploys a blueprint version: fetch it, refuse it unless it validated, compile it (all remote,
-   * holding nothing), then in one short transaction serialized per agent record it as the
-   * active deployment (the previous one superseded), then bring the KV registry in line and
-   * announce it on AF_EVENTS.
+   * holding nothing), record it pending, warm it (a live worker must fetch it, create its
+   * isolates and compile its schemas — none answers: failed), run its evals (failing: failed with
+   * the failing cases, unless an Administrator forces it), then switch: one compare-and-set of
+   * the KV registry entry — immediate: it becomes the active version (the previous one
+   * superseded); canary: it takes `canary_percent` of new runs during its window. Every step is
+   * a recorded transition announced on af.v1.deployments.event.changed.
    *
-   * Re-deploying the version and artifact that are already active is a no-op that succeeds:
-   * the reply carries the existing active deployment with `created: false`. So concurrent
-   * deploys of one version make exactly one record, and every one of them is answered with it.
-   * The registry entry and the activated event are written again (the event de-duplicated by
-   * its msgId), which also repairs a previous attempt that failed after its database commit.
+   * Re-deploying the version and artifact that already serve is a no-op that succeeds (`created:
+   * false`); a concurrent deploy of a version being prepared waits for it and is answered with
+   * it. So concurrent deploys of one version make exactly one record. The registry entry is
+   * written again, which also repairs an attempt that failed after its database commit.
    *
    * A realWorld agent deployed by a caller without ApproveRealWorld is not deployed: an escalation
    * asks an Administrator (403 APPROVAL_REQUIRED with its id); its approval deploys later on the
@@ -66,17 +72,22 @@ export class DeploymentService {
     if (request.approvedEscalationId) {
       throw AppError.invalid('approvedEscalationId is set only when an approved deployment escalation deploys (af.v1.escalations.event.decided)', '/approvedEscalationId');
     }
-    return this.deploy(tenantId, { agent: request.agent, version: request.version, caller: request.caller }, null);
+    return this.deploy(tenantId, request, null);
   }
 
   /** {@link create}, or with `grant` the deployment an approved escalation allows (on the requester's behalf). */
-  async deploy(tenantId: TenantId, request: Pick<CreateDeploymentRequest, 'agent' | 'version' | 'caller'>, grant: DeploymentGrant | null): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
+  async deploy(tenantId: TenantId, request: DeployRequest, grant: DeploymentGrant | null): Promise<MessageInitShape<typeof DeploymentReplySchema>> {
     if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
     if (!Number.isInteger(request.version) || request.version < 0) throw AppError.invalid('version must be 0 (latest) or a positive integer', '/version');
+    const requested = validateRequestedSettings(request);
+    if (request.force && !mayDeployRealWorld(request.caller)) {
+      this.switchboard.deploys.inc({ outcome: 'refused' });
+      throw new AppError(ErrorCode.PermissionDenied, 'force (deploying although evals fail) needs the ApproveRealWorld permission (Administrator)', { path: '/force' });
+    }
 
     const blueprint = await this.fetchBlueprint(tenantId, request.agent, request.version);
     if (blueprint.archivedAt) {
-      this.deploys.inc({ outcome: 'refused' });
+      this.switchboard.deploys.inc({ outcome: 'refused' });
       throw new AppError(ErrorCode.Conflict, `blueprint ${blueprint.name} is archived (since ${blueprint.archivedAt}); restore it with a new version before deploying`, { path: '/agent' });
     }
     // Valid when saved is not enough: the policy tier depends on who deploys (cached by content + caller).
@@ -85,7 +96,7 @@ export class DeploymentService {
     const realWorldFinding = report?.errors.some((e) => e.tier === 'policy' && e.code === REAL_WORLD_VALIDATION_FINDING) ?? false;
     const blocking = report ? report.errors.filter((e) => !(e.tier === 'policy' && e.code === REAL_WORLD_VALIDATION_FINDING)) : [];
     if (!report || (!report.valid && (blocking.length > 0 || !realWorldFinding))) {
-      this.deploys.inc({ outcome: 'refused' });
+      this.switchboard.deploys.inc({ outcome: 'refused' });
       throw new AppError(ErrorCode.ValidationFailed, `blueprint ${blueprint.name} version ${blueprint.version} is not valid for this caller and cannot be deployed`, {
         path: '/version',
         details: report ? toJson(ValidationReportSchema, report, { alwaysEmitImplicit: true }) : { valid: false, errors: [], warnings: [], suggestions: [] },
@@ -98,71 +109,187 @@ export class DeploymentService {
     );
     if (!compiled.artifactHash) throw new AppError(ErrorCode.Unavailable, `compilation of ${blueprint.name} version ${blueprint.version} returned no artifact`);
     if (!grant && !mayDeployRealWorld(request.caller) && (realWorldFinding || (await this.approvals.isRealWorld(tenantId, compiled.artifactHash)))) {
-      this.deploys.inc({ outcome: 'approval_required' });
+      this.switchboard.deploys.inc({ outcome: 'approval_required' });
       // Throws APPROVAL_REQUIRED (pending) or APPROVAL_REJECTED; an earlier approval lets it through.
       grant = await this.approvals.request(tenantId, { agent: request.agent, version: blueprint.version, artifactHash: compiled.artifactHash, caller: request.caller });
     }
     if (grant && (grant.version !== blueprint.version || grant.artifactHash !== compiled.artifactHash)) {
-      this.deploys.inc({ outcome: 'refused' });
+      this.switchboard.deploys.inc({ outcome: 'refused' });
       throw new AppError(ErrorCode.Conflict, `escalation ${grant.escalationId} approved version ${grant.version} (artifact ${grant.artifactHash}), not version ${blueprint.version} (artifact ${compiled.artifactHash})`, { path: '/version' });
     }
 
-    // The slow remote work is done; now one short transaction decides (no NATS call inside it).
-    const { deployment, created, superseded } = await this.deployments.activateOnce(tenantId, {
+    const settings = resolveSettings(requested, blueprint.documentJson, this.options);
+    const actor = request.caller?.subject || 'unknown';
+    // The slow remote work so far is done; one short transaction decides (no NATS call inside it).
+    const begun = await this.deployments.begin(tenantId, {
       id: randomUUID(),
       agent: request.agent,
       version: blueprint.version,
       contentHash: blueprint.contentHash,
       artifactHash: compiled.artifactHash,
-      createdBy: request.caller?.subject || 'unknown',
+      createdBy: actor,
+      ...settings,
+      reason: `deploy version ${blueprint.version} (${describeSettings(settings)})`,
       ...(grant ? { approvedEscalationId: grant.escalationId } : {}),
     });
-    await this.register(tenantId, request.agent);
-    await this.bus.publish('af.v1.deployments.event.activated', { deployment: toDeploymentMessage(deployment) }, { msgId: `deployment-activated:${deployment.id}`, tenantId });
-    if (created) {
-      await this.audit.record({
-        action: 'deployment.created',
-        actor: deployment.createdBy,
-        resourceType: 'deployment',
-        resourceId: deployment.id,
-        outcome: 'success',
-        details: {
-          agent: deployment.agent,
-          version: deployment.version,
-          artifactHash: deployment.artifactHash,
-          superseded: superseded ?? null,
-          ...(grant ? { approvedEscalationId: grant.escalationId, approvedBy: grant.approvedBy } : {}),
-        },
-        eventId: `deployment.created:${deployment.id}`,
-        tenantId,
-      });
+    if (begun.kind === 'unchanged') {
+      await this.switchboard.register(tenantId, request.agent);
+      this.switchboard.deploys.inc({ outcome: 'unchanged' });
+      this.logger.info({ deploymentId: begun.deployment.id, agent: request.agent, version: blueprint.version }, 'deployment already serving');
+      return { deployment: toDeploymentMessage(begun.deployment), created: false };
     }
-    this.deploys.inc({ outcome: created ? 'activated' : 'unchanged' });
+    if (begun.kind === 'in_progress') {
+      const settled = await this.waitForSettled(tenantId, begun.deployment);
+      if (settled.status === 'failed') throw failureOf(settled);
+      // Answered as it was switched (a later deployment may have superseded it since).
+      const switchedTo = (await this.deployments.transitions(tenantId, settled.id)).find((t) => t.from === 'warming')?.to ?? settled.status;
+      await this.switchboard.register(tenantId, request.agent);
+      this.switchboard.deploys.inc({ outcome: 'unchanged' });
+      return { deployment: toDeploymentMessage({ ...settled, status: switchedTo }), created: false };
+    }
+    await this.switchboard.announce(begun.changes);
+    const deployment = await this.carryOut(tenantId, begun.deployment, blueprint.documentJson, actor, request.force === true);
+    await this.audit.record({
+      action: 'deployment.created',
+      actor,
+      resourceType: 'deployment',
+      resourceId: deployment.id,
+      outcome: 'success',
+      details: {
+        agent: deployment.agent,
+        version: deployment.version,
+        artifactHash: deployment.artifactHash,
+        status: deployment.status,
+        strategy: deployment.strategy,
+        superseded: deployment.strategy === 'immediate' || deployment.status === 'active' ? deployment.previousDeploymentId : null,
+        ...(grant ? { approvedEscalationId: grant.escalationId, approvedBy: grant.approvedBy } : {}),
+      },
+      eventId: `deployment.created:${deployment.id}`,
+      tenantId,
+    });
+    this.switchboard.deploys.inc({ outcome: deployment.status === 'canary' ? 'canary' : 'activated' });
     this.logger.info(
-      { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, superseded: superseded ?? undefined },
-      created ? (grant ? 'deployment activated on an approved escalation' : 'deployment activated') : 'deployment already active',
+      { deploymentId: deployment.id, agent: deployment.agent, version: deployment.version, artifactHash: deployment.artifactHash, status: deployment.status, swapMs: deployment.swapMs },
+      grant ? 'deployment switched on an approved escalation' : 'deployment switched',
     );
-    return { deployment: toDeploymentMessage(deployment), created };
+    return { deployment: toDeploymentMessage(deployment), created: true };
+  }
+
+  /** pending → warming → (eval gate) → canary | active, or failed (thrown to the caller with the reason). */
+  private async carryOut(tenantId: TenantId, pending: DeploymentEntity, documentJson: string, actor: string, force: boolean): Promise<DeploymentEntity> {
+    const warming = await this.deployments.move(tenantId, pending.id, 'pending', 'warming', { actor, reason: 'warming the artifact on a live worker' });
+    if (!warming) throw new AppError(ErrorCode.Conflict, `deployment ${pending.id} moved on while it was started`);
+    await this.switchboard.announce(warming.changes);
+
+    const warmStarted = performance.now();
+    let warmedBy: string;
+    try {
+      const warm = await this.bus.request('af.v1.workers.artifacts.warm', { agent: pending.agent, version: pending.version, artifactHash: pending.artifactHash }, { tenantId, timeoutMs: this.options.warmTimeoutMs });
+      warmedBy = warm.workerId;
+    } catch (error) {
+      const why = isAppError(error) && (error.code === ErrorCode.Unavailable || error.code === ErrorCode.Timeout) ? `no live worker warmed the artifact within ${this.options.warmTimeoutMs} ms` : `warming failed`;
+      const reason = `${why}: ${(error as Error).message}`;
+      await this.fail(tenantId, pending.id, 'warming', actor, reason, {});
+      throw new AppError(ErrorCode.Unavailable, `deployment ${pending.id} failed: ${reason}`, { path: '/agent', cause: error, details: { deploymentId: pending.id } });
+    }
+    const warmMs = performance.now() - warmStarted;
+
+    let evalReport: EvalReport | undefined;
+    let forced = false;
+    if (blueprintEvalCount(documentJson) > 0) {
+      try {
+        evalReport = (await this.bus.request('af.v1.workers.evals.run', { agent: pending.agent, version: pending.version, artifactHash: pending.artifactHash }, { tenantId, timeoutMs: this.options.evalTimeoutMs })).report;
+      } catch (error) {
+        const reason = `the eval gate could not run: ${(error as Error).message}`;
+        await this.fail(tenantId, pending.id, 'warming', actor, reason, {});
+        throw new AppError(ErrorCode.Unavailable, `deployment ${pending.id} failed: ${reason}`, { path: '/agent', cause: error, details: { deploymentId: pending.id } });
+      }
+      if (!evalReport) {
+        await this.fail(tenantId, pending.id, 'warming', actor, 'the eval gate returned no report', {});
+        throw new AppError(ErrorCode.Unavailable, `deployment ${pending.id} failed: the eval gate returned no report`, { path: '/agent' });
+      }
+      this.countCases(evalReport);
+      if (!evalReport.passed) {
+        const failing = evalReport.cases.filter((c) => !c.passed).map((c) => c.name);
+        const summary = `${evalReport.failed} of ${evalReport.total} evals failed: ${failing.join(', ')}`;
+        const reportJson = toJson(EvalReportSchema, evalReport, { alwaysEmitImplicit: true }) as Record<string, unknown>;
+        if (!force) {
+          await this.fail(tenantId, pending.id, 'warming', actor, summary, { evalReport: reportJson });
+          throw new AppError(ErrorCode.ValidationFailed, `deployment of ${pending.agent} version ${pending.version} blocked by its eval gate: ${summary}`, { path: '/version', details: { deploymentId: pending.id, ...reportJson } });
+        }
+        forced = true;
+        await this.audit.record({
+          action: 'deployment.forced',
+          actor,
+          resourceType: 'deployment',
+          resourceId: pending.id,
+          outcome: 'success',
+          details: { agent: pending.agent, version: pending.version, artifactHash: pending.artifactHash, failed: evalReport.failed, total: evalReport.total, failing },
+          eventId: `deployment.forced:${pending.id}`,
+          tenantId,
+        });
+        this.switchboard.deploys.inc({ outcome: 'forced' });
+      }
+    }
+
+    const reportJson = evalReport ? (toJson(EvalReportSchema, evalReport, { alwaysEmitImplicit: true }) as Record<string, unknown>) : null;
+    const switched = await this.deployments.switchTo(tenantId, pending.id, actor, { evalReport: reportJson, forced, reason: forced ? 'forced although its evals failed' : null });
+    if (!switched) throw new AppError(ErrorCode.Conflict, `deployment ${pending.id} moved on before it was switched`);
+    const kvMs = await this.switchboard.register(tenantId, pending.agent);
+    const swapMs = warmMs + kvMs;
+    await this.deployments.setSwapMs(tenantId, pending.id, swapMs);
+    this.switchboard.swapSeconds.observe(swapMs / 1000);
+    await this.switchboard.announce(switched.changes);
+    this.logger.info({ deploymentId: pending.id, warmedBy, warmMs, kvMs }, 'deployment warmed and switched');
+    // As it was switched (a concurrent deployment may supersede it right after).
+    return { ...switched.deployment, swapMs } as DeploymentEntity;
+  }
+
+  private async fail(tenantId: TenantId, id: string, from: DeploymentStatus, actor: string, reason: string, patch: { evalReport?: Record<string, unknown> }): Promise<void> {
+    const moved = await this.deployments.move(tenantId, id, from, 'failed', { actor, reason, details: patch.evalReport ? { evalReport: patch.evalReport } : {}, patch: { reason, ...patch } });
+    if (moved) await this.switchboard.announce(moved.changes);
+    this.switchboard.deploys.inc({ outcome: 'failed' });
+    this.logger.warn({ deploymentId: id, reason }, 'deployment failed');
+  }
+
+  private countCases(report: EvalReport): void {
+    const failed = report.cases.filter((c) => !c.passed).length;
+    if (report.cases.length - failed > 0) this.switchboard.evalCases.inc({ outcome: 'passed' }, report.cases.length - failed);
+    if (failed > 0) this.switchboard.evalCases.inc({ outcome: 'failed' }, failed);
+  }
+
+  /** Waits until a concurrent deployment of the same version leaves pending/warming (bounded by the warm and eval timeouts). */
+  private async waitForSettled(tenantId: TenantId, deployment: DeploymentEntity): Promise<DeploymentEntity> {
+    const deadline = Date.now() + this.options.warmTimeoutMs + this.options.evalTimeoutMs + AGENT_LOCK_TIMEOUT_MS;
+    for (;;) {
+      const current = await this.deployments.find(tenantId, deployment.id);
+      if (current && !IN_PROGRESS_STATUSES.includes(current.status)) return current;
+      if (Date.now() > deadline) throw new AppError(ErrorCode.Unavailable, `deployment ${deployment.id} of the same version is still ${current?.status ?? 'pending'}; retry shortly`, { path: '/agent' });
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
   }
 
   /**
-   * Brings the KV registry entry in line with the agent's active deployment in PostgreSQL, after
-   * the commit and outside any transaction: read the entry (and its revision), then the database,
-   * then compare-and-set; a concurrent writer makes the set fail and the loop read both again. So
-   * whatever order concurrent deployments finish in, the last write is the database's latest
-   * state. No active deployment (archived meanwhile): nothing to register. This also repairs an
-   * entry that an earlier attempt failed to write after its commit.
+   * af.v1.deployments.evals.run: the agent's evals against a version (0 = latest), compiled if
+   * needed, run by a worker in the production sandbox; the report, never a deployment.
    */
-  private async register(tenantId: TenantId, agent: string): Promise<void> {
-    for (let attempt = 0; attempt < REGISTER_ATTEMPTS; attempt++) {
-      const { revision, active } = await this.registry.entry(tenantId, agent);
-      const current = await this.deployments.findActive(tenantId, agent);
-      if (!current) return;
-      if (active?.deploymentId === current.id && active.artifactHash === current.artifactHash) return;
-      const entry = { deploymentId: current.id, agent: current.agent, version: current.version, artifactHash: current.artifactHash, activatedAtMs: BigInt(current.createdAt.getTime()) };
-      if (await this.registry.replace(tenantId, entry, revision)) return;
+  async runEvals(tenantId: TenantId, request: RunEvalsRequest): Promise<MessageInitShape<typeof EvalReportReplySchema>> {
+    if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
+    if (!Number.isInteger(request.version) || request.version < 0) throw AppError.invalid('version must be 0 (latest) or a positive integer', '/version');
+    const blueprint = await this.fetchBlueprint(tenantId, request.agent, request.version);
+    const compiled = await this.bus.request(
+      'af.v1.compilation.compile',
+      { blueprintName: blueprint.name, blueprintVersion: blueprint.version, contentHash: blueprint.contentHash, documentJson: blueprint.documentJson },
+      { tenantId },
+    );
+    if (!compiled.artifactHash) throw new AppError(ErrorCode.Unavailable, `compilation of ${blueprint.name} version ${blueprint.version} returned no artifact`);
+    if (blueprintEvalCount(blueprint.documentJson) === 0) {
+      return { report: { agent: blueprint.name, version: blueprint.version, artifactHash: compiled.artifactHash, passed: true, total: 0, failed: 0, cases: [] } };
     }
-    throw new AppError(ErrorCode.Unavailable, `the registry entry of "${agent}" kept changing while it was written; retry shortly`, { path: '/agent' });
+    const { report } = await this.bus.request('af.v1.workers.evals.run', { agent: blueprint.name, version: blueprint.version, artifactHash: compiled.artifactHash }, { tenantId, timeoutMs: this.options.evalTimeoutMs });
+    if (!report) throw new AppError(ErrorCode.Unavailable, 'the worker returned no eval report');
+    this.countCases(report);
+    return { report };
   }
 
   /** A deployment by id, or (without id) the agent's active one. */
@@ -172,12 +299,12 @@ export class DeploymentService {
       const found = await this.deployments.find(tenantId, request.deploymentId);
       // Another tenant's deployment is indistinguishable from a missing one.
       if (!found || (request.agent && found.agent !== request.agent)) throw AppError.notFound(`deployment ${request.deploymentId}`, '/deploymentId');
-      return { deployment: toDeploymentMessage(found), created: false };
+      return { deployment: toDeploymentMessage(found, await this.deployments.transitions(tenantId, found.id)), created: false };
     }
     if (!AGENT_NAME.test(request.agent)) throw AppError.invalid(`agent name "${request.agent}" is not a DNS label`, '/agent');
     const active = await this.deployments.findActive(tenantId, request.agent);
     if (!active) throw new AppError(ErrorCode.NotDeployed, `agent "${request.agent}" has no active deployment`, { path: '/agent' });
-    return { deployment: toDeploymentMessage(active), created: false };
+    return { deployment: toDeploymentMessage(active, await this.deployments.transitions(tenantId, active.id)), created: false };
   }
 
   async list(tenantId: TenantId, request: ListDeploymentsRequest): Promise<MessageInitShape<typeof ListDeploymentsReplySchema>> {
@@ -185,11 +312,11 @@ export class DeploymentService {
     if (request.limit < 0) throw AppError.invalid('limit must not be negative', '/limit');
     const limit = Math.min(request.limit || DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
     const rows = await this.deployments.list(tenantId, request.agent, limit);
-    return { deployments: rows.map(toDeploymentMessage) };
+    return { deployments: rows.map((d) => toDeploymentMessage(d)) };
   }
 
   /** The blueprint's NOT_FOUND is the caller's: it points at the field of *this* request. */
-  private async fetchBlueprint(tenantId: TenantId, agent: string, version: number) {
+  async fetchBlueprint(tenantId: TenantId, agent: string, version: number) {
     try {
       const reply = await this.bus.request('af.v1.blueprints.get', { name: agent, version }, { tenantId });
       if (!reply.blueprint) throw new AppError(ErrorCode.Unavailable, `the blueprints service returned no blueprint for ${agent}`);
@@ -204,15 +331,8 @@ export class DeploymentService {
   }
 }
 
-export function toDeploymentMessage(d: DeploymentEntity): DeploymentMessage {
-  return {
-    deploymentId: d.id,
-    agent: d.agent,
-    version: d.version,
-    artifactHash: d.artifactHash,
-    status: d.status,
-    createdAt: d.createdAt.toISOString(),
-    createdBy: d.createdBy,
-    supersededAt: d.supersededAt ? d.supersededAt.toISOString() : '',
-  };
+/** The error a failed deployment answers a waiting caller with. */
+function failureOf(d: DeploymentEntity): AppError {
+  if (d.evalReport) return new AppError(ErrorCode.ValidationFailed, `deployment ${d.id} was blocked by its eval gate: ${d.reason ?? ''}`, { path: '/version', details: { deploymentId: d.id, ...d.evalReport } });
+  return new AppError(ErrorCode.Unavailable, `deployment ${d.id} failed: ${d.reason ?? 'unknown reason'}`, { path: '/agent', details: { deploymentId: d.id } });
 }

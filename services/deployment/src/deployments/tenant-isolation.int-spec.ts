@@ -22,7 +22,11 @@ describe('deployment: row-level security as the service role (real PostgreSQL)',
     asService = await openDataSource(deploymentDataSource(url, schema, 2));
     sut = new DeploymentRepository(asService);
     for (const tenantId of [tenant, other]) {
-      await sut.activateOnce(tenantId, { id: randomUUID(), agent: 'lead-qualifier', version: 1, contentHash: hash('a'), artifactHash: hash('b'), createdBy: 'dev@acme.example' });
+      const id = randomUUID();
+      const thresholds = { maxFailureRate: 0.5, maxP95Ms: 0, minRuns: 5 };
+      await sut.begin(tenantId, { id, agent: 'lead-qualifier', version: 1, contentHash: hash('a'), artifactHash: hash('b'), createdBy: 'dev@acme.example', strategy: 'immediate', canaryPercent: 0, windowSeconds: 0, thresholds, reason: 'test' });
+      await sut.move(tenantId, id, 'pending', 'warming', { actor: 'dev@acme.example', reason: 'test' });
+      await sut.switchTo(tenantId, id, 'dev@acme.example', {});
     }
   });
 
@@ -39,6 +43,8 @@ describe('deployment: row-level security as the service role (real PostgreSQL)',
     expect(await withTenant(asService, tenant, (m) => m.query(`SELECT tenant_id, agent, status FROM deployments`))).toEqual([{ tenant_id: tenant, agent: 'lead-qualifier', status: 'active' }]);
     expect(await withTenant(asService, other, (m) => m.query(`SELECT DISTINCT tenant_id FROM deployments`))).toEqual([{ tenant_id: other }]);
     expect(await asService.query(`SELECT count(*)::int AS n FROM deployments`)).toEqual([{ n: 0 }]);
+    expect(await asService.query(`SELECT count(*)::int AS n FROM deployment_transitions`)).toEqual([{ n: 0 }]);
+    expect(await withTenant(asService, tenant, (m) => m.query(`SELECT DISTINCT tenant_id FROM deployment_transitions`))).toEqual([{ tenant_id: tenant }]);
     expect(await withSystemScope(asService, 'test: every tenant', (m) => m.query(`SELECT count(DISTINCT tenant_id)::int AS n FROM deployments`))).toEqual([{ n: 2 }]);
   });
 

@@ -1,10 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/**
- * active | superseded (by a newer deployment) | deactivated (ended without a successor, e.g. the
- * blueprint was archived). Room later for canary / rolled_back (ROADMAP): widen the CHECK then.
- */
-export type DeploymentStatus = 'active' | 'superseded' | 'deactivated';
+import type { DeploymentStatus } from '../deployments/deployment-lifecycle.js';
+
+/** Thresholds in force for a deployment's watch window (resolved: request → blueprint → defaults). */
+export interface Thresholds {
+  maxFailureRate: number;
+  maxP95Ms: number;
+  minRuns: number;
+}
 
 @Entity({ name: 'deployments' })
 export class DeploymentEntity {
@@ -48,6 +51,49 @@ export class DeploymentEntity {
   /** Why it was deactivated (kept in the history). */
   @Column('text', { name: 'deactivated_reason', nullable: true })
   deactivatedReason!: string | null;
+
+  /** immediate | canary */
+  @Column('text')
+  strategy!: 'immediate' | 'canary';
+
+  @Column('int', { name: 'canary_percent' })
+  canaryPercent!: number;
+
+  @Column('int', { name: 'window_seconds' })
+  windowSeconds!: number;
+
+  @Column('jsonb')
+  thresholds!: Thresholds;
+
+  @Column('uuid', { name: 'previous_deployment_id', nullable: true })
+  previousDeploymentId!: string | null;
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  /** The eval gate's report (EvalReport as JSON), null when the blueprint has no evals. */
+  @Column('jsonb', { name: 'eval_report', nullable: true })
+  evalReport!: Record<string, unknown> | null;
+
+  @Column('timestamptz', { name: 'window_ends_at', nullable: true })
+  windowEndsAt!: Date | null;
+
+  /** The watch window ended (promoted or judged within thresholds): the watch loop leaves it alone. */
+  @Column('boolean', { name: 'window_closed' })
+  windowClosed!: boolean;
+
+  @Column('boolean')
+  forced!: boolean;
+
+  @Column('double precision', { name: 'swap_ms' })
+  swapMs!: number;
+
+  @Column('timestamptz', { name: 'status_changed_at' })
+  statusChangedAt!: Date;
+
+  /** The number of transitions recorded (the last one's seq). */
+  @Column('int', { name: 'transition_seq' })
+  transitionSeq!: number;
 
   /** The approved escalation that made this deployment on its requester's behalf (a realWorld agent), else null. */
   @Column('uuid', { name: 'approved_escalation_id', nullable: true })

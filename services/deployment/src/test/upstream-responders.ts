@@ -11,7 +11,15 @@ import {
   Headers,
   ValidateBlueprintReplySchema,
   ValidateBlueprintRequestSchema,
+  AgentStatsReplySchema,
+  AgentStatsRequestSchema,
+  EvalReportReplySchema,
+  WarmArtifactReplySchema,
+  WarmArtifactRequestSchema,
+  WorkerRunEvalsRequestSchema,
+  type AgentStatsRequest,
   type BlueprintVersionSchema,
+  type VersionStatsSchema,
 } from '@af/contracts';
 import { decode, encode, processNamespace } from '@af/messaging';
 
@@ -22,7 +30,17 @@ export type FakeBlueprint = MessageInitShape<typeof BlueprintVersionSchema>;
  * connection only for the given tenants (no queue group, so only during the test and without
  * stealing other tests' traffic). The end-to-end suite covers the real chain.
  */
-export function answerUpstream(nc: NatsConnection, tenants: Set<string>, blueprints: (tenant: string) => FakeBlueprint[]) {
+/** Stand-ins for the remote worker and health contracts; unset: a worker warms and runs evals (their verdict from the fake document), no health service. */
+export interface RemoteStandIns {
+  /** false: no live worker answers the warm request for this tenant. */
+  warm?: (tenant: string) => boolean;
+  /** The health service's figures; undefined: it does not answer. */
+  stats?: (tenant: string, request: AgentStatsRequest) => MessageInitShape<typeof VersionStatsSchema>[];
+}
+
+export function answerUpstream(nc: NatsConnection, tenants: Set<string>, blueprints: (tenant: string) => FakeBlueprint[], remote: RemoteStandIns = {}) {
+  const warmed: { tenant: string; artifactHash: string }[] = [];
+  const evaluated: { tenant: string; artifactHash: string }[] = [];
   const compiled: { tenant: string; contentHash: string }[] = [];
   /** artifact hash → the fake document it was compiled from (what artifact.get describes). */
   const artifacts = new Map<string, { tenant: string; documentJson: string }>();
@@ -100,8 +118,42 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         msg.respond(encode(ArtifactReplySchema, { artifactHash: request.artifactHash, blueprintName: doc.name, blueprintVersion: doc.version, artifactJson: JSON.stringify(artifact) }), { headers: ok() });
       },
     }),
+    nc.subscribe(processNamespace().subject('af.v1.workers.artifacts.warm'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant) || remote.warm?.(tenant) === false) return;
+        const request = decode(WarmArtifactRequestSchema, msg.data);
+        warmed.push({ tenant, artifactHash: request.artifactHash });
+        msg.respond(encode(WarmArtifactReplySchema, { workerId: 'stand-in-worker', artifactHash: request.artifactHash, warmedInMs: 2, fetched: true }), { headers: ok() });
+      },
+    }),
+    // The fake document's evals carry their verdict: `{ name, pass: false }` fails.
+    nc.subscribe(processNamespace().subject('af.v1.workers.evals.run'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant)) return;
+        const request = decode(WorkerRunEvalsRequestSchema, msg.data);
+        evaluated.push({ tenant, artifactHash: request.artifactHash });
+        const source = artifacts.get(request.artifactHash);
+        const doc = JSON.parse(source?.documentJson ?? '{}') as { spec?: { evals?: { name: string; pass?: boolean }[] } };
+        const cases = (doc.spec?.evals ?? []).map((e) => ({ name: e.name, passed: e.pass !== false, outputJson: '{}', failures: e.pass === false ? ['/answer: expected "yes", got "no"'] : [], durationMs: 1 }));
+        const failed = cases.filter((c) => !c.passed).length;
+        const report = { agent: request.agent, version: request.version, artifactHash: request.artifactHash, passed: failed === 0, total: cases.length, failed, cases, workerId: 'stand-in-worker' };
+        msg.respond(encode(EvalReportReplySchema, { report }), { headers: ok() });
+      },
+    }),
+    nc.subscribe(processNamespace().subject('af.v1.health.agents.stats'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant) || !remote.stats) return;
+        const request = decode(AgentStatsRequestSchema, msg.data);
+        msg.respond(encode(AgentStatsReplySchema, { agent: request.agent, versions: remote.stats(tenant, request), windowMs: 600_000n }), { headers: ok() });
+      },
+    }),
   ];
   return {
+    warmed,
+    evaluated,
     compiled,
     validated,
     async stop() {
@@ -112,12 +164,19 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
 }
 
 /** A stored version; `adminOnly`: valid when saved by an Administrator, invalid for anyone else (policy tier). */
-export function blueprint(name: string, version: number, valid = true, extra: { adminOnly?: boolean; realWorldTool?: boolean; archivedAt?: string } = {}): FakeBlueprint {
+export function blueprint(
+  name: string,
+  version: number,
+  valid = true,
+  extra: { adminOnly?: boolean; realWorldTool?: boolean; archivedAt?: string; evals?: { name: string; pass?: boolean }[]; deployment?: Record<string, unknown> } = {},
+): FakeBlueprint {
   return {
     name,
     version,
     contentHash: `sha256:${name}-${version}`,
-    documentJson: JSON.stringify({ name, version, valid, ...(extra.adminOnly ? { adminOnly: true } : {}), ...(extra.realWorldTool ? { realWorldTool: true } : {}) }),
+    documentJson: JSON.stringify({ name, version, valid, ...(extra.adminOnly ? { adminOnly: true } : {}), ...(extra.realWorldTool ? { realWorldTool: true } : {}),
+      ...(extra.evals || extra.deployment ? { spec: { ...(extra.evals ? { evals: extra.evals } : {}), ...(extra.deployment ? { deployment: extra.deployment } : {}) } } : {}),
+    }),
     archivedAt: extra.archivedAt ?? '',
     author: 'alice',
     createdAt: new Date().toISOString(),
