@@ -40,7 +40,7 @@ const trigger = fc.oneof(
   fc.constant<Json>({ type: 'api' }),
   mostly('*/15 9-17 * * MON-FRI', '0 9 * * 1', '61 * * * *', '@daily').map((cron): Json => ({ type: 'schedule', cron, timezone: 'Europe/Berlin' })),
   mostly('crm.lead.created', 'crm.*', 'a..b').map((subject): Json => ({ type: 'event', subject })),
-  fc.constant<Json>({ type: 'webhook' }),
+  fc.constant<Json>({ type: 'webhook', secret: 'crm-hook' }),
 );
 
 /** A blueprint that is valid or close to it: the shapes are right, some values may be wrong. */

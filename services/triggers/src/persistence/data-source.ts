@@ -5,11 +5,11 @@ export const TRIGGERS_SCHEMA = 'triggers';
 
 /**
  * What the runtime role may do: registrations are replaced (deleted and inserted) when the active
- * deployment changes; claimed ticks are append-only; used webhook signatures are pruned.
+ * deployment changes; claimed ticks are never deleted (their run id is set once the run is submitted); used webhook signatures are pruned.
  */
 export const TRIGGERS_TABLE_PRIVILEGES: Readonly<Record<string, readonly TablePrivilege[]>> = {
   triggers: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
-  trigger_ticks: ['SELECT', 'INSERT'],
+  trigger_ticks: ['SELECT', 'INSERT', 'UPDATE'],
   hook_nonces: ['SELECT', 'INSERT', 'DELETE'],
 };
 

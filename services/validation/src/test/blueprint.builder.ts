@@ -12,7 +12,7 @@ export function validBlueprint(): Record<string, unknown> {
       network: { allowHosts: ['listings.example.com'] },
       industryProfile: 'RealEstate',
       governance: { autonomyLevel: 'supervised' },
-      triggers: [{ type: 'api' }, { type: 'schedule', cron: '*/15 9-17 * * MON-FRI', timezone: 'Europe/Berlin' }, { type: 'event', subject: 'crm.lead.created' }, { type: 'webhook' }],
+      triggers: [{ type: 'api' }, { type: 'schedule', cron: '*/15 9-17 * * MON-FRI', timezone: 'Europe/Berlin' }, { type: 'event', subject: 'crm.lead.created' }, { type: 'webhook', secret: 'crm-hook' }],
       context: { accessLevel: 'team', memory: { working: true, episodic: { lookback: '30d' }, semantic: { topK: 5 } } },
       model: { route: ['openai/gpt-4o-mini', 'offline/echo'], maxCostUsdPerRun: 0.5, temperature: 0.2 },
       prompt: {
