@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type Behaviour =
   /** Streams tool calls (arguments in several chunks). */
   | { kind: 'tools'; calls: { name: string; arguments: unknown }[]; text?: string }
-  /** Streams a final answer: `text` as is (JSON or not). */
-  | { kind: 'final'; text: string }
+  /** Streams a final answer: `text` as is (JSON or not), after `delayMs` (a client can subscribe to the stream first). */
+  | { kind: 'final'; text: string; delayMs?: number }
   | { kind: 'status'; status: number; retryAfter?: string; body?: string }
   /** Accepts the request and never answers. */
   | { kind: 'hang' }
@@ -45,10 +45,19 @@ export class FakeProvider {
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
-  static async start(protocol: 'openai' | 'anthropic'): Promise<FakeProvider> {
+  /** On a free port, or on `port` (a mesh started for end-to-end tests is configured with a fixed base URL). */
+  static async start(protocol: 'openai' | 'anthropic', port = 0): Promise<FakeProvider> {
     const fake = new FakeProvider(protocol);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(port, '127.0.0.1', resolve);
+    });
     return fake;
+  }
+
+  /** Recorded requests whose body contains `marker` (a test's own string in the prompt). */
+  requestsWith(marker: string): RecordedRequest[] {
+    return this.requests.filter((r) => JSON.stringify(r.body).includes(marker));
   }
 
   /** The base URL to configure: OpenAI's SDK appends /chat/completions, Anthropic's /v1/messages. */
@@ -76,6 +85,12 @@ export class FakeProvider {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // Test-side introspection across processes (end-to-end tests run in Jest workers, the fake in the global setup).
+    if (req.method === 'GET' && req.url?.startsWith('/__requests')) {
+      const marker = new URL(req.url, 'http://fake').searchParams.get('marker') ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: this.requestsWith(marker).length }));
+      return;
+    }
     const expected = this.protocol === 'openai' ? '/v1/chat/completions' : '/v1/messages';
     if (req.method !== 'POST' || req.url?.split('?')[0] !== expected) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
@@ -100,6 +115,7 @@ export class FakeProvider {
       res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.retryAfter !== undefined ? { 'retry-after': behaviour.retryAfter } : {}) }).end(JSON.stringify(error));
       return;
     }
+    if (behaviour.kind === 'final' && behaviour.delayMs) await new Promise((r) => setTimeout(r, behaviour.delayMs));
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (this.protocol === 'openai') this.streamOpenAi(res, behaviour, String(body['model']));
     else this.streamAnthropic(res, behaviour, String(body['model']));

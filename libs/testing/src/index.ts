@@ -8,3 +8,4 @@ export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from '.
 export { leadQualifier, SCORE_LEAD_CODE, type LeadQualifierOptions } from './blueprints.js';
 export { startServiceProcess, freePort, type ServiceProcess } from './service-process.js';
 export { startOwnRedis, startOwnNats, type OwnServer } from './own-server.js';
+export { FakeProvider, hasToolResult, type Behaviour, type RecordedRequest, type Usage as FakeUsage } from './fake-model-provider.js';

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { leadQualifier, startServiceProcess, testTenant, until, type ServiceProcess } from '@af/testing';
+import { FakeProvider, hasToolResult, leadQualifier, startServiceProcess, testTenant, until, type Behaviour, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, type RunOutcome } from '../test/harness.js';
-import { FakeProvider, hasToolResult, type Behaviour } from './testing/fake-providers.js';
 
 const PRICE = { inputPerMTok: 2, outputPerMTok: 8, cachedInputPerMTok: 0.5 };
 const TIMEOUT_MS = 400;

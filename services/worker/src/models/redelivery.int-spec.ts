@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId } from '@af/contracts';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, startServiceProcess, testTenant, type ServiceProcess } from '@af/testing';
+import { FakeProvider, hasToolResult, leadQualifier, startServiceProcess, testTenant, type ServiceProcess } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
-import { FakeProvider, hasToolResult } from './testing/fake-providers.js';
 
 describe('model attempts are journal steps: a redelivered run does not call a model again for a step it has', () => {
   let compilation: Awaited<ReturnType<typeof startCompilationProcess>>;
