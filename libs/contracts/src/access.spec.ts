@@ -106,6 +106,7 @@ const RAW_NATS_USERS: Record<string, string> = {
   'orchestrator/src/dead-letters/run-stream.repository.ts': 'jetStreamAccess.streamMessageEditors',
   'orchestrator/src/dead-letters/max-deliveries.listener.ts': 'jetStreamAccess.maxDeliveriesListeners',
   'pool-manager/src/pool/queue-depth.repository.ts': 'jetStreamAccess.consumerObservers',
+  'worker/src/warm/registry-watch.ts': 'kvAccess.activeDeployments (watcher)',
   'triggers/src/triggers/active-deployment.repository.ts': 'kvAccess.activeDeployments (reader)',
   'triggers/src/triggers/external-events.consumer.ts': 'jetStreamAccess.serviceStreams (AF_EXT, its own stream and consumer)',
 };
@@ -196,6 +197,13 @@ describe(natsPermissionsOf.name, () => {
     expect(natsPermissionsOf('orchestrator').publish).not.toContain('$KV.af_active_deployments.>');
     expect(natsPermissionsOf('orchestrator').publish).toContain('$JS.API.DIRECT.GET.KV_af_active_deployments.>');
     expect(natsPermissionsOf('gateway').publish.filter((s) => s.includes('DIRECT.GET'))).toEqual([]);
+  });
+
+  it('lets the worker watch the active-deployments bucket (an ordered consumer on KV_<bucket>), and no other service', () => {
+    const watch = ['$JS.API.CONSUMER.CREATE.KV_af_active_deployments', '$JS.API.CONSUMER.CREATE.KV_af_active_deployments.>', '$JS.API.CONSUMER.INFO.KV_af_active_deployments.*', '$JS.API.CONSUMER.DELETE.KV_af_active_deployments.*', '$JS.FC.KV_af_active_deployments.>'];
+    expect(natsPermissionsOf('worker').publish).toEqual(expect.arrayContaining(watch));
+    expect(serviceNames.filter((s) => natsPermissionsOf(s).publish.includes(watch[0]!))).toEqual(['worker']);
+    expect(natsPermissionsOf('orchestrator').publish.filter((s) => s.includes('CONSUMER') && s.includes('KV_'))).toEqual([]);
   });
 
   it('prefixes subjects, streams, buckets and the inbox with the namespace', () => {

@@ -112,11 +112,18 @@ export const signalSubscribers = {
   'af.v1.runs.tokens': ['gateway'],
 } as const satisfies { readonly [S in EventSubject as (typeof eventSubjects)[S]['stream'] extends null ? S : never]: readonly ServiceName[] };
 
-/** KV buckets: who writes (puts, CAS updates, deletes) and who only reads. */
+/** KV buckets: who writes (puts, CAS updates, deletes), who only reads, and who watches (a reader that also follows changes). */
 export const kvAccess = {
   // Workers watch it to warm a new version's artifact before runs reach them.
-  activeDeployments: { writers: ['deployment'], readers: ['orchestrator', 'worker', 'triggers'] },
-} as const satisfies { readonly [K in keyof typeof kvBuckets]: { writers: readonly ServiceName[]; readers: readonly ServiceName[] } };
+  activeDeployments: { writers: ['deployment'], readers: ['orchestrator', 'worker', 'triggers'], watchers: ['worker'] },
+} as const satisfies { readonly [K in keyof typeof kvBuckets]: KvAccess };
+
+interface KvAccess {
+  writers: readonly ServiceName[];
+  readers: readonly ServiceName[];
+  /** Watch the bucket (nats.js `kv.watch`): an ordered push consumer on KV_<bucket>, delivered to the watcher's own inbox. */
+  watchers?: readonly ServiceName[];
+}
 
 /** JetStream rights beyond publishing to streams and consuming one's own consumers. */
 export const jetStreamAccess = {
@@ -222,14 +229,25 @@ export function natsPermissionsOf(service: ServiceName, options: NatsAccessOptio
   }
 
   // KV: readers get (direct get, or stream message get); writers also put, update and delete (a publish on $KV.<bucket>.<key>).
-  for (const [key, access] of Object.entries(kvAccess) as [keyof typeof kvBuckets, { writers: readonly ServiceName[]; readers: readonly ServiceName[] }][]) {
+  for (const [key, access] of Object.entries(kvAccess) as [keyof typeof kvBuckets, KvAccess][]) {
     const bucket = stream(kvBuckets[key].bucket);
     const writer = access.writers.includes(service);
-    if (!writer && !access.readers.includes(service)) continue;
+    const watcher = access.watchers?.includes(service) ?? false;
+    if (!writer && !watcher && !access.readers.includes(service)) continue;
     publish.add(`${JS_API}.DIRECT.GET.KV_${bucket}`);
     publish.add(`${JS_API}.DIRECT.GET.KV_${bucket}.>`);
     publish.add(`${JS_API}.STREAM.MSG.GET.KV_${bucket}`);
     if (writer) publish.add(`$KV.${bucket}.>`);
+    if (watcher) {
+      // kv.watch: create an ephemeral ordered consumer (named, with its filter subject on servers ≥ 2.9, or unnamed),
+      // read its info (pending count), delete it when recreated or stopped, and answer flow control. Its
+      // deliver subject is under the watcher's own inbox prefix (nats.js watcherPrefix = inboxPrefix).
+      publish.add(`${JS_API}.CONSUMER.CREATE.KV_${bucket}`);
+      publish.add(`${JS_API}.CONSUMER.CREATE.KV_${bucket}.>`);
+      publish.add(`${JS_API}.CONSUMER.INFO.KV_${bucket}.*`);
+      publish.add(`${JS_API}.CONSUMER.DELETE.KV_${bucket}.*`);
+      publish.add(`$JS.FC.KV_${bucket}.>`);
+    }
   }
 
   return { publish: [...publish].sort(), subscribe: [...subscribe].sort(), allowResponses: ownsRequests };

@@ -24,6 +24,11 @@ export class ArtifactRepository {
     this.cache = new LruCache(cacheSize);
   }
 
+  /** Whether the artifact is in the in-process cache (warm-up reports `fetched` by it). */
+  has(tenantId: TenantId, hash: string): boolean {
+    return this.cache.has(`${tenantId}/${hash}`);
+  }
+
   /** Throws AppError NOT_FOUND (unknown to this tenant) or UNAVAILABLE/TIMEOUT (compilation down). */
   async get(tenantId: TenantId, hash: string): Promise<Artifact> {
     const key = `${tenantId}/${hash}`;

@@ -21,6 +21,11 @@ export class LruCache<K extends NonNullable<unknown>, V extends NonNullable<unkn
     return this.entries.get(key);
   }
 
+  /** Whether `key` is cached (does not count as a use). */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: K, value: V): void {
     this.entries.set(key, value);
   }

@@ -31,6 +31,8 @@ export class RunsModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
+      // The warm-up and evals modules execute artifacts with the same cache, sandbox, validators and executor.
+      exports: [ArtifactRepository, Toolbox, SchemaValidator, AgentExecutor, WorkerMetrics, FETCH_BUDGET_LIMITS],
       providers: [
         WorkerMetrics,
         { provide: ARTIFACT_CACHE_SIZE, useValue: config.artifacts.cacheSize },

@@ -218,6 +218,22 @@ export class Sandbox {
     return this.isolates.size;
   }
 
+  /**
+   * Warm-up (worker warm/): creates the isolate of `key` and compiles `fns`' scripts in it without
+   * running any tool code, so the first call is not a cold start. Returns whether the isolate was created now.
+   */
+  async prepare(key: string, fns: readonly SandboxedFunction[]): Promise<boolean> {
+    const created = !this.isolates.get(key) || this.isolates.get(key)!.isolate.isDisposed;
+    const slot = this.acquire(key);
+    try {
+      for (const fn of fns) await slot.script(fn);
+      return created;
+    } finally {
+      slot.inUse--;
+      if (slot.retired && slot.inUse === 0) slot.dispose();
+    }
+  }
+
   private acquire(key: string): ArtifactIsolate {
     let slot = this.isolates.get(key);
     if (!slot || slot.isolate.isDisposed) {
