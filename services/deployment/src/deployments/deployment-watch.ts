@@ -1,8 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { LOGGER, type Logger } from '@af/observability';
-import { DATA_SOURCE } from '@af/persistence';
 import { PeriodicTask } from '@af/runtime';
 import { DeploymentControlService } from './deployment-control.service.js';
 import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
@@ -28,7 +26,6 @@ export class DeploymentWatch implements OnApplicationBootstrap, OnApplicationShu
     private readonly deployments: DeploymentRepository,
     private readonly control: DeploymentControlService,
     private readonly switchboard: DeploymentSwitchboard,
-    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(DEPLOYMENT_OPTIONS) private readonly options: DeploymentOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -45,26 +42,18 @@ export class DeploymentWatch implements OnApplicationBootstrap, OnApplicationShu
 
   /** One pass now (tests call it through the task's interval). Returns how many deployments were judged, or -1 when another instance holds the lock. */
   async pass(): Promise<number> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [WATCH_LOCK])) as [{ locked: boolean }];
-      if (!locked) return -1;
-      try {
-        const watched = await this.deployments.watched(BATCH);
-        for (const { tenantId, deployment } of watched) {
-          try {
-            await this.control.judge(tenantId as TenantId, deployment);
-          } catch (error) {
-            this.logger.warn({ err: error, deploymentId: deployment.id }, 'deployment watch: judging failed (next pass retries)');
-          }
+    const judged = await this.deployments.exclusively(WATCH_LOCK, async () => {
+      const watched = await this.deployments.watched(BATCH);
+      for (const { tenantId, deployment } of watched) {
+        try {
+          await this.control.judge(tenantId as TenantId, deployment);
+        } catch (error) {
+          this.logger.warn({ err: error, deploymentId: deployment.id }, 'deployment watch: judging failed (next pass retries)');
         }
-        for (const change of await this.deployments.unpublished(this.options.watchIntervalMs, BATCH)) await this.switchboard.announceOne(change);
-        return watched.length;
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [WATCH_LOCK]);
       }
-    } finally {
-      await runner.release();
-    }
+      for (const change of await this.deployments.unpublished(this.options.watchIntervalMs, BATCH)) await this.switchboard.announceOne(change);
+      return watched.length;
+    });
+    return judged ?? -1;
   }
 }

@@ -140,6 +140,25 @@ export class DeploymentRepository {
     });
   }
 
+  /**
+   * Runs `work` only if this instance takes the session advisory lock `key` (held on one pooled
+   * connection for the duration); another instance holding it → null, nothing runs.
+   */
+  async exclusively<T>(key: string, work: () => Promise<T>): Promise<T | null> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [key])) as [{ locked: boolean }];
+      if (!locked) return null;
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [key]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   /** The measured swap time (warm reply + registry write), stored after the switch. */
   async setSwapMs(tenantId: TenantId, id: string, swapMs: number): Promise<void> {
     await withTenant(this.dataSource, tenantId, (em) => em.query(`UPDATE deployments SET swap_ms = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, swapMs]));

@@ -18,7 +18,7 @@ import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { AuditTrail, MessageBus } from '@af/messaging';
 import { LOGGER, type Logger } from '@af/observability';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
-import { DeploymentRepository, AGENT_LOCK_TIMEOUT_MS, type Change } from './deployment.repository.js';
+import { DeploymentRepository, AGENT_LOCK_TIMEOUT_MS } from './deployment.repository.js';
 import { DeploymentApprovals, mayDeployRealWorld, REAL_WORLD_VALIDATION_FINDING, type DeploymentGrant } from './deployment-approvals.js';
 import { IN_PROGRESS_STATUSES, type DeploymentStatus } from './deployment-lifecycle.js';
 import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
