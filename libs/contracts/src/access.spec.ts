@@ -106,7 +106,7 @@ const RAW_NATS_USERS: Record<string, string> = {
   'orchestrator/src/dead-letters/run-stream.repository.ts': 'jetStreamAccess.streamMessageEditors',
   'orchestrator/src/dead-letters/max-deliveries.listener.ts': 'jetStreamAccess.maxDeliveriesListeners',
   'pool-manager/src/pool/queue-depth.repository.ts': 'jetStreamAccess.consumerObservers',
-  'worker/src/warm/registry-watch.ts': 'kvAccess.activeDeployments (watcher)',
+  'worker/src/warm/active-deployment-watch.repository.ts': 'kvAccess.activeDeployments (watcher)',
   'triggers/src/triggers/active-deployment.repository.ts': 'kvAccess.activeDeployments (reader)',
   'triggers/src/triggers/external-events.consumer.ts': 'jetStreamAccess.serviceStreams (AF_EXT, its own stream and consumer)',
 };

@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { KvWatchInclude, type KvWatchEntry } from '@nats-io/kv';
-import type { QueuedIterator } from '@nats-io/nats-core';
-import { ActiveDeploymentSchema, kvBuckets, parseTenantId, type TenantId } from '@af/contracts';
-import { KvBuckets, decode } from '@af/messaging';
+import type { TenantId } from '@af/contracts';
 import { LOGGER, type Logger } from '@af/observability';
+import { ActiveDeploymentWatchRepository, type RegistryChange, type RegistryWatcher } from './active-deployment-watch.repository.js';
 import { ArtifactWarmer } from './artifact-warmer.js';
 
 /** Warm-ups of registry changes running at once on one worker. */
@@ -27,11 +25,11 @@ export class RegistryWatch implements OnApplicationBootstrap, OnApplicationShutd
   private readonly seen = new Map<string, string[]>();
   private readonly queue = new Map<string, { tenantId: TenantId; hash: string }>();
   private running = 0;
-  private watcher: QueuedIterator<KvWatchEntry> | undefined;
+  private watcher: RegistryWatcher | undefined;
   private stopped = false;
 
   constructor(
-    private readonly buckets: KvBuckets,
+    private readonly registry: ActiveDeploymentWatchRepository,
     private readonly warmer: ArtifactWarmer,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -54,9 +52,8 @@ export class RegistryWatch implements OnApplicationBootstrap, OnApplicationShutd
   private async follow(): Promise<void> {
     while (!this.stopped) {
       try {
-        const kv = await this.buckets.get(kvBuckets.activeDeployments);
-        this.watcher = await kv.watch({ include: KvWatchInclude.LastValue });
-        for await (const entry of this.watcher) {
+        this.watcher = await this.registry.watch();
+        for await (const entry of this.watcher.changes) {
           if (this.stopped) break;
           this.onEntry(entry);
         }
@@ -67,26 +64,20 @@ export class RegistryWatch implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
-  private onEntry(entry: KvWatchEntry): void {
-    if (entry.operation !== 'PUT' || entry.value.length === 0) {
-      this.seen.delete(entry.key);
+  private onEntry(change: RegistryChange): void {
+    if ('deleted' in change) {
+      this.seen.delete(change.key);
       return;
     }
-    let tenantId: TenantId;
-    let artifacts: string[];
-    try {
-      tenantId = parseTenantId(entry.key.slice(0, entry.key.indexOf('.')));
-      const active = decode(ActiveDeploymentSchema, entry.value);
-      artifacts = [active.artifactHash, active.canary?.artifactHash ?? ''].filter((h) => h !== '');
-    } catch (error) {
-      this.logger.warn({ err: error, key: entry.key }, 'registry entry not understood; not warmed');
+    if ('unreadable' in change) {
+      this.logger.warn({ err: change.unreadable, key: change.key }, 'registry entry not understood; not warmed');
       return;
     }
-    const before = this.seen.get(entry.key);
-    this.seen.set(entry.key, artifacts);
+    const before = this.seen.get(change.key);
+    this.seen.set(change.key, change.artifacts);
     // What the watch started with: remembered, not warmed.
-    if (!entry.isUpdate) return;
-    for (const hash of artifacts) if (!before?.includes(hash)) this.enqueue(tenantId, hash);
+    if (!change.isUpdate) return;
+    for (const hash of change.artifacts) if (!before?.includes(hash)) this.enqueue(change.tenantId, hash);
   }
 
   private enqueue(tenantId: TenantId, hash: string): void {

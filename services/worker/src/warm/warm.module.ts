@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ActiveDeploymentWatchRepository } from './active-deployment-watch.repository.js';
 import { ArtifactWarmer } from './artifact-warmer.js';
 import { RegistryWatch } from './registry-watch.js';
 import { WarmHandler } from './warm.handler.js';
@@ -10,6 +11,6 @@ import { WarmHandler } from './warm.handler.js';
 @Module({})
 export class WarmModule {
   static forRoot(runs: DynamicModule): DynamicModule {
-    return { module: WarmModule, imports: [runs], controllers: [WarmHandler], providers: [ArtifactWarmer, RegistryWatch], exports: [ArtifactWarmer] };
+    return { module: WarmModule, imports: [runs], controllers: [WarmHandler], providers: [ArtifactWarmer, RegistryWatch, ActiveDeploymentWatchRepository], exports: [ArtifactWarmer] };
   }
 }
