@@ -34,6 +34,8 @@ export const PERMISSIONS = [
   'ManageBudgets',
   /** Create, rotate, list (metadata only) and delete secrets (values are never readable back). */
   'ManageSecrets',
+  /** Create, list and delete outbound webhooks and read their delivery log (signing secrets are write-only). */
+  'ManageWebhooks',
   /** Read the mesh status. */
   'ViewMesh',
   /** Act on other tenants' resources (platform operators only; no role grants it). */
@@ -50,8 +52,8 @@ const VIEWER: readonly Permission[] = ['ViewAgents', 'ViewRuns', 'ViewEscalation
 /** Role → permissions. A principal's permissions are the union over its roles (plus explicit grants). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   Viewer: VIEWER,
-  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions', 'ManageSecrets'],
-  ProductManager: [...VIEWER, 'CreateAgent', 'ArchiveAgent', 'DeployAgent', 'RunAgent', 'ApproveActions', 'ViewAudit', 'ManageBudgets'],
+  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions', 'ManageSecrets', 'ManageWebhooks'],
+  ProductManager: [...VIEWER, 'CreateAgent', 'ArchiveAgent', 'DeployAgent', 'RunAgent', 'ApproveActions', 'ViewAudit', 'ManageBudgets', 'ManageWebhooks'],
   Administrator: PERMISSIONS.filter((p) => p !== 'CrossOrgAccess'),
 };
 
