@@ -20,6 +20,9 @@ import { RunsApi, RunsController } from './runs/runs.controller.js';
 import { DEFAULT_RUN_EVENT_STREAM_OPTIONS, RUN_EVENT_STREAM_OPTIONS, RunEventStream } from './runs/run-event.stream.js';
 import { SecretsApi, SecretsController } from './secrets/secrets.controller.js';
 import { ValidationApi } from './validation/validation.api.js';
+import { HealthOverviewApi, HealthOverviewController } from './health/health-overview.controller.js';
+import { HooksApi, HooksController } from './hooks/hooks.controller.js';
+import { WebhooksApi, WebhooksController } from './webhooks/webhooks.controller.js';
 import { SchemasController, ValidationController } from './validation/validation.controller.js';
 
 @Module({})
@@ -35,8 +38,8 @@ export class AppModule {
         AuthModule.forRoot(config),
         AuditLogModule,
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController, HealthOverviewController, WebhooksController, HooksController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi, HealthOverviewApi, WebhooksApi, HooksApi],
     };
   }
 }

@@ -4,7 +4,14 @@ import { MessageBus } from '@af/messaging';
 import { callerOf } from '../auth/principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { agentName, isPlainObject, optionalLimit, optionalVersion } from '../http/input.js';
-import { deploymentView } from '../http/views.js';
+import { deploymentView, evalReportView } from '../http/views.js';
+import { agentStatsView, agentView } from '../health/health.views.js';
+import { triggerView } from '../triggers/triggers.views.js';
+import { deploymentId, parseDeployBody, parseRollbackBody } from './deployment.body.js';
+
+/** Warming on a worker and the eval gate run inside a deploy: longer than a plain request. */
+const DEPLOY_TIMEOUT_MS = 60_000;
+const EVALS_TIMEOUT_MS = 120_000;
 
 const RUN_PRIORITIES: readonly string[] = ['high', 'normal', 'low'];
 const IDEMPOTENCY_KEY_PATH = '/headers/idempotency-key';
@@ -33,14 +40,53 @@ function submissionError(error: unknown, idempotencyKey: string): unknown {
 export class AgentsApi {
   constructor(private readonly bus: MessageBus) {}
 
+  /**
+   * Deploys (lifecycle settings and `force` checked here first). `created: false`: the version and
+   * artifact were already active — nothing changed (the controller answers 200 with a message).
+   */
   async deploy(principal: Principal, name: string, body: unknown) {
-    if (body !== undefined && !isPlainObject(body)) throw AppError.invalid('body must be a JSON object like {"version": 1}', '');
-    const reply = await this.bus.request(
-      'af.v1.deployments.create',
-      { agent: agentName(name), version: optionalVersion(body?.['version'], '/version'), caller: callerOf(principal) },
-      { timeoutMs: 30_000 },
-    );
+    const agent = agentName(name);
+    const fields = parseDeployBody(principal, body);
+    const reply = await this.bus.request('af.v1.deployments.create', { agent, ...fields, caller: callerOf(principal) }, { timeoutMs: DEPLOY_TIMEOUT_MS });
+    const view = deploymentView(reply.deployment);
+    if (reply.created) return { created: true, view };
+    return { created: false, view: { ...view, message: `version ${reply.deployment?.version ?? fields.version} of ${agent} is already active: nothing changed` } };
+  }
+
+  async deployment(name: string, id: string) {
+    const reply = await this.bus.request('af.v1.deployments.get', { agent: agentName(name), deploymentId: deploymentId(id) });
     return deploymentView(reply.deployment);
+  }
+
+  async promote(principal: Principal, name: string, id: string, body?: unknown) {
+    if (body !== undefined && !isPlainObject(body)) throw AppError.invalid('body must be empty or {}', '');
+    const reply = await this.bus.request('af.v1.deployments.promote', { agent: agentName(name), deploymentId: deploymentId(id), caller: callerOf(principal) }, { timeoutMs: DEPLOY_TIMEOUT_MS });
+    return deploymentView(reply.deployment);
+  }
+
+  async rollback(principal: Principal, name: string, body: unknown) {
+    const reply = await this.bus.request('af.v1.deployments.rollback', { agent: agentName(name), ...parseRollbackBody(body), caller: callerOf(principal) }, { timeoutMs: DEPLOY_TIMEOUT_MS });
+    return deploymentView(reply.deployment);
+  }
+
+  async agent(name: string) {
+    return agentView((await this.bus.request('af.v1.deployments.agent.get', { agent: agentName(name) })).agent);
+  }
+
+  /** The agent's evals against a version (absent: the latest), compiled if needed; never deploys. */
+  async evals(principal: Principal, name: string, body: unknown) {
+    if (body !== undefined && !isPlainObject(body)) throw AppError.invalid('body must be a JSON object like {"version": 1}', '');
+    const reply = await this.bus.request('af.v1.deployments.evals.run', { agent: agentName(name), version: optionalVersion(body?.['version'], '/version'), caller: callerOf(principal) }, { timeoutMs: EVALS_TIMEOUT_MS });
+    return evalReportView(reply.report);
+  }
+
+  async health(name: string) {
+    return agentStatsView(await this.bus.request('af.v1.health.agents.stats', { agent: agentName(name), sinceMs: 0n, versions: [] }));
+  }
+
+  async triggers(name: string) {
+    const reply = await this.bus.request('af.v1.triggers.list', { agent: agentName(name) });
+    return { agent: name, items: reply.items.map(triggerView) };
   }
 
   async deployments(name: string, limit: unknown) {

@@ -15,8 +15,17 @@ describe('route permissions', () => {
     expect(offending).toEqual([]);
   });
 
-  it('only health, metrics and the API description (OpenAPI document, Swagger UI) are public', () => {
-    expect(routes.filter((r) => r.public).map((r) => r.route)).toEqual(['GET /docs', 'GET /docs/:asset', 'GET /health/live', 'GET /health/ready', 'GET /health/startup', 'GET /metrics', 'GET /openapi.json']);
+  it('only health, metrics, the API description (OpenAPI document, Swagger UI) and inbound webhooks (signed) are public', () => {
+    expect(routes.filter((r) => r.public).map((r) => r.route)).toEqual([
+      'GET /docs',
+      'GET /docs/:asset',
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /health/startup',
+      'GET /metrics',
+      'GET /openapi.json',
+      'POST /v1/hooks/:tenant/:agent/:triggerId',
+    ]);
   });
 
   it('a Viewer can read and cannot write: no route a Viewer may call changes anything', () => {
@@ -58,6 +67,19 @@ describe('route permissions', () => {
     ['GET /v1/secrets/:name', 'ManageSecrets'],
     ['PUT /v1/secrets/:name', 'ManageSecrets'],
     ['DELETE /v1/secrets/:name', 'ManageSecrets'],
+    ['GET /v1/agents/:name', 'ViewAgents'],
+    ['GET /v1/agents/:name/deployments/:id', 'ViewAgents'],
+    ['POST /v1/agents/:name/deployments/:id/promote', 'DeployAgent'],
+    ['POST /v1/agents/:name/rollback', 'DeployAgent'],
+    ['POST /v1/agents/:name/evals', 'DeployAgent'],
+    ['GET /v1/agents/:name/health', 'ViewAgents'],
+    ['GET /v1/agents/:name/triggers', 'ViewAgents'],
+    ['GET /v1/health', 'ViewMesh'],
+    ['POST /v1/webhooks', 'ManageWebhooks'],
+    ['GET /v1/webhooks', 'ManageWebhooks'],
+    ['GET /v1/webhooks/:id', 'ManageWebhooks'],
+    ['DELETE /v1/webhooks/:id', 'ManageWebhooks'],
+    ['GET /v1/webhooks/:id/deliveries', 'ManageWebhooks'],
   ])('%s needs %s', (route, permission) => {
     expect(routes.find((r) => r.route === route)?.permission).toBe(permission);
   });

@@ -1,12 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppError, ErrorCode } from '@af/errors';
 import { MetricsRegistry } from '@af/observability';
+import { isInboundHookRouteConfig } from '../hooks/inbound-hook.js';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 export interface RawBodyRequest {
   rawBody?: string;
+  /** The bytes as received, kept for the inbound-webhook route only (its signature covers them). */
+  rawBuffer?: Buffer;
+  routeOptions?: { config?: unknown };
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -43,7 +47,9 @@ export function parseJsonStrict(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${(error as Error).message}`, { path: '' });
+    // V8 quotes the start of the text ('…, "{"secret": …" is not valid JSON'): never echoed (it may hold a secret).
+    const reason = (error as Error).message.replace(/,? ".*" is not valid JSON$/s, '');
+    throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${reason}`, { path: '' });
   }
   if (typeof value === 'string' && hasLoneSurrogate(value)) throw loneSurrogate('');
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
@@ -73,6 +79,7 @@ export function installBodyParsers(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: RawBodyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
     parsed.inc({ type: 'json' });
+    if (isInboundHookRouteConfig(req.routeOptions?.config)) req.rawBuffer = body;
     try {
       const text = decodeUtf8(body);
       req.rawBody = text;

@@ -3,11 +3,13 @@ import { installEarlyAuthentication } from '../auth/early-authentication.js';
 import { installRateLimit } from '../rate-limit/rate-limit.hook.js';
 import { installOpenApi } from '../openapi/openapi.module.js';
 import { installBodyParsers } from './body-parsers.js';
+import { installInboundHookLimits } from '../hooks/inbound-hook.js';
 
 /** The gateway's HTTP edge: authentication before any body is read, then strict body parsers. */
 export function configureGatewayHttp(app: NestFastifyApplication): void {
   installEarlyAuthentication(app);
   installRateLimit(app);
+  installInboundHookLimits(app);
   installBodyParsers(app);
   installOpenApi(app);
 }

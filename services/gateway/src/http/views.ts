@@ -1,4 +1,4 @@
-import type { BlueprintVersion, Deployment, Run, ValidationReport } from '@af/contracts';
+import type { BlueprintVersion, Deployment, DeploymentTransition, EvalReport, Run, ValidationReport } from '@af/contracts';
 
 const parseOr = (json: string, fallback: unknown): unknown => (json ? (JSON.parse(json) as unknown) : fallback);
 
@@ -31,9 +31,48 @@ export function blueprintView(b: BlueprintVersion | undefined, withDocument: boo
   };
 }
 
+export function evalReportView(r: EvalReport | undefined) {
+  if (!r) return null;
+  return {
+    agent: r.agent,
+    version: r.version,
+    artifactHash: r.artifactHash,
+    passed: r.passed,
+    total: r.total,
+    failed: r.failed,
+    workerId: r.workerId || null,
+    cases: r.cases.map((c) => ({ name: c.name, passed: c.passed, output: parseOr(c.outputJson, null), failures: c.failures, durationMs: c.durationMs, error: c.error || null })),
+  };
+}
+
+export function deploymentTransitionView(t: DeploymentTransition) {
+  return { from: t.fromStatus || null, to: t.toStatus, at: t.at, actor: t.actor, reason: t.reason, details: parseOr(t.detailsJson, null) };
+}
+
+/** A deployment with its lifecycle (transitions only from a get; a list leaves them empty). */
 export function deploymentView(d: Deployment | undefined) {
   if (!d) return {};
-  return { deploymentId: d.deploymentId, agent: d.agent, version: d.version, artifactHash: d.artifactHash, status: d.status, createdAt: d.createdAt, createdBy: d.createdBy };
+  return {
+    deploymentId: d.deploymentId,
+    agent: d.agent,
+    version: d.version,
+    artifactHash: d.artifactHash,
+    status: d.status,
+    createdAt: d.createdAt,
+    createdBy: d.createdBy,
+    strategy: d.strategy || 'immediate',
+    canaryPercent: d.canaryPercent,
+    windowSeconds: d.windowSeconds,
+    windowEndsAt: d.windowEndsAt || null,
+    thresholds: { maxFailureRate: d.thresholds?.maxFailureRate ?? 0, maxP95Ms: d.thresholds?.maxP95Ms ?? 0, minRuns: d.thresholds?.minRuns ?? 0 },
+    previousDeploymentId: d.previousDeploymentId || null,
+    supersededAt: d.supersededAt || null,
+    reason: d.reason || null,
+    forced: d.forced,
+    swapMs: d.swapMs || null,
+    evalReport: evalReportView(d.evalReport),
+    transitions: d.transitions.map(deploymentTransitionView),
+  };
 }
 
 export function runView(r: Run | undefined) {

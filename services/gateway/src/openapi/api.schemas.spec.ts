@@ -23,10 +23,20 @@ import { budgetView, usageView } from '../budgets/budgets.api.js';
 import { SecretsApi, SecretsController } from '../secrets/secrets.controller.js';
 import { secretView } from '../secrets/secrets.api.js';
 import { RunsController } from '../runs/runs.controller.js';
+import { WebhooksApi, WebhooksController } from '../webhooks/webhooks.controller.js';
+import { deliveryView, webhookView } from '../webhooks/webhooks.api.js';
+import { agentStatsView, agentView, healthOverviewView } from '../health/health.views.js';
+import { triggerView } from '../triggers/triggers.views.js';
 import { create } from '@bufbuild/protobuf';
 import addFormats from 'ajv-formats';
 import {
   AuditRecordSchema,
+  AgentStatsReplySchema,
+  AgentViewSchema,
+  HealthOverviewReplySchema,
+  TriggerInfoSchema,
+  WebhookDeliverySchema,
+  WebhookSchema,
   BudgetSchema,
   QueryUsageReplySchema,
   SecretMetadataSchema,
@@ -46,7 +56,7 @@ import { deadLetterView } from '../dead-letters/dead-letters.api.js';
 import { escalationView } from '../escalations/escalations.api.js';
 import { blueprintView, deploymentView, runView } from '../http/views.js';
 import { runSummaryView, transitionView } from '../runs/run.views.js';
-import { API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
+import { DEPLOY_BODY, ROLLBACK_BODY, WEBHOOK_BODY, API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
 
 /**
  * The documented request bodies (`api.schemas.ts`) against the real parsers: for every sample the
@@ -112,7 +122,79 @@ const versionRows: Row[] = [
 ];
 
 const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknown) => Promise<boolean> }[] = [
-  { name: 'POST /v1/agents/{name}/deployments', schema: VERSION_BODY, rows: versionRows, accepts: (b) => routeAccepts(AgentsController, 'deploy', (v) => new AgentsApi(bus).deploy(principal, 'agent', v), b) },
+  {
+    name: 'POST /v1/agents/{name}/deployments',
+    schema: DEPLOY_BODY,
+    rows: [
+      ...versionRows,
+      [{ version: 2, strategy: 'canary', canaryPercent: 10, windowSeconds: 600, thresholds: { maxFailureRate: 0.2, maxP95Ms: 30_000, minRuns: 5 }, force: false }, true],
+      [{ strategy: 'immediate' }, true],
+      [{ strategy: null, canaryPercent: null, windowSeconds: null, thresholds: null, force: null }, true],
+      [{ canaryPercent: 99, windowSeconds: 0, thresholds: {} }, true],
+      [{ windowSeconds: 86_400, thresholds: { maxFailureRate: 0, maxP95Ms: null, minRuns: 100_000 } }, true],
+      [{ strategy: 'blue-green' }, false],
+      [{ strategy: 1 }, false],
+      [{ canaryPercent: 0 }, false],
+      [{ canaryPercent: 100 }, false],
+      [{ canaryPercent: 12.5 }, false],
+      [{ canaryPercent: '10' }, false],
+      [{ windowSeconds: -1 }, false],
+      [{ windowSeconds: 86_401 }, false],
+      [{ thresholds: { maxFailureRate: 1.5 } }, false],
+      [{ thresholds: { maxFailureRate: '0.1' } }, false],
+      [{ thresholds: { maxP95Ms: 86_400_001 } }, false],
+      [{ thresholds: { minRuns: -1 } }, false],
+      [{ thresholds: { minRuns: 1, maxErrors: 2 } }, false],
+      [{ thresholds: [] }, false],
+      [{ force: 'yes' }, false],
+      [{ status: 'active' }, false],
+    ],
+    accepts: (b) => routeAccepts(AgentsController, 'deploy', (v) => new AgentsApi(bus).deploy(principal, 'agent', v), b),
+  },
+  {
+    name: 'POST /v1/agents/{name}/rollback',
+    schema: ROLLBACK_BODY,
+    rows: [
+      [{}, true],
+      [{ toVersion: 3, reason: 'p95 doubled' }, true],
+      [{ toVersion: '3', reason: null }, true],
+      [{ toVersion: null, reason: 'x'.repeat(1000) }, true],
+      [{ toVersion: 0 }, false],
+      [{ toVersion: 'v2' }, false],
+      [{ reason: 'x'.repeat(1001) }, false],
+      [{ reason: 7 }, false],
+      [{ version: 2 }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(AgentsController, 'rollback', (v) => new AgentsApi(bus).rollback(principal, 'agent', v), b),
+  },
+  { name: 'POST /v1/agents/{name}/evals', schema: VERSION_BODY, rows: versionRows, accepts: (b) => routeAccepts(AgentsController, 'evals', (v) => new AgentsApi(bus).evals(principal, 'agent', v), b) },
+  {
+    name: 'POST /v1/webhooks',
+    schema: WEBHOOK_BODY,
+    rows: [
+      [{ url: 'https://hooks.example.com/af', events: ['deployment.*'], secret: 's'.repeat(16) }, true],
+      [{ url: 'http://hooks.example.com:8443/x?y=1', events: ['run.failed', 'deployment.rolled_back'], secret: 's'.repeat(256), description: 'ops', agent: 'lead-qualifier' }, true],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(20), description: null, agent: null }, true],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(20), agent: '' }, true],
+      [{ events: ['run.*'], secret: 's'.repeat(20) }, false],
+      [{ url: 'ftp://h.example/x', events: ['run.*'], secret: 's'.repeat(20) }, false],
+      [{ url: '', events: ['run.*'], secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example/' + 'x'.repeat(2048), events: ['run.*'], secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example', events: [], secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example', events: ['run.started'], secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example', events: Array(17).fill('run.*'), secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example', events: 'run.*', secret: 's'.repeat(20) }, false],
+      [{ url: 'https://h.example', events: ['run.*'] }, false],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 'short' }, false],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(257) }, false],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(20), description: 'd'.repeat(501) }, false],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(20), agent: 'Not An Agent' }, false],
+      [{ url: 'https://h.example', events: ['run.*'], secret: 's'.repeat(20), id: 'x' }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(WebhooksController, 'create', (v) => new WebhooksApi(bus).create(principal, v), b),
+  },
   { name: 'POST /v1/blueprints/{name}/compile', schema: VERSION_BODY, rows: versionRows, accepts: (b) => routeAccepts(ArtifactsController, 'compile', (v) => new ArtifactsApi(bus).compile('agent', v), b) },
   {
     name: 'POST /v1/blueprints/{name}/validate',
@@ -277,6 +359,28 @@ describe('documented response bodies', () => {
   };
   const at = '2026-11-24T10:00:00.000Z';
   const component = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const deploymentSample = {
+    deploymentId: 'd2',
+    agent: 'a',
+    version: 2,
+    artifactHash: 'sha256:y',
+    status: 'canary',
+    createdAt: at,
+    createdBy: 'u',
+    strategy: 'canary',
+    canaryPercent: 10,
+    windowSeconds: 600,
+    windowEndsAt: at,
+    thresholds: { maxFailureRate: 0.2, maxP95Ms: 30_000, minRuns: 5 },
+    previousDeploymentId: 'd1',
+    forced: true,
+    swapMs: 12.5,
+    evalReport: { agent: 'a', version: 2, artifactHash: 'sha256:y', passed: false, total: 2, failed: 1, workerId: 'w1', cases: [{ name: 'greets', passed: true, outputJson: '{"x":1}', durationMs: 3 }, { name: 'fails', passed: false, failures: ['/x: expected 2, got 1'], error: 'TOOL_FAILED: boom' }] },
+    transitions: [
+      { fromStatus: '', toStatus: 'pending', at, actor: 'u', reason: 'deploy version 2' },
+      { fromStatus: 'pending', toStatus: 'warming', at, actor: 'u', reason: 'warming', detailsJson: '{"workerId":"w1"}' },
+    ],
+  };
   const report = { valid: false, errors: [{ tier: 'schema', code: 'E1', path: '/a', message: 'm', severity: 'error' }], suggestions: [{ path: '/a', message: 's', replacementJson: '{"x":1}' }], omitted: 2 };
 
   it.each([
@@ -312,6 +416,51 @@ describe('documented response bodies', () => {
     ['RunSummary page', VIEW_SCHEMAS.RunList, { items: [runSummaryView(create(RunSummarySchema, { runId: 'r', agent: 'a', version: 1, status: 'queued', priority: 'normal', createdAt: at }))], nextCursor: null }],
     ['RunEvents', VIEW_SCHEMAS.RunEvents, { runId: 'r', status: 'running', final: false, items: [transitionView(create(RunTransitionSchema, { seq: 1, toStatus: 'queued', at, reason: 'submitted' }))] }],
     ['Deployment', component('Deployment'), deploymentView(create(DeploymentSchema, { deploymentId: 'd', agent: 'a', version: 1, artifactHash: 'sha256:x', status: 'active', createdAt: at, createdBy: 'u' }))],
+    ['Deployment (canary, transitions, eval report)', component('Deployment'), deploymentView(create(DeploymentSchema, deploymentSample))],
+    ['Deployment (unchanged)', component('Deployment'), { ...deploymentView(create(DeploymentSchema, deploymentSample)), message: 'version 2 of a is already active: nothing changed' }],
+    ['EvalReport', component('EvalReport'), deploymentView(create(DeploymentSchema, deploymentSample)).evalReport],
+    [
+      'AgentView',
+      VIEW_SCHEMAS.AgentView,
+      agentView(
+        create(AgentViewSchema, {
+          agent: 'a',
+          health: 'healthy',
+          active: { deploymentId: 'd1', agent: 'a', version: 1, status: 'active', createdAt: at },
+          canary: deploymentSample,
+          versions: [{ version: 2, artifactHash: 'sha256:y', role: 'canary', percent: 10, inFlightRuns: 3n, runs: 10n, failed: 1n, failureRate: 0.1, p95Ms: 1200, deploymentId: 'd2' }],
+        }),
+      ),
+    ],
+    ['AgentView (nothing live)', VIEW_SCHEMAS.AgentView, agentView(create(AgentViewSchema, { agent: 'a' }))],
+    ['AgentStats', VIEW_SCHEMAS.AgentStats, agentStatsView(create(AgentStatsReplySchema, { agent: 'a', windowMs: 600_000n, versions: [{ version: 1, runs: 4n, succeeded: 3n, failed: 1n, failureRate: 0.25, p50Ms: 10, p95Ms: 20, lastFinishedMs: 1_700_000_000_000n, probe: 'ok' }, { version: 2 }] }))],
+    [
+      'HealthOverview',
+      VIEW_SCHEMAS.HealthOverview,
+      healthOverviewView(
+        create(HealthOverviewReplySchema, {
+          status: 'ok',
+          services: [{ service: 'worker', state: 'up', instances: 2, lastSeenMs: 5n, checks: { nats: 'up' } }],
+          workers: [{ workerId: 'w1', state: 'alive', lastSeenMs: 5n, inFlight: 1, slots: 4 }],
+          agents: [{ agent: 'a', version: 1, state: 'unhealthy', runs: 9n, failureRate: 0.5, p95Ms: 100, reason: 'failure rate 0.5 > 0.2' }, { agent: 'b', version: 1, state: 'healthy' }],
+        }),
+      ),
+    ],
+    ['TriggerList', VIEW_SCHEMAS.TriggerList, { agent: 'a', items: [triggerView(create(TriggerInfoSchema, { agent: 'a', id: 'nightly', type: 'schedule', version: 1, cron: '0 3 * * *', timezone: 'Europe/Paris', nextFireAt: at, fired: 3n })), triggerView(create(TriggerInfoSchema, { agent: 'a', id: 'crm', type: 'webhook', version: 1 }))] }],
+    ['Webhook', component('Webhook'), webhookView(create(WebhookSchema, { id: 'w', url: 'https://h.example', events: ['run.*'], createdAt: at, createdBy: 'u' }))],
+    ['WebhookList', VIEW_SCHEMAS.WebhookList, { items: [webhookView(create(WebhookSchema, { id: 'w', url: 'https://h.example', events: ['deployment.*'], agent: 'a', description: 'd', createdAt: at, createdBy: 'u' }))] }],
+    [
+      'WebhookDeliveries',
+      VIEW_SCHEMAS.WebhookDeliveries,
+      {
+        items: [
+          deliveryView(create(WebhookDeliverySchema, { id: 'x', webhookId: 'w', eventId: 'e', eventType: 'run.failed', attempt: 2, status: 'retrying', responseStatus: 500, createdAt: at, nextAttemptAt: at, durationMs: 12 })),
+          deliveryView(create(WebhookDeliverySchema, { id: 'y', webhookId: 'w', eventId: 'e2', eventType: 'run.failed', attempt: 1, status: 'delivered', responseStatus: 200, createdAt: at, deliveredAt: at })),
+        ],
+        next: null,
+      },
+    ],
+    ['HookAccepted', VIEW_SCHEMAS.HookAccepted, { runId: 'r', status: 'queued' }],
     ['Blueprint (with document)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 1, contentHash: 'h', author: 'u', createdAt: at, validation: report, documentJson: '{"kind":"Agent"}' }), true)],
     ['Blueprint (archived)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 3, contentHash: 'h', author: 'u', createdAt: at, archivedAt: at }), false)],
     ['Blueprint list', VIEW_SCHEMAS.BlueprintList, blueprintListView(create(ListBlueprintsReplySchema, { items: [{ name: 'a', latestVersion: 2, labels: { team: 'ops' }, createdAt: at, updatedAt: at, valid: true }], nextCursor: 'c' }))],

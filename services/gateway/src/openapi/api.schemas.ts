@@ -1,8 +1,19 @@
-import { ROLES } from '@af/contracts';
 import { DNS_LABEL, SECRET_NAME, SECRET_VALUE_MAX_BYTES } from '@af/blueprint-format';
 import { BUDGET_PERIODS, MAX_LIMIT_USD, USAGE_GROUPS } from '../budgets/budgets.api.js';
 import { SECRET_DESCRIPTION_MAX } from '../secrets/secrets.api.js';
 import { YAML_TYPES } from '../http/body-parsers.js';
+import { ROLES, TENANT_ID_PATTERN } from '@af/contracts';
+import { DEPLOY_STRATEGIES, MAX_MIN_RUNS, MAX_P95_MS, MAX_WINDOW_SECONDS, ROLLBACK_REASON_MAX } from '../agents/deployment.body.js';
+import { MAX_HOOK_BODY_BYTES } from '../hooks/inbound-hook.js';
+import {
+  WEBHOOK_DELIVERIES_MAX,
+  WEBHOOK_DESCRIPTION_MAX,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_EVENTS_MAX,
+  WEBHOOK_SECRET_MAX_BYTES,
+  WEBHOOK_SECRET_MIN_BYTES,
+  WEBHOOK_URL_MAX,
+} from '../webhooks/webhooks.api.js';
 
 /**
  * The gateway's request and response bodies as JSON Schema (2020-12, OpenAPI 3.1's dialect): one
@@ -19,6 +30,7 @@ const time = str({ format: 'date-time' });
 const nullable = (schema: Schema): Schema => ({ ...schema, type: [schema['type'] as string, 'null'] });
 const anyJson = {} as const;
 const arr = (items: Schema): Schema => ({ type: 'array', items });
+const nullableRef = (name: string): Schema => ({ anyOf: [{ $ref: `#/components/schemas/${name}` }, { type: 'null' }] });
 /** An object whose listed fields are all present (the views always write every field). */
 const view = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
   type: 'object',
@@ -93,6 +105,58 @@ export const SECRET_BODY = {
   },
 } as const;
 
+const optionalInt = (min: number, max: number, description: string): Schema => ({ type: ['integer', 'null'], minimum: min, maximum: max, description });
+
+/** POST /v1/agents/{name}/deployments (`parseDeployBody`): absent or null = the blueprint’s spec.deployment, else the service defaults. */
+export const DEPLOY_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    version: VERSION,
+    strategy: { enum: [...DEPLOY_STRATEGIES, null], description: 'immediate: every new run once warmed and its evals pass; canary: canaryPercent of new runs during the window, then promoted or rolled back' },
+    canaryPercent: optionalInt(1, 99, 'Share of new runs (by run id) the canary takes'),
+    windowSeconds: optionalInt(0, MAX_WINDOW_SECONDS, 'The watch window: automatic rollback (and, for a canary, promotion at its end); 0: the blueprint’s, else the default'),
+    thresholds: {
+      type: ['object', 'null'],
+      additionalProperties: false,
+      description: 'When the new version is rolled back automatically during its window',
+      properties: {
+        maxFailureRate: { type: ['number', 'null'], minimum: 0, maximum: 1, description: 'Failed / finished runs of the new version' },
+        maxP95Ms: optionalInt(0, MAX_P95_MS, 'p95 run duration of the new version'),
+        minRuns: optionalInt(0, MAX_MIN_RUNS, 'Finished runs needed before the rates are judged'),
+      },
+    },
+    force: { type: ['boolean', 'null'], description: 'Deploy although evals fail: needs ApproveRealWorld (403 otherwise); audited' },
+  },
+} as const;
+
+/** POST /v1/agents/{name}/deployments/{id}/promote: nothing to say (an empty object or no body). */
+export const EMPTY_BODY = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/** POST /v1/agents/{name}/rollback. */
+export const ROLLBACK_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    toVersion: { ...VERSION, description: 'The version to return to; absent, null or "": the previously active one' },
+    reason: { type: ['string', 'null'], maxLength: ROLLBACK_REASON_MAX, description: 'Recorded on the transition' },
+  },
+} as const;
+
+/** POST /v1/webhooks (`parseCreateWebhook`). */
+export const WEBHOOK_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['url', 'events', 'secret'],
+  properties: {
+    url: str({ minLength: 1, maxLength: WEBHOOK_URL_MAX, pattern: '^[hH][tT][tT][pP][sS]?://', description: 'Where events are POSTed; loopback, private, link-local and metadata addresses are refused unless an operator allows the host' }),
+    events: { type: 'array', minItems: 1, maxItems: WEBHOOK_EVENTS_MAX, items: { enum: [...WEBHOOK_EVENT_TYPES] }, description: 'Event types to deliver' },
+    secret: str({ minLength: WEBHOOK_SECRET_MIN_BYTES, maxLength: WEBHOOK_SECRET_MAX_BYTES, writeOnly: true, description: `The signing secret (${WEBHOOK_SECRET_MIN_BYTES} to ${WEBHOOK_SECRET_MAX_BYTES} bytes as UTF-8): x-af-signature t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">; stored in the secrets service, never returned` }),
+    description: { type: ['string', 'null'], maxLength: WEBHOOK_DESCRIPTION_MAX },
+    agent: { type: ['string', 'null'], pattern: `${DNS_LABEL.source}|^$`, maxLength: 63, description: 'Only this agent’s events; absent, null or "": every agent' },
+  },
+} as const;
+
 /** The blueprint as the author wrote it (POST /v1/blueprints, PUT /v1/blueprints/{name}, POST /v1/validate). */
 const BLUEPRINT_SOURCE_CONTENT = {
   ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: str({ minLength: 1, description: 'The blueprint document in YAML (GET /v1/schemas/blueprint), kept as written' }) }])),
@@ -124,7 +188,100 @@ const ValidationResult = {
   allOf: [{ $ref: '#/components/schemas/ValidationReport' }, view({ name: nullable(str()), version: nullable(int()), contentHash: str(), cached: bool })],
 };
 
-const Deployment = view({ deploymentId: str(), agent: str(), version: int(), artifactHash: str(), status: str(), createdAt: time, createdBy: str() });
+const EvalReport = view({
+  agent: str(),
+  version: int(),
+  artifactHash: str(),
+  passed: bool,
+  total: int(),
+  failed: int(),
+  workerId: nullable(str()),
+  cases: arr(view({ name: str(), passed: bool, output: anyJson, failures: arr(str({ description: 'What did not hold (path, expectation, actual)' })), durationMs: { type: 'number' }, error: nullable(str({ description: 'The run itself failed: its code and message' })) })),
+});
+const num = { type: 'number' } as const;
+const Deployment = view(
+  {
+    deploymentId: str(),
+    agent: str(),
+    version: int(),
+    artifactHash: str(),
+    status: str({ description: 'pending, warming, canary, active, failed, rolled_back, superseded (deactivated: blueprint archived)' }),
+    createdAt: time,
+    createdBy: str(),
+    strategy: str({ enum: [...DEPLOY_STRATEGIES] }),
+    canaryPercent: int(),
+    windowSeconds: int(),
+    windowEndsAt: nullable(time),
+    thresholds: view({ maxFailureRate: num, maxP95Ms: int(), minRuns: int() }),
+    previousDeploymentId: nullable(str({ description: 'What a rollback returns to' })),
+    supersededAt: nullable(time),
+    reason: nullable(str({ description: 'Why it is in its status (failed, rolled_back)' })),
+    forced: { type: 'boolean', description: 'Deployed although its evals failed' },
+    swapMs: nullable(num),
+    evalReport: nullableRef('EvalReport'),
+    transitions: arr(view({ from: nullable(str()), to: str(), at: time, actor: str({ description: 'The caller, or "system"' }), reason: str(), details: anyJson })),
+    message: str({ description: 'Only on a 200 from POST …/deployments: the version was already active' }),
+  },
+  ['message'],
+);
+const AgentView = view({
+  agent: str(),
+  health: str({ description: 'healthy, degraded, unhealthy or unknown (no recent runs)' }),
+  active: nullableRef('Deployment'),
+  canary: nullableRef('Deployment'),
+  versions: arr(
+    view({
+      version: int(),
+      artifactHash: str(),
+      role: str({ description: 'active, canary, draining (runs still in flight) or retired' }),
+      percent: int({ description: 'Share of new runs' }),
+      inFlightRuns: int(),
+      runs: int(),
+      failed: int(),
+      failureRate: num,
+      p95Ms: num,
+      deploymentId: nullable(str()),
+    }),
+  ),
+});
+const AgentStats = view({
+  agent: str(),
+  windowMs: int(),
+  versions: arr(view({ version: int(), runs: int(), succeeded: int(), failed: int(), failureRate: num, p50Ms: num, p95Ms: num, lastFinishedAt: nullable(time), probe: { enum: ['ok', 'failed', null], description: 'The latest synthetic probe; null: none' } })),
+});
+const serviceStatus = view({ service: str(), state: str(), instances: int(), lastSeenMs: int(), checks: { type: 'object', additionalProperties: str() } });
+const HealthOverview = view({
+  status: str(),
+  services: arr(serviceStatus),
+  workers: arr(view({ workerId: str(), state: str({ description: 'alive or dead (no heartbeat for the liveness window)' }), lastSeenMs: int(), inFlight: int(), slots: int() })),
+  agents: arr(view({ agent: str(), version: int(), state: str({ description: 'healthy, degraded or unhealthy' }), runs: int(), failureRate: num, p95Ms: num, reason: nullable(str()) })),
+});
+const TriggerList = view({
+  agent: str(),
+  items: arr(view({ id: str(), agent: str(), type: str({ enum: ['schedule', 'event', 'webhook'] }), version: int(), cron: nullable(str()), timezone: nullable(str()), subject: nullable(str()), nextFireAt: nullable(time), lastFiredAt: nullable(time), fired: int() })),
+});
+const HookAccepted = view({ runId: str(), status: str() });
+const Webhook = view({ id: str(), url: str(), events: arr(str()), description: str(), agent: nullable(str()), createdAt: time, createdBy: str() });
+const WebhookList = view({ items: arr({ $ref: '#/components/schemas/Webhook' }) });
+const WebhookDeliveries = view({
+  items: arr(
+    view({
+      id: str(),
+      webhookId: str(),
+      eventId: str({ description: 'x-af-event-id: the same across retries' }),
+      eventType: str(),
+      attempt: int(),
+      status: str({ enum: ['pending', 'retrying', 'delivered', 'failed'] }),
+      responseStatus: nullable(int()),
+      error: nullable(str()),
+      durationMs: num,
+      createdAt: time,
+      nextAttemptAt: nullable(time),
+      deliveredAt: nullable(time),
+    }),
+  ),
+  next: nullable(str({ description: 'Pass as ?after= for the next page; null on the last' })),
+});
 const DeploymentList = view({ agent: str(), items: arr({ $ref: '#/components/schemas/Deployment' }) });
 const Episodes = view({ agent: str(), items: arr(view({ episodeId: str(), runId: str(), version: int(), outcome: str(), summary: str(), occurredAt: time })) });
 
@@ -269,13 +426,15 @@ const Artifact = view({ hash: str(), blueprint: view({ name: str(), version: int
 const Compiled = view({ artifactHash: str(), compileMs: { type: 'number' }, cached: bool });
 
 /** Response shapes that are not components, by the view that writes them (checked against the views in `api.schemas.spec.ts`). */
-export const VIEW_SCHEMAS = { Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
+export const VIEW_SCHEMAS = { AgentView, AgentStats, HealthOverview, TriggerList, HookAccepted, WebhookList, WebhookDeliveries, Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
 
 /** Shared response shapes, under `#/components/schemas`. */
 export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   ValidationReport,
   Blueprint,
   Deployment,
+  EvalReport,
+  Webhook,
   Run,
   Escalation,
   DeadLetter,
@@ -342,7 +501,42 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
     body: versionBody,
     success: ok(ValidationResult),
   },
-  AgentsController_deploy: { parameters: [nameParam], body: versionBody, success: { status: '201', description: 'Deployed (active)', schema: ref('Deployment') } },
+  AgentsController_deploy: {
+    parameters: [nameParam],
+    body: { schema: DEPLOY_BODY, required: false },
+    success: {
+      status: '201',
+      description: 'Deployed: active, or canary (warmed on a live worker, evals passed or forced); 422 VALIDATION_FAILED with the eval report in details when evals fail',
+      schema: ref('Deployment'),
+      also: { status: '200', description: 'That version and artifact were already active: nothing changed (message says so)' },
+    },
+  },
+  AgentsController_agent: { parameters: [nameParam], success: ok(AgentView, 'What is live: active and canary deployments, each version’s share, runs in flight and recent health') },
+  AgentsController_deployment: { parameters: [nameParam, idParam('id', 'The deployment id (UUID)')], success: ok(ref('Deployment'), 'With its transitions, oldest first') },
+  AgentsController_promote: { parameters: [nameParam, idParam('id', 'The deployment id (UUID)')], body: { schema: EMPTY_BODY, required: false }, success: ok(ref('Deployment'), 'Promoted: now active') },
+  AgentsController_rollback: { parameters: [nameParam], body: { schema: ROLLBACK_BODY, required: false }, success: ok(ref('Deployment'), 'The deployment now active again') },
+  AgentsController_evals: { parameters: [nameParam], body: versionBody, success: ok(ref('EvalReport'), 'The evals’ report (passed or not); nothing is deployed') },
+  AgentsController_health: { parameters: [nameParam], success: ok(AgentStats, 'Recent outcomes per version (the health service’s window)') },
+  AgentsController_triggers: { parameters: [nameParam], success: ok(TriggerList, 'The triggers of the active deployment') },
+  HealthOverviewController_overview: { success: ok(HealthOverview, 'Services, worker liveness and the tenant’s agents') },
+  WebhooksController_create: { body: { schema: WEBHOOK_BODY, required: true }, success: { status: '201', description: 'Created (the secret is never returned)', schema: ref('Webhook') } },
+  WebhooksController_list: { success: ok(WebhookList) },
+  WebhooksController_get: { parameters: [idParam('id', 'The webhook id (UUID)')], success: ok(ref('Webhook')) },
+  WebhooksController_delete: { parameters: [idParam('id', 'The webhook id (UUID)')], success: ok(ref('Webhook'), 'The deleted webhook (404 when there was none)') },
+  WebhooksController_deliveries: {
+    parameters: [idParam('id', 'The webhook id (UUID)'), limit(WEBHOOK_DELIVERIES_MAX), q('after', str({ format: 'uuid' }), 'next of the previous page')],
+    success: ok(WebhookDeliveries, 'Newest first'),
+  },
+  HooksController_hook: {
+    parameters: [
+      { name: 'tenant', in: 'path', required: true, description: 'The tenant id (no token: the signature authenticates)', schema: str({ pattern: TENANT_ID_PATTERN.source, maxLength: 63 }) },
+      { ...nameParam, name: 'agent', description: 'The agent’s name' },
+      { name: 'triggerId', in: 'path', required: true, description: 'The webhook trigger’s id in the blueprint', schema: str({ pattern: DNS_LABEL.source, maxLength: 63 }) },
+      { name: 'x-af-signature', in: 'header', required: true, description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>"> under the trigger’s secret; stale (> 5 min) or replayed: 401', schema: str({ maxLength: 512 }) },
+    ],
+    body: { schema: { description: `The run’s input (JSON, at most ${MAX_HOOK_BODY_BYTES} bytes), signed as sent` }, required: true },
+    success: { status: '202', description: 'The run it started. 401 UNAUTHENTICATED (bad, stale or replayed signature), 404 (no such trigger), 413, 415 (not JSON), 429 RATE_LIMITED (per tenant and trigger)', schema: HookAccepted },
+  },
   AgentsController_deployments: { parameters: [nameParam, limit(100)], success: ok(DeploymentList) },
   AgentsController_active: { parameters: [nameParam], success: ok(ref('Deployment')) },
   AgentsController_episodes: { parameters: [nameParam, qs('q', 200, 'Text to search the episodes for'), limit(100)], success: ok(Episodes) },
