@@ -80,7 +80,9 @@ describe('checkExpectation', () => {
   });
 
   it('fails (never passes) an invalid expectation, with its problems', () => {
-    expect(checkExpectation('yes', output)).toEqual(['invalid expectation at /: expect must be a JSON object (field paths with expected values, $schema, $predicates)']);
+    // Not an object: the whole expected output.
+    expect(checkExpectation('yes', output)).toEqual([expect.stringMatching(/^\(output\): expected "yes", got \{/)]);
+    expect(checkExpectation(['a', 1], ['a', 1])).toEqual([]);
     expect(checkExpectation({ $predicates: [{ path: '/score', op: 'about', value: 1 }] }, output)).toEqual([expect.stringContaining('invalid expectation at /$predicates/0/op: op must be one of')]);
   });
 

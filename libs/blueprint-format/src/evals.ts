@@ -7,7 +7,9 @@ import { compileUserPattern } from './user-patterns.js';
  * check a blueprint's evals when it is saved: {@link checkEvalExpectation}) and by the worker (to
  * judge an eval's output: {@link checkExpectation}).
  *
- * `expect` is a JSON object. Each key is one of:
+ * `expect` that is not a JSON object (an array, a string, a number, a boolean, null) is the whole
+ * expected output, compared deep-equal (the form for agents whose output is not an object).
+ * A JSON object: each key is one of:
  * - a field path → the expected value, compared deep-equal. A path is a JSON Pointer (`/a/0/b`,
  *   RFC 6901, `~0` = `~`, `~1` = `/`) or, when it does not start with `/`, dot-separated field
  *   names (`lead.score`; a field name is one segment: `qualified`);
@@ -105,7 +107,11 @@ function pointerSegment(key: string): string {
  * paths relative to `expect` (validation prefixes `/spec/evals/<i>/expect`).
  */
 export function checkEvalExpectation(expect: unknown): EvalExpectationProblem[] {
-  if (!isRecord(expect)) return [{ path: '', message: 'expect must be a JSON object (field paths with expected values, $schema, $predicates)' }];
+  if (expect === undefined) return [{ path: '', message: 'expect is required: the expected output, or an object of field paths with expected values, $schema, $predicates' }];
+  if (!isRecord(expect)) {
+    const size = Buffer.byteLength(JSON.stringify(expect) ?? '', 'utf8');
+    return size > EVAL_EXPECT_LIMITS.maxBytes ? [{ path: '', message: `expect may have at most ${EVAL_EXPECT_LIMITS.maxBytes} bytes as JSON, has ${size}` }] : [];
+  }
   const bytes = Buffer.byteLength(JSON.stringify(expect) ?? '', 'utf8');
   if (bytes > EVAL_EXPECT_LIMITS.maxBytes) return [{ path: '', message: `expect may have at most ${EVAL_EXPECT_LIMITS.maxBytes} bytes as JSON, has ${bytes}` }];
   const problems: EvalExpectationProblem[] = [];
@@ -190,6 +196,7 @@ function showPath(segments: readonly string[]): string {
 export function checkExpectation(expect: unknown, output: unknown): string[] {
   const problems = checkEvalExpectation(expect);
   if (problems.length > 0) return cap(problems.map((p) => `invalid expectation at ${p.path || '/'}: ${p.message}`));
+  if (!isRecord(expect)) return isDeepStrictEqual(output, expect) ? [] : [`(output): expected ${quote(expect)}, got ${quote(output)}`];
   const failures: string[] = [];
   for (const [key, expected] of Object.entries(expect as Record<string, unknown>)) {
     if (key === RESERVED_SCHEMA) {

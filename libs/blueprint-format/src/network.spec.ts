@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { MAX_CREDENTIALS, checkCredentials, credentialHeadersFor, hostCovered, hostMatches } from './network.js';
+import { MAX_CREDENTIALS, checkCredentials, credentialHeadersFor, hostCovered, hostMatches, type NetworkCredential } from './network.js';
 
 const allow = ['api.crm.example.com', '*.billing.example.com'];
 const entry = (over: Record<string, unknown> = {}) => ({ hosts: ['api.crm.example.com'], headers: { Authorization: { secret: 'crm-token', prefix: 'Bearer ' } }, ...over });
@@ -77,7 +77,7 @@ describe(hostCovered.name, () => {
 
 describe(credentialHeadersFor.name, () => {
   it('collects the headers of every matching entry, the first declared winning; none for other hosts', () => {
-    const credentials = [
+    const credentials: NetworkCredential[] = [
       { hosts: ['api.crm.example.com'], headers: { authorization: { secret: 'crm-token', prefix: 'Bearer ' } } },
       { hosts: ['*.crm.example.com'], headers: { authorization: { secret: 'other' }, 'x-tenant': { secret: 'crm-tenant' } } },
     ];

@@ -73,6 +73,11 @@ export class Findings {
     return this.errors.some((f) => f.path === path);
   }
 
+  /** An error at `path` or inside it (e.g. the schema tier already refused one of its fields). */
+  hasErrorWithin(path: string): boolean {
+    return this.errors.some((f) => f.path === path || f.path.startsWith(`${path}/`));
+  }
+
   report(): Report {
     return { valid: this.errorsFound === 0, errors: [...this.errors], warnings: [...this.warnings], suggestions: [...this.suggestions], omitted: this.omitted };
   }

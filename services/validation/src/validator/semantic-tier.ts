@@ -1,9 +1,7 @@
-import { builtinSpec, scanTemplate, type CheckedSchema, type CompiledSchema, type JsonSchemaCompiler } from '@af/blueprint-format';
-import { parseCron } from './cron.js';
+import { builtinSpec, checkEvalExpectation, checkTriggers, scanTemplate, type CheckedSchema, type CompiledSchema, type JsonSchemaCompiler } from '@af/blueprint-format';
 import { humanPath, pointer, type Findings } from './findings.js';
 import { asArray, asObject, asString, scopeRank, type BlueprintView } from './blueprint-view.js';
 import { nearest } from './near-miss.js';
-import { checkEventSubject } from './nats-subject.js';
 import { typescriptSyntaxProblems } from './typescript-syntax.js';
 import { networkCredentials } from './network-credentials.js';
 
@@ -113,27 +111,12 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
     }
   },
 
-  triggers(_view, findings) {
-    asArray(_view.spec['triggers']).forEach((raw, index) => {
-      const trigger = asObject(raw);
-      if (!trigger) return;
-      if (trigger['type'] === 'schedule') {
-        const cron = asString(trigger['cron']);
-        if (cron !== undefined) {
-          const parsed = parseCron(cron);
-          if (!parsed.ok) findings.error('semantic', 'INVALID_CRON', pointer('spec', 'triggers', index, 'cron'), `spec.triggers[${index}].cron "${cron}" is not a valid cron expression: ${parsed.message}`);
-        }
-        const timezone = asString(trigger['timezone']);
-        if (timezone !== undefined && !isTimeZone(timezone)) {
-          findings.error('semantic', 'INVALID_TIMEZONE', pointer('spec', 'triggers', index, 'timezone'), `spec.triggers[${index}].timezone "${timezone}" is not an IANA time zone (e.g. Europe/Berlin, UTC)`);
-        }
-      } else if (trigger['type'] === 'event') {
-        const subject = asString(trigger['subject']);
-        if (subject === undefined) return;
-        const check = checkEventSubject(subject);
-        if (!check.ok) findings.error('semantic', check.code, pointer('spec', 'triggers', index, 'subject'), `spec.triggers[${index}].subject ${check.message}`);
-      }
-    });
+  /** `spec.triggers`: the rules of @af/blueprint-format (ids, cron and time zone as the triggers service's scheduler reads them, event subjects, webhook secrets, inputs). */
+  triggers(view, findings) {
+    for (const problem of checkTriggers(view.spec['triggers']).problems) {
+      if (findings.hasErrorWithin(problem.path)) continue;
+      findings.error('semantic', problem.code, problem.path, problem.message);
+    }
   },
 
   jsonSchemas(view, findings, schemas) {
@@ -148,12 +131,30 @@ export const semanticRules: Readonly<Record<string, Rule>> = {
       asArray(view.spec['evals']).forEach((raw, index) => {
         const evalCase = asObject(raw);
         if (!evalCase || !Object.hasOwn(evalCase, 'expect')) return;
+        // Plain expected fields are a partial output: they must fit the output schema. Pointers,
+        // $schema and $predicates are checked by checkEvalExpectation (evalExpectations).
+        const expect = asObject(evalCase['expect']);
+        if (expect && Object.keys(expect).some((k) => k.startsWith('$') || k.startsWith('/') || k.includes('.'))) return;
         if (compiled(evalCase['expect'])) return;
         const first = compiled.errors?.[0];
         const path = pointer('spec', 'evals', index, 'expect') + (first?.instancePath ?? '');
         findings.error('semantic', 'EVAL_EXPECT_MISMATCH', path, `${humanPath(path)} does not fit spec.output.schema: ${first?.message ?? 'is invalid'}`);
       });
     }
+  },
+
+  /** `spec.evals[i].expect`: the expectation grammar of @af/blueprint-format (what the worker checks a case's output with). */
+  evalExpectations(view, findings) {
+    asArray(view.spec['evals']).forEach((raw, index) => {
+      const evalCase = asObject(raw);
+      if (!evalCase || !Object.hasOwn(evalCase, 'expect')) return;
+      const base = pointer('spec', 'evals', index, 'expect');
+      for (const problem of checkEvalExpectation(evalCase['expect'])) {
+        const at = base + problem.path;
+        if (findings.hasErrorWithin(at)) continue;
+        findings.error('semantic', 'EVAL_EXPECT_INVALID', at, `${humanPath(at)}: ${problem.message}`);
+      }
+    });
   },
 
   modelRoutes(view, findings, _schemas, context) {
@@ -232,11 +233,3 @@ function reportProblems(result: CheckedSchema | CompiledSchema, path: string, fi
   }
 }
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
