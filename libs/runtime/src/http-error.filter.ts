@@ -1,6 +1,6 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { throwError, type Observable } from 'rxjs';
-import { AppError, ErrorCode, httpStatusOf, toAppError } from '@af/errors';
+import { AppError, ErrorCode, httpStatusOf, jsonSyntaxReason, toAppError } from '@af/errors';
 import { RequestContext, currentTraceId, type Logger } from '@af/observability';
 
 interface Reply {
@@ -55,7 +55,8 @@ function fromFrameworkError(exception: unknown): AppError | undefined {
       return new AppError(ErrorCode.UnsupportedMediaType, text);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${text}`, { path: '' });
+      // Fastify's message carries V8's, which quotes the body: never echoed (it may hold a secret).
+      return new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${jsonSyntaxReason(text)}`, { path: '' });
     default:
       return new AppError(statusCode === 413 ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidArgument, text);
   }

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppError, ErrorCode } from '@af/errors';
+import { AppError, ErrorCode, jsonSyntaxReason } from '@af/errors';
 import { MetricsRegistry } from '@af/observability';
 import { isInboundHookRouteConfig } from '../hooks/inbound-hook.js';
 
@@ -47,9 +47,8 @@ export function parseJsonStrict(text: string): unknown {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // V8 quotes the start of the text ('…, "{"secret": …" is not valid JSON'): never echoed (it may hold a secret).
-    const reason = (error as Error).message.replace(/,? ".*" is not valid JSON$/s, '');
-    throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${reason}`, { path: '' });
+    // V8 quotes the text in its message: never echoed (it may hold a secret).
+    throw new AppError(ErrorCode.InvalidDocument, `request body is not valid JSON: ${jsonSyntaxReason((error as Error).message)}`, { path: '' });
   }
   if (typeof value === 'string' && hasLoneSurrogate(value)) throw loneSurrogate('');
   const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }];
