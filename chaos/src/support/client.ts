@@ -105,7 +105,7 @@ export class ChaosClient {
       }
       if (res) {
         answers.push(res.status);
-        if (res.status === 200 || res.status === 202) return { accepted: true, runId: String(res.body['runId']), key, answers, replayed: res.status === 200 };
+        if (res.status === 200 || res.status === 202) return { accepted: true, runId: String(res.body['runId']), key, answers, replayed: res.status === 200, version: Number(res.body['version']), acceptedAt: Date.now() };
         const retryable = res.status === 503 || res.status === 504 || res.status === 429;
         if (!retryable) return { accepted: false, key, answers, error: res.body.error };
       }
@@ -155,5 +155,9 @@ export interface SubmitOutcome {
   /** Every HTTP status the client got for this submission, in order (0: no answer). */
   answers: number[];
   replayed?: boolean;
+  /** The version the run was routed to and pinned on (the submit reply's `version`). */
+  version?: number;
+  /** When the accepting answer arrived (ms since the epoch). */
+  acceptedAt?: number;
   error?: { code: string; message: string; path?: string } | undefined;
 }
