@@ -10,7 +10,8 @@ const message = 'We need 40 seats, budget 50k';
 function servicesLogging(traceId: string): string[] {
   const dir = logDir();
   const services = new Set<string>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.log'))) {
+  // The pool manager's extra workers log under workers/: the run may have landed on one of them.
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log'))) {
     for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
       if (!line.includes(traceId)) continue;
       try {

@@ -167,7 +167,7 @@ describe('secrets injected into a tool call through the gateway', () => {
     const meta = await api('GET', '/v1/secrets/crm-token', { token });
     expect(meta.status).toBe(200);
     expect(JSON.stringify(meta.body)).not.toContain(value);
-    for (const file of readdirSync(logDir()).filter((f) => f.endsWith('.log'))) {
+    for (const file of readdirSync(logDir(), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.log'))) {
       expect({ file, leaked: readFileSync(join(logDir(), file), 'utf8').includes(value) }).toEqual({ file, leaked: false });
     }
   });

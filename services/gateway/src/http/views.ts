@@ -85,7 +85,7 @@ export function runView(r: Run | undefined) {
     status: r.status,
     input: parseOr(r.inputJson, null),
     output: parseOr(r.outputJson, null),
-    error: r.error ? { code: r.error.code, message: r.error.message, ...(r.error.path ? { path: r.error.path } : {}) } : null,
+    error: r.error ? { code: r.error.code, message: r.error.message, ...(r.error.path ? { path: r.error.path } : {}), ...(r.error.detailsJson ? { details: parseOr(r.error.detailsJson, null) } : {}) } : null,
     attempts: r.attempts,
     toolCalls: r.toolCalls.map((c) => ({
       tool: c.tool,
@@ -115,5 +115,8 @@ export function runView(r: Run | undefined) {
     requestedBy: r.requestedBy || null,
     // While `waiting`: the escalation the run waits for (GET /v1/escalations/{id}).
     waitingFor: r.waitingFor || null,
+    trigger: r.trigger || 'api',
+    deploymentId: r.deploymentId || null,
+    canary: r.canary,
   };
 }

@@ -294,7 +294,7 @@ const Run = view({
   status: str({ description: 'queued, running, waiting, succeeded, failed, cancelled …' }),
   input: anyJson,
   output: anyJson,
-  error: nullable(view({ code: str(), message: str(), path: str() }, ['path'])),
+  error: nullable(view({ code: str(), message: str(), path: str(), details: anyJson }, ['path', 'details'])),
   attempts: int(),
   toolCalls: arr(view({ tool: str(), arguments: anyJson, result: anyJson, durationMs: { type: 'number' }, error: str() }, ['error'])),
   usage: nullable(view({ provider: str(), model: str(), inputTokens: int(), outputTokens: int(), costUsd: { type: 'number' }, cachedInputTokens: int(), calls: arr(usageCall) })),
@@ -307,6 +307,9 @@ const Run = view({
   workerId: nullable(str()),
   requestedBy: nullable(str()),
   waitingFor: nullable(str({ description: 'While waiting: the escalation id (GET /v1/escalations/{id})' })),
+  trigger: str({ description: 'What started the run: api, schedule:<triggerId>, event:<triggerId>, webhook:<triggerId>' }),
+  deploymentId: nullable(str({ description: 'The deployment the run was routed to (it runs, and is retried, on that version)' })),
+  canary: { type: 'boolean', description: 'Routed to a canary deployment' },
 });
 const RunAccepted = view({ runId: str(), status: str(), agent: str(), version: int(), priority: str({ enum: [...RUN_PRIORITY_VALUES] }), replayed: { type: 'boolean', description: 'true: an earlier submission with the same Idempotency-Key (200 instead of 202)' } });
 const RunList = page(view({ runId: str(), agent: str(), version: int(), status: str(), priority: str(), attempts: int(), createdAt: time, finishedAt: nullable(time), errorCode: nullable(str()) }));

@@ -76,7 +76,7 @@ export class RunEntity {
   output!: object | null;
 
   @Column('jsonb', { nullable: true })
-  error!: { code: string; message: string; path?: string; truncated?: boolean } | null;
+  error!: { code: string; message: string; path?: string; /** The failure's details as JSON text (ErrorReply.details_json). */ detailsJson?: string; truncated?: boolean } | null;
 
   @Column('int', { default: 0 })
   attempts!: number;

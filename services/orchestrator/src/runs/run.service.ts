@@ -287,7 +287,14 @@ export class RunService {
   }
 
   async onFailed(tenantId: TenantId, event: RunFailed): Promise<void> {
-    const error = { code: event.error?.code ?? ErrorCode.Internal, message: event.error?.message ?? 'run failed', ...(event.error?.path ? { path: event.error.path } : {}), ...(event.truncated ? { truncated: true } : {}) };
+    const error = {
+      code: event.error?.code ?? ErrorCode.Internal,
+      message: event.error?.message ?? 'run failed',
+      ...(event.error?.path ? { path: event.error.path } : {}),
+      // What the failure names (e.g. BUDGET_EXCEEDED: the budget and the estimate); bounded by the worker's event limits.
+      ...(event.error?.detailsJson ? { detailsJson: event.error.detailsJson } : {}),
+      ...(event.truncated ? { truncated: true } : {}),
+    };
     const result = await this.transition(tenantId, event.runId, 'failed', {
       at: new Date(Number(event.atMs)),
       attempt: event.attempt,
@@ -416,7 +423,7 @@ function toRunMessage(run: RunEntity): MessageInitShape<typeof RunSchema> {
     status: run.status,
     inputJson: JSON.stringify(run.input),
     outputJson: run.output === null || run.output === undefined ? '' : JSON.stringify(run.output),
-    ...(run.error ? { error: { code: run.error.code, message: run.error.message, path: run.error.path ?? '', detailsJson: '' } } : {}),
+    ...(run.error ? { error: { code: run.error.code, message: run.error.message, path: run.error.path ?? '', detailsJson: run.error.detailsJson ?? '' } } : {}),
     attempts: run.attempts,
     traceId: run.traceId,
     correlationId: run.correlationId,
@@ -450,3 +457,4 @@ function storedUsage(usage: RunSucceeded['usage']) {
       }
     : null;
 }
+
