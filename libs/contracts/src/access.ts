@@ -42,6 +42,14 @@ export const requestCallers = {
   'af.v1.deadletters.retry': ['gateway'],
   'af.v1.health.status': ['gateway'],
   'af.v1.memory.episodes.list': ['gateway', 'worker'],
+  // People through the gateway; agents' runs and tool bridges through the worker.
+  'af.v1.memory.store': ['gateway', 'worker'],
+  'af.v1.memory.get': ['gateway', 'worker'],
+  'af.v1.memory.search': ['gateway', 'worker'],
+  'af.v1.memory.graph': ['gateway', 'worker'],
+  'af.v1.memory.subjects.forget': ['gateway'],
+  'af.v1.memory.working.get': ['gateway', 'worker'],
+  'af.v1.memory.working.put': ['gateway', 'worker'],
   // A call that needs approval (worker) and a realWorld deploy by a ProductManager (deployment).
   'af.v1.escalations.open': ['worker', 'deployment'],
   'af.v1.escalations.get': ['gateway'],
@@ -101,7 +109,7 @@ export const eventPublishers = {
   'af.v1.escalations.event.opened': ['governance'],
   'af.v1.escalations.event.escalated': ['governance'],
   'af.v1.escalations.event.decided': ['governance'],
-  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit', 'metering', 'secrets', 'webhooks', 'triggers'],
+  'af.v1.audit.record': ['gateway', 'blueprints', 'deployment', 'orchestrator', 'worker', 'governance', 'audit', 'metering', 'secrets', 'webhooks', 'triggers', 'memory'],
   'af.v1.health.heartbeat': serviceNames,
   'af.v1.runs.tokens': ['worker'],
 } as const satisfies { readonly [S in EventSubject]: readonly ServiceName[] };

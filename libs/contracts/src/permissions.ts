@@ -36,6 +36,10 @@ export const PERMISSIONS = [
   'ManageSecrets',
   /** Create, list and delete outbound webhooks and read their delivery log (signing secrets are write-only). */
   'ManageWebhooks',
+  /** Read and search agent memory (working, episodic, semantic) and the knowledge graph. */
+  'ViewMemory',
+  /** Store memories and forget a subject across every tier (audited). */
+  'ManageMemory',
   /** Read the mesh status. */
   'ViewMesh',
   /** Act on other tenants' resources (platform operators only; no role grants it). */
@@ -52,8 +56,8 @@ const VIEWER: readonly Permission[] = ['ViewAgents', 'ViewRuns', 'ViewEscalation
 /** Role → permissions. A principal's permissions are the union over its roles (plus explicit grants). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   Viewer: VIEWER,
-  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions', 'ManageSecrets', 'ManageWebhooks'],
-  ProductManager: [...VIEWER, 'CreateAgent', 'ArchiveAgent', 'DeployAgent', 'RunAgent', 'ApproveActions', 'ViewAudit', 'ManageBudgets', 'ManageWebhooks'],
+  Developer: [...VIEWER, 'CreateAgent', 'DeployAgent', 'ViewCode', 'RunAgent', 'OperateRuns', 'ApproveActions', 'ManageSecrets', 'ViewMemory', 'ManageWebhooks'],
+  ProductManager: [...VIEWER, 'CreateAgent', 'ArchiveAgent', 'DeployAgent', 'RunAgent', 'ApproveActions', 'ViewAudit', 'ManageBudgets', 'ManageWebhooks', 'ViewMemory', 'ManageMemory'],
   Administrator: PERMISSIONS.filter((p) => p !== 'CrossOrgAccess'),
 };
 

@@ -56,7 +56,22 @@ import {
   WebhookReplySchema,
 } from './gen/af/v1/webhooks_pb.js';
 import { InboundHookReplySchema, InboundHookRequestSchema, ListTriggersReplySchema, ListTriggersRequestSchema } from './gen/af/v1/triggers_pb.js';
-import { ListEpisodesReplySchema, ListEpisodesRequestSchema } from './gen/af/v1/memory_pb.js';
+import {
+  ForgetSubjectReplySchema,
+  ForgetSubjectRequestSchema,
+  GetMemoryRequestSchema,
+  ListEpisodesReplySchema,
+  ListEpisodesRequestSchema,
+  MemoryGraphReplySchema,
+  MemoryGraphRequestSchema,
+  MemoryItemReplySchema,
+  SearchMemoryReplySchema,
+  SearchMemoryRequestSchema,
+  StoreMemoryReplySchema,
+  StoreMemoryRequestSchema,
+  WorkingMemoryReplySchema,
+  WorkingMemoryRequestSchema,
+} from './gen/af/v1/memory_pb.js';
 import { DeadLetterRecordedSchema, ListDeadLettersReplySchema, ListDeadLettersRequestSchema, RetryDeadLetterReplySchema, RetryDeadLetterRequestSchema } from './gen/af/v1/deadletters_pb.js';
 import {
   BeginStepReplySchema,
@@ -135,6 +150,13 @@ export const requestSubjects = {
   'af.v1.runs.get': { owner: 'orchestrator', request: GetRunRequestSchema, response: RunReplySchema },
   'af.v1.health.status': { owner: 'health', request: MeshStatusRequestSchema, response: MeshStatusReplySchema },
   'af.v1.memory.episodes.list': { owner: 'memory', request: ListEpisodesRequestSchema, response: ListEpisodesReplySchema },
+  'af.v1.memory.store': { owner: 'memory', request: StoreMemoryRequestSchema, response: StoreMemoryReplySchema },
+  'af.v1.memory.get': { owner: 'memory', request: GetMemoryRequestSchema, response: MemoryItemReplySchema },
+  'af.v1.memory.search': { owner: 'memory', request: SearchMemoryRequestSchema, response: SearchMemoryReplySchema },
+  'af.v1.memory.graph': { owner: 'memory', request: MemoryGraphRequestSchema, response: MemoryGraphReplySchema },
+  'af.v1.memory.subjects.forget': { owner: 'memory', request: ForgetSubjectRequestSchema, response: ForgetSubjectReplySchema },
+  'af.v1.memory.working.get': { owner: 'memory', request: WorkingMemoryRequestSchema, response: WorkingMemoryReplySchema },
+  'af.v1.memory.working.put': { owner: 'memory', request: WorkingMemoryRequestSchema, response: WorkingMemoryReplySchema },
   'af.v1.compilation.blueprint.compile': { owner: 'compilation', request: CompileBlueprintRequestSchema, response: CompileReplySchema },
   'af.v1.compilation.artifact.describe': { owner: 'compilation', request: GetArtifactRequestSchema, response: ArtifactMetadataReplySchema },
   'af.v1.blueprints.list': { owner: 'blueprints', request: ListBlueprintsRequestSchema, response: ListBlueprintsReplySchema },

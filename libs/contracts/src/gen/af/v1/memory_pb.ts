@@ -4,13 +4,15 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { Caller } from "./common_pb.js";
+import { file_af_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file af/v1/memory.proto.
  */
 export const file_af_v1_memory: GenFile = /*@__PURE__*/
-  fileDesc("ChJhZi92MS9tZW1vcnkucHJvdG8SBWFmLnYxIkIKE0xpc3RFcGlzb2Rlc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFbGltaXQYAiABKAUSDQoFcXVlcnkYAyABKAkihAEKB0VwaXNvZGUSEgoKZXBpc29kZV9pZBgBIAEoCRIOCgZydW5faWQYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBRIPCgdzdW1tYXJ5GAUgASgJEg8KB291dGNvbWUYBiABKAkSEwoLb2NjdXJyZWRfYXQYByABKAkiNQoRTGlzdEVwaXNvZGVzUmVwbHkSIAoIZXBpc29kZXMYASADKAsyDi5hZi52MS5FcGlzb2RlYgZwcm90bzM");
+  fileDesc("ChJhZi92MS9tZW1vcnkucHJvdG8SBWFmLnYxIkIKE0xpc3RFcGlzb2Rlc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFbGltaXQYAiABKAUSDQoFcXVlcnkYAyABKAkihAEKB0VwaXNvZGUSEgoKZXBpc29kZV9pZBgBIAEoCRIOCgZydW5faWQYAiABKAkSDQoFYWdlbnQYAyABKAkSDwoHdmVyc2lvbhgEIAEoBRIPCgdzdW1tYXJ5GAUgASgJEg8KB291dGNvbWUYBiABKAkSEwoLb2NjdXJyZWRfYXQYByABKAkiNQoRTGlzdEVwaXNvZGVzUmVwbHkSIAoIZXBpc29kZXMYASADKAsyDi5hZi52MS5FcGlzb2RlIlMKC01lbW9yeVNjb3BlEg0KBWFnZW50GAEgASgJEhQKDGFjY2Vzc19sZXZlbBgCIAEoCRIMCgR0ZWFtGAMgASgJEhEKCXJlYWRfb25seRgEIAEoCCLYAQoKTWVtb3J5SXRlbRIKCgJpZBgBIAEoCRIMCgR0aWVyGAIgASgJEg8KB2NvbnRlbnQYAyABKAkSDQoFc2NvcmUYBCABKAESEgoKc3ViamVjdF9pZBgFIAEoCRINCgVhZ2VudBgGIAEoCRIOCgZzb3VyY2UYByABKAkSFQoNbWV0YWRhdGFfanNvbhgIIAEoCRISCgpjcmVhdGVkX2F0GAkgASgJEhAKCGVudGl0aWVzGAogAygJEhIKCm5laWdoYm91cnMYCyADKAkSDAoEdGVhbRgMIAEoCSKcAQoSU3RvcmVNZW1vcnlSZXF1ZXN0EhIKCnN1YmplY3RfaWQYASABKAkSDwoHY29udGVudBgCIAEoCRIOCgZzb3VyY2UYAyABKAkSFQoNbWV0YWRhdGFfanNvbhgEIAEoCRIhCgVzY29wZRgFIAEoCzISLmFmLnYxLk1lbW9yeVNjb3BlEhcKD2lkZW1wb3RlbmN5X2tleRgGIAEoCSJBChBTdG9yZU1lbW9yeVJlcGx5EgoKAmlkGAEgASgJEhAKCGVudGl0aWVzGAIgAygJEg8KB2NyZWF0ZWQYAyABKAgiQQoQR2V0TWVtb3J5UmVxdWVzdBIKCgJpZBgBIAEoCRIhCgVzY29wZRgCIAEoCzISLmFmLnYxLk1lbW9yeVNjb3BlIjIKD01lbW9yeUl0ZW1SZXBseRIfCgRpdGVtGAEgASgLMhEuYWYudjEuTWVtb3J5SXRlbSLWAQoTU2VhcmNoTWVtb3J5UmVxdWVzdBINCgVxdWVyeRgBIAEoCRIMCgR0aWVyGAIgASgJEhIKCnN1YmplY3RfaWQYAyABKAkSDQoFYWdlbnQYBCABKAkSDQoFbGltaXQYBSABKAUSDQoFc2luY2UYBiABKAkSDQoFdW50aWwYByABKAkSIQoFc2NvcGUYCCABKAsyEi5hZi52MS5NZW1vcnlTY29wZRIVCg13b3JraW5nX3Njb3BlGAkgASgJEhgKEHdvcmtpbmdfc2NvcGVfaWQYCiABKAkiNQoRU2VhcmNoTWVtb3J5UmVwbHkSIAoFaXRlbXMYASADKAsyES5hZi52MS5NZW1vcnlJdGVtIlYKEk1lbW9yeUdyYXBoUmVxdWVzdBIOCgZlbnRpdHkYASABKAkSDQoFZGVwdGgYAiABKAUSIQoFc2NvcGUYAyABKAsyEi5hZi52MS5NZW1vcnlTY29wZSI5CglHcmFwaE5vZGUSDAoEbmFtZRgBIAEoCRIMCgRraW5kGAIgASgJEhAKCG1lbnRpb25zGAMgASgDIkcKCUdyYXBoRWRnZRIMCgRmcm9tGAEgASgJEgoKAnRvGAIgASgJEhAKCHJlbGF0aW9uGAMgASgJEg4KBndlaWdodBgEIAEoAyJ2ChBNZW1vcnlHcmFwaFJlcGx5EiAKBmVudGl0eRgBIAEoCzIQLmFmLnYxLkdyYXBoTm9kZRIfCgVub2RlcxgCIAMoCzIQLmFmLnYxLkdyYXBoTm9kZRIfCgVlZGdlcxgDIAMoCzIQLmFmLnYxLkdyYXBoRWRnZSJJChRGb3JnZXRTdWJqZWN0UmVxdWVzdBISCgpzdWJqZWN0X2lkGAEgASgJEh0KBmNhbGxlchgCIAEoCzINLmFmLnYxLkNhbGxlciKHAQoSRm9yZ2V0U3ViamVjdFJlcGx5EhIKCnN1YmplY3RfaWQYASABKAkSFwoPd29ya2luZ19kZWxldGVkGAIgASgDEhgKEGVwaXNvZGljX2RlbGV0ZWQYAyABKAMSGAoQc2VtYW50aWNfZGVsZXRlZBgEIAEoAxIQCgh2ZXJpZmllZBgFIAEoCCLdAQoUV29ya2luZ01lbW9yeVJlcXVlc3QSDQoFYWdlbnQYASABKAkSDQoFc2NvcGUYAiABKAkSEAoIc2NvcGVfaWQYAyABKAkSFQoNZG9jdW1lbnRfanNvbhgEIAEoCRIYChBleHBlY3RlZF92ZXJzaW9uGAUgASgDEhcKD2FwcGVuZF9tZXNzYWdlcxgGIAMoCRITCgt0dGxfc2Vjb25kcxgHIAEoBRIiCgZhY2Nlc3MYCCABKAsyEi5hZi52MS5NZW1vcnlTY29wZRISCgpzdWJqZWN0X2lkGAkgASgJImMKEldvcmtpbmdNZW1vcnlSZXBseRIVCg1kb2N1bWVudF9qc29uGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSEAoIbWVzc2FnZXMYAyADKAkSEwoLdHRsX3NlY29uZHMYBCABKANiBnByb3RvMw", [file_af_v1_common]);
 
 /**
  * af.v1.memory.episodes.list — request/reply.
@@ -106,4 +108,607 @@ export type ListEpisodesReply = Message<"af.v1.ListEpisodesReply"> & {
  */
 export const ListEpisodesReplySchema: GenMessage<ListEpisodesReply> = /*@__PURE__*/
   messageDesc(file_af_v1_memory, 2);
+
+/**
+ * @generated from message af.v1.MemoryScope
+ */
+export type MemoryScope = Message<"af.v1.MemoryScope"> & {
+  /**
+   * The agent acting ('' = a person through the gateway: organization level).
+   *
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * self | team | organization ('' = organization for people, self for agents).
+   *
+   * @generated from field: string access_level = 2;
+   */
+  accessLevel: string;
+
+  /**
+   * The agent's team label (metadata.labels.team), for access_level team.
+   *
+   * @generated from field: string team = 3;
+   */
+  team: string;
+
+  /**
+   * Writes are refused (read-only mode): nothing is stored in any tier.
+   *
+   * @generated from field: bool read_only = 4;
+   */
+  readOnly: boolean;
+};
+
+/**
+ * Describes the message af.v1.MemoryScope.
+ * Use `create(MemoryScopeSchema)` to create a new message.
+ */
+export const MemoryScopeSchema: GenMessage<MemoryScope> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 3);
+
+/**
+ * @generated from message af.v1.MemoryItem
+ */
+export type MemoryItem = Message<"af.v1.MemoryItem"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * working | episodic | semantic
+   *
+   * @generated from field: string tier = 2;
+   */
+  tier: string;
+
+  /**
+   * @generated from field: string content = 3;
+   */
+  content: string;
+
+  /**
+   * Relevance, higher first (ts_rank for episodic, cosine similarity for semantic, 1 for working).
+   *
+   * @generated from field: double score = 4;
+   */
+  score: number;
+
+  /**
+   * @generated from field: string subject_id = 5;
+   */
+  subjectId: string;
+
+  /**
+   * @generated from field: string agent = 6;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: string source = 7;
+   */
+  source: string;
+
+  /**
+   * @generated from field: string metadata_json = 8;
+   */
+  metadataJson: string;
+
+  /**
+   * @generated from field: string created_at = 9;
+   */
+  createdAt: string;
+
+  /**
+   * Semantic hits: the entity names found in it and their graph neighbours.
+   *
+   * @generated from field: repeated string entities = 10;
+   */
+  entities: string[];
+
+  /**
+   * @generated from field: repeated string neighbours = 11;
+   */
+  neighbours: string[];
+
+  /**
+   * @generated from field: string team = 12;
+   */
+  team: string;
+};
+
+/**
+ * Describes the message af.v1.MemoryItem.
+ * Use `create(MemoryItemSchema)` to create a new message.
+ */
+export const MemoryItemSchema: GenMessage<MemoryItem> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 4);
+
+/**
+ * af.v1.memory.store — stored episodically, extracted into the graph and embedded.
+ *
+ * @generated from message af.v1.StoreMemoryRequest
+ */
+export type StoreMemoryRequest = Message<"af.v1.StoreMemoryRequest"> & {
+  /**
+   * @generated from field: string subject_id = 1;
+   */
+  subjectId: string;
+
+  /**
+   * @generated from field: string content = 2;
+   */
+  content: string;
+
+  /**
+   * @generated from field: string source = 3;
+   */
+  source: string;
+
+  /**
+   * @generated from field: string metadata_json = 4;
+   */
+  metadataJson: string;
+
+  /**
+   * @generated from field: af.v1.MemoryScope scope = 5;
+   */
+  scope?: MemoryScope | undefined;
+
+  /**
+   * Idempotency: the same key stores once (the worker passes its step id).
+   *
+   * @generated from field: string idempotency_key = 6;
+   */
+  idempotencyKey: string;
+};
+
+/**
+ * Describes the message af.v1.StoreMemoryRequest.
+ * Use `create(StoreMemoryRequestSchema)` to create a new message.
+ */
+export const StoreMemoryRequestSchema: GenMessage<StoreMemoryRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 5);
+
+/**
+ * @generated from message af.v1.StoreMemoryReply
+ */
+export type StoreMemoryReply = Message<"af.v1.StoreMemoryReply"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Entities extracted into the semantic tier.
+   *
+   * @generated from field: repeated string entities = 2;
+   */
+  entities: string[];
+
+  /**
+   * @generated from field: bool created = 3;
+   */
+  created: boolean;
+};
+
+/**
+ * Describes the message af.v1.StoreMemoryReply.
+ * Use `create(StoreMemoryReplySchema)` to create a new message.
+ */
+export const StoreMemoryReplySchema: GenMessage<StoreMemoryReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 6);
+
+/**
+ * af.v1.memory.get
+ *
+ * @generated from message af.v1.GetMemoryRequest
+ */
+export type GetMemoryRequest = Message<"af.v1.GetMemoryRequest"> & {
+  /**
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * @generated from field: af.v1.MemoryScope scope = 2;
+   */
+  scope?: MemoryScope | undefined;
+};
+
+/**
+ * Describes the message af.v1.GetMemoryRequest.
+ * Use `create(GetMemoryRequestSchema)` to create a new message.
+ */
+export const GetMemoryRequestSchema: GenMessage<GetMemoryRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 7);
+
+/**
+ * @generated from message af.v1.MemoryItemReply
+ */
+export type MemoryItemReply = Message<"af.v1.MemoryItemReply"> & {
+  /**
+   * @generated from field: af.v1.MemoryItem item = 1;
+   */
+  item?: MemoryItem | undefined;
+};
+
+/**
+ * Describes the message af.v1.MemoryItemReply.
+ * Use `create(MemoryItemReplySchema)` to create a new message.
+ */
+export const MemoryItemReplySchema: GenMessage<MemoryItemReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 8);
+
+/**
+ * af.v1.memory.search — best first.
+ *
+ * @generated from message af.v1.SearchMemoryRequest
+ */
+export type SearchMemoryRequest = Message<"af.v1.SearchMemoryRequest"> & {
+  /**
+   * @generated from field: string query = 1;
+   */
+  query: string;
+
+  /**
+   * working | episodic | semantic ('' = episodic and semantic merged).
+   *
+   * @generated from field: string tier = 2;
+   */
+  tier: string;
+
+  /**
+   * @generated from field: string subject_id = 3;
+   */
+  subjectId: string;
+
+  /**
+   * Only this agent's memories ('' = as the scope allows).
+   *
+   * @generated from field: string agent = 4;
+   */
+  agent: string;
+
+  /**
+   * @generated from field: int32 limit = 5;
+   */
+  limit: number;
+
+  /**
+   * RFC 3339 bounds (episodic).
+   *
+   * @generated from field: string since = 6;
+   */
+  since: string;
+
+  /**
+   * @generated from field: string until = 7;
+   */
+  until: string;
+
+  /**
+   * @generated from field: af.v1.MemoryScope scope = 8;
+   */
+  scope?: MemoryScope | undefined;
+
+  /**
+   * working: the scope and its id (run | thread | user).
+   *
+   * @generated from field: string working_scope = 9;
+   */
+  workingScope: string;
+
+  /**
+   * @generated from field: string working_scope_id = 10;
+   */
+  workingScopeId: string;
+};
+
+/**
+ * Describes the message af.v1.SearchMemoryRequest.
+ * Use `create(SearchMemoryRequestSchema)` to create a new message.
+ */
+export const SearchMemoryRequestSchema: GenMessage<SearchMemoryRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 9);
+
+/**
+ * @generated from message af.v1.SearchMemoryReply
+ */
+export type SearchMemoryReply = Message<"af.v1.SearchMemoryReply"> & {
+  /**
+   * @generated from field: repeated af.v1.MemoryItem items = 1;
+   */
+  items: MemoryItem[];
+};
+
+/**
+ * Describes the message af.v1.SearchMemoryReply.
+ * Use `create(SearchMemoryReplySchema)` to create a new message.
+ */
+export const SearchMemoryReplySchema: GenMessage<SearchMemoryReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 10);
+
+/**
+ * af.v1.memory.graph — an entity, its neighbours and relations (depth 1..3).
+ *
+ * @generated from message af.v1.MemoryGraphRequest
+ */
+export type MemoryGraphRequest = Message<"af.v1.MemoryGraphRequest"> & {
+  /**
+   * @generated from field: string entity = 1;
+   */
+  entity: string;
+
+  /**
+   * @generated from field: int32 depth = 2;
+   */
+  depth: number;
+
+  /**
+   * @generated from field: af.v1.MemoryScope scope = 3;
+   */
+  scope?: MemoryScope | undefined;
+};
+
+/**
+ * Describes the message af.v1.MemoryGraphRequest.
+ * Use `create(MemoryGraphRequestSchema)` to create a new message.
+ */
+export const MemoryGraphRequestSchema: GenMessage<MemoryGraphRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 11);
+
+/**
+ * @generated from message af.v1.GraphNode
+ */
+export type GraphNode = Message<"af.v1.GraphNode"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * person | organization | email | amount | date | concept
+   *
+   * @generated from field: string kind = 2;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: int64 mentions = 3;
+   */
+  mentions: bigint;
+};
+
+/**
+ * Describes the message af.v1.GraphNode.
+ * Use `create(GraphNodeSchema)` to create a new message.
+ */
+export const GraphNodeSchema: GenMessage<GraphNode> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 12);
+
+/**
+ * @generated from message af.v1.GraphEdge
+ */
+export type GraphEdge = Message<"af.v1.GraphEdge"> & {
+  /**
+   * @generated from field: string from = 1;
+   */
+  from: string;
+
+  /**
+   * @generated from field: string to = 2;
+   */
+  to: string;
+
+  /**
+   * @generated from field: string relation = 3;
+   */
+  relation: string;
+
+  /**
+   * @generated from field: int64 weight = 4;
+   */
+  weight: bigint;
+};
+
+/**
+ * Describes the message af.v1.GraphEdge.
+ * Use `create(GraphEdgeSchema)` to create a new message.
+ */
+export const GraphEdgeSchema: GenMessage<GraphEdge> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 13);
+
+/**
+ * @generated from message af.v1.MemoryGraphReply
+ */
+export type MemoryGraphReply = Message<"af.v1.MemoryGraphReply"> & {
+  /**
+   * @generated from field: af.v1.GraphNode entity = 1;
+   */
+  entity?: GraphNode | undefined;
+
+  /**
+   * @generated from field: repeated af.v1.GraphNode nodes = 2;
+   */
+  nodes: GraphNode[];
+
+  /**
+   * @generated from field: repeated af.v1.GraphEdge edges = 3;
+   */
+  edges: GraphEdge[];
+};
+
+/**
+ * Describes the message af.v1.MemoryGraphReply.
+ * Use `create(MemoryGraphReplySchema)` to create a new message.
+ */
+export const MemoryGraphReplySchema: GenMessage<MemoryGraphReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 14);
+
+/**
+ * af.v1.memory.subjects.forget — every tier: working keys of the subject, episodes and stored
+ * memories, graph nodes/relations only it supports; then read back (verified = nothing left).
+ *
+ * @generated from message af.v1.ForgetSubjectRequest
+ */
+export type ForgetSubjectRequest = Message<"af.v1.ForgetSubjectRequest"> & {
+  /**
+   * @generated from field: string subject_id = 1;
+   */
+  subjectId: string;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 2;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.ForgetSubjectRequest.
+ * Use `create(ForgetSubjectRequestSchema)` to create a new message.
+ */
+export const ForgetSubjectRequestSchema: GenMessage<ForgetSubjectRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 15);
+
+/**
+ * @generated from message af.v1.ForgetSubjectReply
+ */
+export type ForgetSubjectReply = Message<"af.v1.ForgetSubjectReply"> & {
+  /**
+   * @generated from field: string subject_id = 1;
+   */
+  subjectId: string;
+
+  /**
+   * @generated from field: int64 working_deleted = 2;
+   */
+  workingDeleted: bigint;
+
+  /**
+   * @generated from field: int64 episodic_deleted = 3;
+   */
+  episodicDeleted: bigint;
+
+  /**
+   * @generated from field: int64 semantic_deleted = 4;
+   */
+  semanticDeleted: bigint;
+
+  /**
+   * @generated from field: bool verified = 5;
+   */
+  verified: boolean;
+};
+
+/**
+ * Describes the message af.v1.ForgetSubjectReply.
+ * Use `create(ForgetSubjectReplySchema)` to create a new message.
+ */
+export const ForgetSubjectReplySchema: GenMessage<ForgetSubjectReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 16);
+
+/**
+ * af.v1.memory.working.get / af.v1.memory.working.put — compare-and-set by version.
+ *
+ * @generated from message af.v1.WorkingMemoryRequest
+ */
+export type WorkingMemoryRequest = Message<"af.v1.WorkingMemoryRequest"> & {
+  /**
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * run | thread | user
+   *
+   * @generated from field: string scope = 2;
+   */
+  scope: string;
+
+  /**
+   * @generated from field: string scope_id = 3;
+   */
+  scopeId: string;
+
+  /**
+   * put: the new document (JSON object) and the version it replaces (0 = create).
+   *
+   * @generated from field: string document_json = 4;
+   */
+  documentJson: string;
+
+  /**
+   * @generated from field: int64 expected_version = 5;
+   */
+  expectedVersion: bigint;
+
+  /**
+   * put: messages appended to the window (bounded; oldest dropped).
+   *
+   * @generated from field: repeated string append_messages = 6;
+   */
+  appendMessages: string[];
+
+  /**
+   * put: TTL in seconds (0 = the blueprint's/config default).
+   *
+   * @generated from field: int32 ttl_seconds = 7;
+   */
+  ttlSeconds: number;
+
+  /**
+   * @generated from field: af.v1.MemoryScope access = 8;
+   */
+  access?: MemoryScope | undefined;
+
+  /**
+   * @generated from field: string subject_id = 9;
+   */
+  subjectId: string;
+};
+
+/**
+ * Describes the message af.v1.WorkingMemoryRequest.
+ * Use `create(WorkingMemoryRequestSchema)` to create a new message.
+ */
+export const WorkingMemoryRequestSchema: GenMessage<WorkingMemoryRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 17);
+
+/**
+ * @generated from message af.v1.WorkingMemoryReply
+ */
+export type WorkingMemoryReply = Message<"af.v1.WorkingMemoryReply"> & {
+  /**
+   * @generated from field: string document_json = 1;
+   */
+  documentJson: string;
+
+  /**
+   * @generated from field: int64 version = 2;
+   */
+  version: bigint;
+
+  /**
+   * @generated from field: repeated string messages = 3;
+   */
+  messages: string[];
+
+  /**
+   * Seconds left, -1 = no expiry.
+   *
+   * @generated from field: int64 ttl_seconds = 4;
+   */
+  ttlSeconds: bigint;
+};
+
+/**
+ * Describes the message af.v1.WorkingMemoryReply.
+ * Use `create(WorkingMemoryReplySchema)` to create a new message.
+ */
+export const WorkingMemoryReplySchema: GenMessage<WorkingMemoryReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_memory, 18);
 
