@@ -71,4 +71,25 @@ export interface ArtifactDocument {
   network: { allowHosts: string[]; credentials?: ArtifactCredential[] };
   triggers: JsonValue[];
   evals: JsonValue[];
+  /**
+   * `spec.context`: what the agent remembers and who else's memories it sees (issue 12). Absent
+   * when the blueprint has none, so older artifacts keep their hash.
+   */
+  context?: ArtifactContext;
+}
+
+/** `spec.context` as compiled: the memory tiers a run loads and writes, and its access level. */
+export interface ArtifactContext {
+  /** self | team | organization | crossOrganization (absent: self). */
+  accessLevel?: string;
+  memory?: {
+    /** Load and update the working memory (Redis) of the run's user/thread/run scope. */
+    working?: boolean;
+    /** Load the relevant episodes of this long ago (a duration such as 30d). */
+    episodic?: { lookback?: string };
+    /** Load the top-K semantic hits. */
+    semantic?: { topK?: number };
+    /** Read-only mode: the run writes nothing to any memory tier. */
+    readOnly?: boolean;
+  };
 }

@@ -37,7 +37,7 @@ export {
 export { serviceNames, optionalServiceNames, defaultHttpPorts, type ServiceName } from './services.js';
 export { type TenantId, TENANT_ID_PATTERN, isTenantId, parseTenantId, activeDeploymentKey } from './tenant.js';
 export { Headers } from './headers.js';
-export { ARTIFACT_FORMAT, type ArtifactApprovalPolicy, type ArtifactCredential, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
+export { ARTIFACT_FORMAT, type ArtifactApprovalPolicy, type ArtifactContext, type ArtifactCredential, type ArtifactDocument, type ArtifactTool, type PromptSegment, type JsonValue, type JsonSchema } from './artifact.js';
 export * from './gen/af/v1/governance_pb.js';
 export * from './gen/af/v1/audit_pb.js';
 export * from './gen/af/v1/metering_pb.js';

@@ -69,6 +69,20 @@ describe(compileBlueprint.name, () => {
     expect(await compileError(withApproval)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/governance/approval/levels/0/deadlineSeconds' });
   });
 
+  it('compiles spec.context (access level, memory tiers, read-only) and leaves the key out (and the hash alone) without it', async () => {
+    const plain = await compileBlueprint(leadQualifier(), identity);
+    expect('context' in plain).toBe(false);
+    const withContext = leadQualifier() as { spec: Record<string, unknown> };
+    withContext.spec['context'] = { accessLevel: 'team', memory: { working: true, episodic: { lookback: '30d' }, semantic: { topK: 3 }, readOnly: true } };
+    const sut = await compileBlueprint(withContext, identity);
+    expect(sut.context).toEqual({ accessLevel: 'team', memory: { working: true, episodic: { lookback: '30d' }, semantic: { topK: 3 }, readOnly: true } });
+    expect(await hashOf(withContext)).not.toBe(await hashOf(leadQualifier()));
+    withContext.spec['context'] = { memory: { episodic: { lookback: 'forever' } } };
+    expect(await compileError(withContext)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/context/memory/episodic/lookback' });
+    withContext.spec['context'] = { accessLevel: 'everyone' };
+    expect(await compileError(withContext)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/spec/context/accessLevel' });
+  });
+
   it('yields the same hash for the same blueprint, whatever its key order, and another for any change', async () => {
     const a = await hashOf(leadQualifier());
     const reordered = JSON.parse(canonicalJson(leadQualifier())) as unknown;

@@ -1,7 +1,7 @@
 import { transform, version as esbuildVersion, type Message } from 'esbuild';
 import ts from 'typescript';
 import { AppError, ErrorCode } from '@af/errors';
-import { isRole, type ArtifactApprovalPolicy } from '@af/contracts';
+import { isRole, type ArtifactApprovalPolicy, type ArtifactContext } from '@af/contracts';
 import { ARTIFACT_FORMAT, type Artifact, type ArtifactTool, type PromptSegment } from './artifact.format.js';
 import { ALLOWED_HOST, BUILTIN_NAMES, TOOL_NAME, checkCredentials, isBuiltinName, normalizeHost, type JsonValue } from '@af/blueprint-format';
 import { TemplateError, parseTemplate } from './prompt-template.js';
@@ -160,6 +160,7 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
   });
   const maxCost = model?.['maxCostUsdPerRun'];
   const minConfidence = output?.['minConfidence'];
+  const context = contextAt(spec);
 
   return {
     format: ARTIFACT_FORMAT,
@@ -186,7 +187,46 @@ export async function compileBlueprint(document: unknown, identity: BlueprintIde
     network: { allowHosts, ...(credentials ? { credentials } : {}) },
     triggers: arrayAt(spec, 'triggers', '/spec/triggers') as JsonValue[],
     evals: arrayAt(spec, 'evals', '/spec/evals') as JsonValue[],
+    ...(context ? { context } : {}),
   };
+}
+
+const ACCESS_LEVELS = new Set(['self', 'team', 'organization', 'crossOrganization']);
+
+/**
+ * spec.context → artifact context (access level and memory tiers, issue 12), or undefined when
+ * absent: an artifact without it keeps its shape and hash. Only the known fields are carried.
+ */
+function contextAt(spec: Json): ArtifactContext | undefined {
+  const context = objectAt(spec, 'context', '/spec/context', false);
+  if (!context) return undefined;
+  const accessLevel = context['accessLevel'];
+  if (accessLevel !== undefined && (typeof accessLevel !== 'string' || !ACCESS_LEVELS.has(accessLevel))) {
+    throw invalid('/spec/context/accessLevel must be one of self, team, organization, crossOrganization', '/spec/context/accessLevel');
+  }
+  const memory = objectAt(context, 'memory', '/spec/context/memory', false);
+  let compiled: ArtifactContext['memory'];
+  if (memory) {
+    const working = memory['working'];
+    const readOnly = memory['readOnly'];
+    const episodic = objectAt(memory, 'episodic', '/spec/context/memory/episodic', false);
+    const semantic = objectAt(memory, 'semantic', '/spec/context/memory/semantic', false);
+    const lookback = episodic?.['lookback'];
+    const topK = semantic?.['topK'];
+    if (lookback !== undefined && (typeof lookback !== 'string' || !/^[1-9][0-9]{0,5}(s|m|h|d|w)$/.test(lookback))) {
+      throw invalid('/spec/context/memory/episodic/lookback must be a duration such as 30d, 12h or 2w', '/spec/context/memory/episodic/lookback');
+    }
+    if (topK !== undefined && (!Number.isInteger(topK) || (topK as number) < 1 || (topK as number) > 100)) {
+      throw invalid('/spec/context/memory/semantic/topK must be an integer from 1 to 100', '/spec/context/memory/semantic/topK');
+    }
+    compiled = {
+      ...(typeof working === 'boolean' ? { working } : {}),
+      ...(episodic ? { episodic: typeof lookback === 'string' ? { lookback } : {} } : {}),
+      ...(semantic ? { semantic: typeof topK === 'number' ? { topK } : {} } : {}),
+      ...(typeof readOnly === 'boolean' ? { readOnly } : {}),
+    };
+  }
+  return { ...(typeof accessLevel === 'string' ? { accessLevel } : {}), ...(compiled ? { memory: compiled } : {}) };
 }
 
 function checkSchema(schema: unknown, path: string): void {

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { DATA_SOURCE, withTenant } from '@af/persistence';
 
-/** `approval`: a step waiting for an escalation's decision, completed by the orchestrator when it is decided. */
-export type StepKind = 'model' | 'tool' | 'approval';
+/** `approval`: a step waiting for an escalation's decision, completed by the orchestrator when it is decided. `memory`: what the run loaded from memory. */
+export type StepKind = 'model' | 'tool' | 'approval' | 'memory';
 export type StepState = 'started' | 'completed';
 
 export interface StepRow {

@@ -18,7 +18,7 @@ const MAX_STEP_ERROR_BYTES = 16_384;
 const STOPPED = new Set(['succeeded', 'failed', 'cancelled', 'dead_lettered']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const KINDS = new Set<string>(['model', 'tool', 'approval']);
+const KINDS = new Set<string>(['model', 'tool', 'approval', 'memory']);
 
 type BeginReply = MessageInitShape<typeof BeginStepReplySchema>;
 type CompleteReply = MessageInitShape<typeof CompleteStepReplySchema>;
@@ -36,7 +36,7 @@ export class JournalService {
 
   async begin(tenantId: TenantId, request: BeginStepRequest): Promise<BeginReply> {
     checkStepAddress(request.runId, request.seq);
-    if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model, tool or approval, got "${request.kind}"`, '/kind');
+    if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model, tool, approval or memory, got "${request.kind}"`, '/kind');
     if (!request.name) throw AppError.invalid('step name is required', '/name');
     if (!SHA256_HEX.test(request.requestHash)) throw AppError.invalid('requestHash must be a sha-256 in lowercase hex', '/requestHash');
     const status = await this.runStatus(tenantId, request.runId);

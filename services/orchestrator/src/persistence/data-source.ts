@@ -11,9 +11,10 @@ import { RunEntity } from './run.entity.js';
 import { RunTransitionEntity } from './run-transition.entity.js';
 import { TenantIsolation1796000000000 } from './migrations/1796000000000-tenant-isolation.js';
 import { RunRouting1797000000000 } from './migrations/1797000000000-run-routing.js';
+import { MemorySteps1798000000000 } from './migrations/1798000000000-memory-steps.js';
 
 export const ORCHESTRATOR_SCHEMA = 'orchestrator';
 
 export function orchestratorDataSource(url: string, schema = ORCHESTRATOR_SCHEMA, poolSize?: number): ServiceDataSourceOptions {
-  return { url, schema, entities: [RunEntity, RunTransitionEntity, IdempotencyKeyEntity], migrations: [CreateRuns1732250000000, AddRunQueuedAt1732260000000, AddRunActivity1732270000000, RunStateMachine1795520000000, CreateRunSteps1795530000000, DispatchAndDeadLetters1795540000000, RunApprovals1795550000000, TenantIsolation1796000000000, RunRouting1797000000000], ...(poolSize ? { poolSize } : {}) };
+  return { url, schema, entities: [RunEntity, RunTransitionEntity, IdempotencyKeyEntity], migrations: [CreateRuns1732250000000, AddRunQueuedAt1732260000000, AddRunActivity1732270000000, RunStateMachine1795520000000, CreateRunSteps1795530000000, DispatchAndDeadLetters1795540000000, RunApprovals1795550000000, TenantIsolation1796000000000, RunRouting1797000000000, MemorySteps1798000000000], ...(poolSize ? { poolSize } : {}) };
 }
