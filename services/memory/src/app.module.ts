@@ -5,6 +5,7 @@ import { PersistenceModule, RedisModule } from '@af/persistence';
 import type { MemoryConfig } from './config.js';
 import { EpisodesModule } from './episodes/episodes.module.js';
 import { Neo4jModule } from './graph/neo4j.module.js';
+import { MemoriesModule } from './memories/memories.module.js';
 import { memoryDataSource } from './persistence/data-source.js';
 
 export interface MemoryTestOverrides {
@@ -26,6 +27,7 @@ export class AppModule {
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: overrides.redisKeyPrefix ?? config.redis.keyPrefix }),
         Neo4jModule.forRoot(config.neo4j),
         EpisodesModule.forRoot({ workingMemoryTtlSeconds: config.workingMemory.ttlSeconds }),
+        MemoriesModule.forRoot(config.memories),
       ],
     };
   }

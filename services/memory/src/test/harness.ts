@@ -5,6 +5,7 @@ import type { TenantId } from '@af/contracts';
 import { AppModule } from '../app.module.js';
 import { loadMemoryConfig } from '../config.js';
 import { RunGraphRepository } from '../graph/run-graph.repository.js';
+import { SemanticRepository } from '../memories/semantic.repository.js';
 
 export { connectTestClient as connectClient } from '@af/runtime/testing';
 export { until } from '@af/testing';
@@ -25,7 +26,9 @@ export async function startMemory(env: Record<string, string> = {}): Promise<{ s
     redisKeyPrefix,
     async stop(tenants) {
       const graph = service.app.get(RunGraphRepository);
+      const semantic = service.app.get(SemanticRepository);
       for (const tenant of tenants) await graph.deleteTenant(tenant);
+      for (const tenant of tenants) await semantic.deleteTenant(tenant);
       await service.close();
       await dropSchema(config.database.url, schema);
       await deleteRedisKeys(config.redis.url, redisKeyPrefix);

@@ -1,0 +1,230 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import neo4j, { isRetryableError, routing, type Driver } from 'neo4j-driver';
+import { AppError, ErrorCode } from '@af/errors';
+import type { TenantId } from '@af/contracts';
+import type { Neo4jOptions } from '../graph/neo4j.config.js';
+import { NEO4J_DRIVER, NEO4J_OPTIONS, NEO4J_TIMEOUTS } from '../graph/neo4j.module.js';
+import { EMBEDDER, type Embedder } from './embedder.js';
+import type { ExtractedEntity } from './entity-extractor.js';
+
+export const VECTOR_INDEX = 'memory_embedding';
+
+export interface SemanticMemory {
+  id: string;
+  agent: string;
+  team: string;
+  subjectId: string;
+  source: string;
+  content: string;
+  createdAt: string;
+  embedding: number[];
+  entities: ExtractedEntity[];
+}
+
+export interface SemanticHit {
+  id: string;
+  agent: string;
+  team: string;
+  subjectId: string;
+  source: string;
+  content: string;
+  createdAt: string;
+  score: number;
+  entities: string[];
+  neighbours: string[];
+}
+
+export interface GraphNodeRow {
+  name: string;
+  kind: string;
+  mentions: number;
+}
+
+export interface GraphView {
+  entity: GraphNodeRow | null;
+  nodes: GraphNodeRow[];
+  edges: { from: string; to: string; relation: string; weight: number }[];
+}
+
+/** Schema of the semantic tier (the Neo4j "migrations"): idempotent, run at boot by every instance. */
+function schemaStatements(dimensions: number): string[] {
+  return [
+    'CREATE CONSTRAINT af_entity_tenant_name IF NOT EXISTS FOR (e:Entity) REQUIRE (e.tenant, e.name) IS UNIQUE',
+    'CREATE CONSTRAINT af_memory_id IF NOT EXISTS FOR (m:Memory) REQUIRE m.id IS UNIQUE',
+    'CREATE INDEX af_memory_tenant_subject IF NOT EXISTS FOR (m:Memory) ON (m.tenant, m.subjectId)',
+    `CREATE VECTOR INDEX ${VECTOR_INDEX} IF NOT EXISTS FOR (m:Memory) ON (m.embedding) OPTIONS {indexConfig: {\`vector.dimensions\`: ${dimensions}, \`vector.similarity_function\`: 'cosine'}}`,
+  ];
+}
+
+/** Visibility in Cypher: `$agent`/`$team` '' = no filter. */
+const VISIBLE = `m.tenant = $tenant AND ($agent = '' OR m.agent = $agent) AND ($team = '' OR m.team = $team)`;
+
+/**
+ * The semantic tier: `(:Memory {id, tenant, agent, team, subjectId, content, embedding})
+ * -[:MENTIONS]->(:Entity {tenant, name, kind})`, entities mentioned together linked by
+ * `-[:RELATED {weight}]-` (weight = how many memories mention both, recomputed, so a replay or a
+ * forget keeps it exact). Embeddings live in the `memory_embedding` vector index (cosine).
+ */
+@Injectable()
+export class SemanticRepository implements OnModuleInit {
+  constructor(
+    @Inject(NEO4J_DRIVER) private readonly driver: Driver,
+    @Inject(NEO4J_OPTIONS) private readonly options: Neo4jOptions,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const statement of schemaStatements(this.embedder.dimensions)) {
+      try {
+        await this.driver.executeQuery(statement, {}, { database: this.options.database });
+      } catch (error) {
+        if (!/already exists|EquivalentSchemaRule/i.test((error as Error).message)) throw error;
+      }
+    }
+    // A fresh vector index populates in the background: wait (bounded) so the first search sees it.
+    await this.driver.executeQuery('CALL db.awaitIndexes(30)', {}, { database: this.options.database }).catch(() => undefined);
+  }
+
+  /** Writes (MERGE: idempotent) the memory node, its entities, MENTIONS and the recomputed RELATED weights. */
+  async write(tenantId: TenantId, memory: SemanticMemory): Promise<void> {
+    await this.run(
+      `MERGE (m:Memory {id: $id})
+       ON CREATE SET m.tenant = $tenant, m.agent = $agent, m.team = $team, m.subjectId = $subjectId, m.source = $source, m.content = $content, m.createdAt = $createdAt
+       WITH m
+       CALL db.create.setNodeVectorProperty(m, 'embedding', $embedding)
+       WITH m
+       UNWIND $entities AS entity
+       MERGE (e:Entity {tenant: $tenant, name: entity.name}) ON CREATE SET e.kind = entity.kind
+       MERGE (m)-[:MENTIONS]->(e)
+       WITH m, collect(e) AS es
+       UNWIND es AS a
+       UNWIND es AS b
+       WITH a, b WHERE a.name < b.name
+       MERGE (a)-[r:RELATED]->(b)
+       SET r.weight = COUNT { (a)<-[:MENTIONS]-(:Memory)-[:MENTIONS]->(b) }`,
+      {
+        tenant: tenantId,
+        id: memory.id,
+        agent: memory.agent,
+        team: memory.team,
+        subjectId: memory.subjectId,
+        source: memory.source,
+        content: memory.content,
+        createdAt: memory.createdAt,
+        embedding: memory.embedding,
+        entities: memory.entities,
+      },
+      'WRITE',
+    );
+  }
+
+  /**
+   * Vector similarity and graph neighbourhood in ONE round trip: the index's nearest candidates
+   * (over-fetched, since the index is shared by tenants and filtered after), the visible ones,
+   * best k, each with its entities and their RELATED neighbours.
+   */
+  async search(tenantId: TenantId, vector: number[], filter: { agent: string; team: string; subjectId: string; onlyAgent: string; k: number }): Promise<SemanticHit[]> {
+    const result = await this.run(
+      `CALL db.index.vector.queryNodes('${VECTOR_INDEX}', $candidates, $vector) YIELD node AS m, score
+       WHERE ${VISIBLE} AND ($subjectId = '' OR m.subjectId = $subjectId) AND ($onlyAgent = '' OR m.agent = $onlyAgent)
+       WITH m, score ORDER BY score DESC LIMIT $k
+       RETURN m.id AS id, m.agent AS agent, m.team AS team, m.subjectId AS subjectId, m.source AS source, m.content AS content, m.createdAt AS createdAt, score,
+              [(m)-[:MENTIONS]->(e:Entity) | e.name] AS entities,
+              [(m)-[:MENTIONS]->(:Entity)-[:RELATED]-(n:Entity) WHERE NOT (m)-[:MENTIONS]->(n) | n.name] AS neighbours
+       ORDER BY score DESC`,
+      { tenant: tenantId, vector, candidates: neo4j.int(Math.min(Math.max(filter.k * 10, 100), 10_000)), k: neo4j.int(filter.k), agent: filter.agent, team: filter.team, subjectId: filter.subjectId, onlyAgent: filter.onlyAgent },
+      'READ',
+    );
+    return result.records.map((r) => ({
+      id: r.get('id') as string,
+      agent: r.get('agent') as string,
+      team: r.get('team') as string,
+      subjectId: r.get('subjectId') as string,
+      source: r.get('source') as string,
+      content: r.get('content') as string,
+      createdAt: r.get('createdAt') as string,
+      score: r.get('score') as number,
+      entities: r.get('entities') as string[],
+      neighbours: [...new Set(r.get('neighbours') as string[])].slice(0, 50),
+    }));
+  }
+
+  /** An entity and its neighbourhood up to `depth` RELATED hops, limited to entities the caller's visible memories mention. */
+  async graph(tenantId: TenantId, entity: string, depth: number, filter: { agent: string; team: string }): Promise<GraphView> {
+    const result = await this.run(
+      `MATCH (root:Entity {tenant: $tenant, name: $entity})
+       WHERE EXISTS { MATCH (m:Memory)-[:MENTIONS]->(root) WHERE ${VISIBLE} }
+       OPTIONAL MATCH p = (root)-[:RELATED*1..${depth}]-(n:Entity)
+       WHERE all(x IN nodes(p) WHERE EXISTS { MATCH (m:Memory)-[:MENTIONS]->(x) WHERE ${VISIBLE} })
+       WITH root, collect(DISTINCT n)[0..200] AS ns, collect(p) AS paths
+       WITH root, ns, [p IN paths | relationships(p)] AS rels
+       UNWIND (CASE WHEN size(rels) = 0 THEN [null] ELSE reduce(acc = [], rs IN rels | acc + rs) END) AS r
+       WITH root, ns, collect(DISTINCT r) AS edges
+       RETURN root { .name, .kind, mentions: COUNT { (root)<-[:MENTIONS]-() } } AS root,
+              [n IN ns | n { .name, .kind, mentions: COUNT { (n)<-[:MENTIONS]-() } }] AS nodes,
+              [r IN edges WHERE startNode(r) IN ns + root AND endNode(r) IN ns + root | { from: startNode(r).name, to: endNode(r).name, relation: type(r), weight: r.weight }][0..500] AS edges`,
+      { tenant: tenantId, entity, ...filter },
+      'READ',
+    );
+    const record = result.records[0];
+    if (!record) return { entity: null, nodes: [], edges: [] };
+    return {
+      entity: record.get('root') as GraphNodeRow,
+      nodes: record.get('nodes') as GraphNodeRow[],
+      edges: record.get('edges') as GraphView['edges'],
+    };
+  }
+
+  /**
+   * Forgets a subject: its memory nodes go, RELATED weights between the entities they mentioned are
+   * recomputed (an edge no memory supports any more goes), and entities nothing mentions any more go.
+   * Returns the number of nodes deleted.
+   */
+  async forgetSubject(tenantId: TenantId, subjectId: string): Promise<number> {
+    const result = await this.run(
+      `MATCH (m:Memory {tenant: $tenant, subjectId: $subjectId})
+       OPTIONAL MATCH (m)-[:MENTIONS]->(e:Entity)
+       WITH collect(DISTINCT m) AS ms, collect(DISTINCT e) AS es
+       FOREACH (m IN ms | DETACH DELETE m)
+       WITH ms, es
+       CALL (es) {
+         UNWIND es AS a
+         MATCH (a)-[r:RELATED]-(b:Entity)
+         WITH DISTINCT r, startNode(r) AS s, endNode(r) AS t
+         WITH r, COUNT { (s)<-[:MENTIONS]-(:Memory)-[:MENTIONS]->(t) } AS weight
+         FOREACH (_ IN CASE WHEN weight = 0 THEN [1] ELSE [] END | DELETE r)
+         FOREACH (_ IN CASE WHEN weight > 0 THEN [1] ELSE [] END | SET r.weight = weight)
+       }
+       WITH ms, [e IN es WHERE NOT EXISTS { (e)<-[:MENTIONS]-() }] AS orphans
+       FOREACH (e IN orphans | DETACH DELETE e)
+       RETURN size(ms) + size(orphans) AS deleted`,
+      { tenant: tenantId, subjectId },
+      'WRITE',
+    );
+    return Number(result.records[0]?.get('deleted') ?? 0);
+  }
+
+  /** Memory nodes of the subject left (forget's read-back). */
+  async countSubject(tenantId: TenantId, subjectId: string): Promise<number> {
+    const result = await this.run('MATCH (m:Memory {tenant: $tenant, subjectId: $subjectId}) RETURN count(m) AS n', { tenant: tenantId, subjectId }, 'READ');
+    return Number(result.records[0]?.get('n') ?? 0);
+  }
+
+  /** Everything of a tenant (tests). */
+  async deleteTenant(tenantId: TenantId): Promise<void> {
+    await this.run('MATCH (n:Memory|Entity {tenant: $tenant}) DETACH DELETE n', { tenant: tenantId }, 'WRITE');
+  }
+
+  private run(query: string, params: Record<string, unknown>, mode: 'READ' | 'WRITE') {
+    return this.driver
+      .executeQuery(query, params, { database: this.options.database, routing: mode === 'READ' ? routing.READ : routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } })
+      .catch(unavailable);
+  }
+}
+
+function unavailable(error: unknown): never {
+  const code = (error as { code?: unknown } | null)?.code;
+  const transient = isRetryableError(error) || code === 'ServiceUnavailable' || code === 'SessionExpired' || /timed? ?out|acquisition|connect/i.test((error as Error)?.message ?? '');
+  if (transient) throw new AppError(ErrorCode.Unavailable, `Neo4j is unavailable (${(error as Error).message})`, { cause: error });
+  throw error;
+}
