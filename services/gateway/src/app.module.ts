@@ -11,6 +11,7 @@ import { BudgetsApi, BudgetsController, UsageController } from './budgets/budget
 import { BlueprintsApi } from './blueprints/blueprints.api.js';
 import { BlueprintsController } from './blueprints/blueprints.controller.js';
 import type { GatewayConfig } from './config.js';
+import { MemoryApi, MemoryController } from './memory/memory.controller.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
@@ -38,8 +39,8 @@ export class AppModule {
         AuthModule.forRoot(config),
         AuditLogModule,
       ],
-      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController, HealthOverviewController, WebhooksController, HooksController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi, HealthOverviewApi, WebhooksApi, HooksApi],
+      controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController, HealthOverviewController, WebhooksController, HooksController, MemoryController],
+      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi, HealthOverviewApi, WebhooksApi, HooksApi, MemoryApi],
     };
   }
 }

@@ -80,6 +80,13 @@ describe('route permissions', () => {
     ['GET /v1/webhooks/:id', 'ManageWebhooks'],
     ['DELETE /v1/webhooks/:id', 'ManageWebhooks'],
     ['GET /v1/webhooks/:id/deliveries', 'ManageWebhooks'],
+    ['POST /v1/memory', 'ManageMemory'],
+    ['GET /v1/memory/:id', 'ViewMemory'],
+    ['GET /v1/memory/search', 'ViewMemory'],
+    ['GET /v1/memory/graph', 'ViewMemory'],
+    ['DELETE /v1/memory/subjects/:subjectId', 'ManageMemory'],
+    ['GET /v1/memory/working/:agent/:scope/:scopeId', 'ViewMemory'],
+    ['PUT /v1/memory/working/:agent/:scope/:scopeId', 'ManageMemory'],
   ])('%s needs %s', (route, permission) => {
     expect(routes.find((r) => r.route === route)?.permission).toBe(permission);
   });
