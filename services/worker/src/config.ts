@@ -49,6 +49,14 @@ export const workerConfigSpec = {
     flushBytes: env.int('WORKER_STREAM_FLUSH_BYTES', { default: 1_024, min: 1, max: 65_536, description: 'A streamed chunk goes out at once when it reaches this many bytes' }),
     maxBytesPerStep: env.int('WORKER_STREAM_MAX_BYTES_PER_STEP', { default: 65_536, min: 0, max: 262_144, description: 'Answer text one model step may stream in all (0: no streaming); the rest is not streamed, the run output has it' }),
   },
+  /** Agent memory (issue 12) over af.v1.memory.* — see services/worker/src/memory/run-memory.ts. */
+  memory: {
+    requestTimeoutMs: env.int('WORKER_MEMORY_TIMEOUT_MS', { default: 2_000, min: 100, max: 60_000, description: 'Time limit of one request to the memory service' }),
+    loadWaitMs: env.int('WORKER_MEMORY_LOAD_WAIT_MS', { default: 10_000, min: 0, max: 300_000, description: 'How long loading a run\'s memory (and updating its working window) retries while the memory service is away; then the run proceeds without memory and its memory step says so' }),
+    episodes: env.int('WORKER_MEMORY_EPISODES', { default: 5, min: 1, max: 50, description: 'Relevant episodes loaded into the context of a run whose blueprint has context.memory.episodic' }),
+    defaultTopK: env.int('WORKER_MEMORY_TOP_K', { default: 5, min: 1, max: 100, description: 'Semantic hits loaded when context.memory.semantic gives no topK' }),
+    contextMaxBytes: env.int('WORKER_MEMORY_CONTEXT_MAX_BYTES', { default: 8_192, min: 1_024, max: 65_536, description: 'Largest "What you remember:" section added to a run\'s system prompt' }),
+  },
   /** Model providers and the router (see README "Model providers"). */
   models: modelsConfigSpec(process.env),
 };

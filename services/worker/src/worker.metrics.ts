@@ -11,6 +11,7 @@ export class WorkerMetrics {
   readonly sandboxKills: Counter<'reason'>;
   readonly artifactCache: Counter<'layer' | 'result'>;
   readonly bridgeCalls: Counter<'bridge' | 'outcome'>;
+  readonly memoryLoads: Counter<'outcome'>;
   readonly toolCalls: Counter<'kind' | 'outcome'>;
   readonly policyDecisions: Counter<'decision' | 'rule'>;
   readonly confidenceDecisions: Counter<'decision'>;
@@ -34,6 +35,7 @@ export class WorkerMetrics {
     this.sandboxCallDuration = metrics.histogram('af_worker_sandbox_call_duration_seconds', 'Duration of one tool call in the sandbox, by outcome (ok, threw, cpu, timeout, memory, crashed, result)', ['outcome'], [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5]);
     this.sandboxKills = metrics.counter('af_worker_sandbox_kills_total', 'Isolates disposed because a tool broke a limit, by reason (cpu, timeout, memory, crashed)', ['reason']);
     this.artifactCache = metrics.counter('af_worker_artifact_cache_total', 'Artifact lookups by layer (lru: in-process) and result (hit, or miss: asked the compilation service)', ['layer', 'result']);
+    this.memoryLoads = metrics.counter('af_worker_memory_loads_total', 'Memory loading steps of runs (blueprint context.memory), by outcome (ok, replayed, failed)', ['outcome']);
     this.bridgeCalls = metrics.counter('af_worker_sandbox_bridge_calls_total', 'Calls from tool code to a host bridge (fetch, memory.recall), by outcome (ok, refused, error)', ['bridge', 'outcome']);
     this.toolCalls = metrics.counter('af_worker_tool_calls_total', 'Tool calls, by kind and outcome', ['kind', 'outcome']);
     this.policyDecisions = metrics.counter('af_worker_policy_decisions_total', 'Policy decisions before tool calls, by decision (allow, require_approval, deny) and rule kind (autonomy, maxAllowedScope, requireApproval)', ['decision', 'rule']);

@@ -28,7 +28,7 @@ const TOOL_TYPE = '__AfTool';
 
 /**
  * What tool code can reach in the worker's sandbox (ES2022, no DOM, no Node), declared once:
- * the audited bridges `fetch` (allow-listed hosts only) and `memory.recall`, and `console` (V8's,
+ * the audited bridges `fetch` (allow-listed hosts only) and `memory.recall|remember|search`, and `console` (V8's,
  * a no-op there). Kept in step with services/worker/src/tools/sandbox.ts.
  */
 const SANDBOX_GLOBALS = `
@@ -41,7 +41,12 @@ interface AfResponse {
 }
 interface AfEpisode { runId: string; summary: string; outcome: string; occurredAt: string; version: number }
 declare function fetch(url: string, init?: AfFetchInit): Promise<AfResponse>;
-declare const memory: { recall(options?: { query?: string; limit?: number }): Promise<AfEpisode[]> };
+interface AfMemoryItem { id: string; tier: string; content: string; score: number; subjectId: string; agent: string; source: string; metadata: unknown; createdAt: string; entities: string[]; neighbours: string[] }
+declare const memory: {
+  recall(options?: { query?: string; limit?: number }): Promise<AfEpisode[]>;
+  remember(options: { content: string; subjectId?: string; metadata?: Record<string, unknown> }): Promise<{ id: string; entities: string[]; created: boolean }>;
+  search(options: { query: string; tier?: 'working' | 'episodic' | 'semantic'; limit?: number }): Promise<AfMemoryItem[]>;
+};
 declare const console: { log(...data: unknown[]): void; info(...data: unknown[]): void; warn(...data: unknown[]): void; error(...data: unknown[]): void; debug(...data: unknown[]): void };
 `;
 

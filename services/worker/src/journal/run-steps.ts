@@ -119,7 +119,7 @@ export class RunSteps {
    * (recorded as the step's error). Any other rejection (e.g. the model provider is unavailable)
    * leaves the step started and propagates: a later delivery executes it again.
    */
-  async step(kind: 'model' | 'tool', name: string, request: unknown, execute: (stepId: string) => Promise<string>): Promise<StepOutcome> {
+  async step(kind: 'model' | 'tool' | 'memory', name: string, request: unknown, execute: (stepId: string) => Promise<string>): Promise<StepOutcome> {
     this.checkpoint();
     const seq = ++this.seq;
     const begun = await this.begin(kind, name, request, seq);
@@ -182,7 +182,7 @@ export class RunSteps {
     }
   }
 
-  private async begin(kind: 'model' | 'tool' | 'approval', name: string, request: unknown, seq: number) {
+  private async begin(kind: 'model' | 'tool' | 'approval' | 'memory', name: string, request: unknown, seq: number) {
     const begin = { runId: this.runId, seq, kind, name, requestHash: requestHash(request), attempt: this.attempt, workerId: this.workerId };
     const begun = await this.dependency(`begin step ${this.runId}/${seq}`, () => this.journal.begin(this.tenantId, begin));
     if (begun.decision === 'cancelled') {

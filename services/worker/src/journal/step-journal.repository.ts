@@ -5,7 +5,7 @@ import { MessageBus } from '@af/messaging';
 export interface StepBegin {
   runId: string;
   seq: number;
-  kind: 'model' | 'tool' | 'approval';
+  kind: 'model' | 'tool' | 'approval' | 'memory';
   name: string;
   requestHash: string;
   attempt: number;

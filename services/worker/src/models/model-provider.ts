@@ -28,7 +28,7 @@ export interface CompletionRequest {
   /** The final answer must be JSON valid against this schema (null: any JSON object). */
   outputSchema: JsonSchema | null;
   /** Structured run data behind the rendered prompt. Remote providers see only `messages`. */
-  context: { input: JsonValue; variables: Record<string, JsonValue> };
+  context: { input: JsonValue; variables: Record<string, JsonValue>; memory?: JsonValue[] };
   /** Called with each text delta of the answer as it streams (never with tool-call argument deltas). Must not throw or block. */
   onToken?: (text: string) => void;
 }

@@ -31,7 +31,8 @@ export class OfflineModelProvider implements ModelProvider {
     const results = toolResults.map((m) => parse(m.content));
     const seed = createHash('sha256').update(canonicalJson(request.context.input ?? null)).digest('hex');
     const schema: JsonSchema = request.outputSchema ?? { type: 'object' };
-    const output = synthesize(schema, [...results, request.context.input], new SeededChoice(seed));
+    // What the run remembers comes after its tool results and input (see memory/memory-access.ts memorySources).
+    const output = synthesize(schema, [...results, request.context.input, ...(request.context.memory ?? [])], new SeededChoice(seed));
     // The answer's JSON in a few pieces, so token streaming is visible offline too.
     if (request.onToken) for (const piece of pieces(JSON.stringify(output), 3)) request.onToken(piece);
     return { kind: 'final', output, confidence: confidenceOf(request.context), usage: { inputTokens, outputTokens: estimateTokens(JSON.stringify(output)) }, costUsd: 0 };

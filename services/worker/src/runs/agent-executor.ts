@@ -17,6 +17,8 @@ import { BudgetClient } from '../budget/budget.client.js';
 import { RunBudget } from '../budget/run-budget.js';
 import { Toolbox } from '../tools/toolbox.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { clip, memoryAccessOf, memorySources, queryTextOf, renderRemembered, workingScopeOf, type Remembered } from '../memory/memory-access.js';
+import { RunMemory } from '../memory/run-memory.js';
 import { renderPrompt } from './prompt-renderer.js';
 import { SchemaValidator } from './schema-validator.js';
 
@@ -91,6 +93,7 @@ export class AgentExecutor {
     private readonly audit: AuditTrail,
     private readonly bus: MessageBus,
     private readonly budgets: BudgetClient,
+    private readonly memory: RunMemory,
     @Inject(TOKEN_STREAM_LIMITS) private readonly streamLimits: TokenStreamLimits,
   ) {}
 
@@ -110,15 +113,20 @@ export class AgentExecutor {
     }
   }
 
-  private async run(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[], usage: RunUsage, identity: RunIdentity): Promise<Execution> {
+  private async run(artifact: Artifact, input: JsonValue, runCtx: Omit<ToolContext, 'stepId'>, steps: RunSteps, toolCalls: ToolCallRecord[], usage: RunUsage, identity: RunIdentity): Promise<Execution> {
     if (artifact.input.schema) {
       const violations = this.schemas.validate(artifact.input.schema, input);
       if (violations.length > 0) throw new AppError(ErrorCode.InvalidArgument, `input does not match the blueprint's input schema: ${describe(violations)}`, { path: `/input${violations[0]?.path === '/' ? '' : (violations[0]?.path ?? '')}`, details: { violations } });
     }
+    // The run's memory scope (blueprint spec.context), for the memory bridges of its tool calls.
+    const ctx = { ...runCtx, memory: runCtx.memory ?? memoryAccessOf(artifact.context, runCtx.agent, artifact.blueprint.labels), workingScope: runCtx.workingScope ?? workingScopeOf(input, runCtx.runId) };
+    const remembered = await this.loadMemory(artifact, input, ctx, steps);
     const variables = artifact.prompt.variables;
-    const scope = { input, variables };
+    const scope = { input, variables, ...(remembered ? { memory: memorySources(remembered) } : {}) };
+    const system = renderPrompt(artifact.prompt.system, scope);
+    const section = remembered ? renderRemembered(remembered, this.memory.contextMaxBytes) : '';
     const messages: ChatMessage[] = [
-      { role: 'system', content: renderPrompt(artifact.prompt.system, scope) },
+      { role: 'system', content: section ? `${system}\n\n${section}` : system },
       { role: 'user', content: renderPrompt(artifact.prompt.user, scope) },
     ];
     const tools = this.toolbox.toolsOf(artifact);
@@ -132,6 +140,7 @@ export class AgentExecutor {
       if (result.kind === 'final') {
         this.checkOutput(artifact, result.output);
         await this.checkConfidence(artifact, result.output, result.confidence, ctx, steps, identity);
+        await this.saveMemory(artifact, input, result.output, ctx, steps);
         // complete() said the run was cancelled meanwhile: no outcome for it.
         steps.checkpoint();
         return { output: result.output, toolCalls, usage };
@@ -150,7 +159,7 @@ export class AgentExecutor {
     artifact: Artifact,
     messages: ChatMessage[],
     tools: { name: string; description: string; inputSchema: unknown }[],
-    scope: { input: JsonValue; variables: Record<string, JsonValue> },
+    scope: { input: JsonValue; variables: Record<string, JsonValue>; memory?: JsonValue[] },
     steps: RunSteps,
     hooks: AttemptHooks,
   ): Promise<RoutedCompletion> {
@@ -160,6 +169,53 @@ export class AgentExecutor {
       return violations.length > 0 ? describe(violations) : null;
     };
     return this.models.complete(artifact.model.route, { messages, tools: tools as never, outputSchema: schema, context: scope }, steps, validate, hooks);
+  }
+
+  /**
+   * Before the first model call, per the blueprint's `context.memory`: the working memory of the
+   * run's thread/user/run, the relevant episodes and the top-K semantic hits — ONE journaled step
+   * (kind `memory`, name `memory.load`), so the run's steps show what it saw and a redelivery
+   * replays exactly that. The memory service away: bounded wait, then the run proceeds without
+   * memory and the step's `notes` say so (see memory/run-memory.ts).
+   */
+  private async loadMemory(artifact: Artifact, input: JsonValue, ctx: Omit<ToolContext, 'stepId'> & { memory: NonNullable<ToolContext['memory']> }, steps: RunSteps): Promise<Remembered | undefined> {
+    const context = artifact.context;
+    if (!context?.memory) return undefined;
+    const request = this.memory.loadRequest(context, ctx.memory, input, ctx.runId);
+    if (!request.working && !request.episodic && !request.semantic) return undefined;
+    const outcome = await steps.step('memory', 'memory.load', request, async () => {
+      try {
+        return JSON.stringify(await this.memory.load(ctx.tenantId, ctx.memory, request));
+      } catch (error) {
+        // The memory service refused (not away): recorded, and the run goes on without memory.
+        throw new StepFailure(`memory not loaded: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+    });
+    this.metrics.memoryLoads.inc({ outcome: outcome.error ? 'failed' : outcome.replayed ? 'replayed' : 'ok' });
+    if (outcome.error) return { items: [], notes: [outcome.error] };
+    try {
+      return JSON.parse(outcome.resultJson) as Remembered;
+    } catch {
+      return { items: [], notes: ['the memory step result is unreadable'] };
+    }
+  }
+
+  /**
+   * After a succeeded answer of a run with `context.memory.working` (and not read-only): its input
+   * and output, summarised, appended to the working window of its scope (compare-and-set on the
+   * version, retried on a conflict) — a journaled step (kind `memory`, name `memory.save`), so a
+   * redelivery does not append twice.
+   */
+  private async saveMemory(artifact: Artifact, input: JsonValue, output: JsonValue, ctx: Omit<ToolContext, 'stepId'> & { memory: NonNullable<ToolContext['memory']>; workingScope: NonNullable<ToolContext['workingScope']> }, steps: RunSteps): Promise<void> {
+    if (artifact.context?.memory?.working !== true || ctx.memory.readOnly) return;
+    const entry = JSON.stringify({ runId: ctx.runId, input: clip(queryTextOf(input) || JSON.stringify(input), 400), output: clip(JSON.stringify(output), 500) });
+    await steps.step('memory', 'memory.save', { working: ctx.workingScope }, async () => {
+      try {
+        return JSON.stringify(await this.memory.appendWorking(ctx.tenantId, ctx.memory, ctx.workingScope, entry));
+      } catch (error) {
+        throw new StepFailure(`working memory not updated: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ import { OfflineModelProvider } from '../models/offline.provider.js';
 import { SecretRedaction } from '../secrets/secret-redaction.js';
 import { SecretsRepository } from '../secrets/secrets.repository.js';
 import { ToolBridges } from '../tools/bridges.js';
+import { MEMORY_SETTINGS, RunMemory } from '../memory/run-memory.js';
 import { FETCH_BUDGET_LIMITS } from '../tools/fetch-budget.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
 import { Sandbox } from '../tools/sandbox.js';
@@ -27,7 +28,7 @@ import { SchemaValidator } from './schema-validator.js';
 
 @Module({})
 export class RunsModule {
-  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs' | 'models' | 'stream'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
+  static forRoot(config: Pick<WorkerConfig, 'artifacts' | 'sandbox' | 'fetch' | 'runEvents' | 'runs' | 'models' | 'stream' | 'memory'>, overrides: { fetch?: SafeFetch } = {}): DynamicModule {
     return {
       module: RunsModule,
       controllers: [RunHandler],
@@ -62,6 +63,8 @@ export class RunsModule {
         { provide: SafeFetch, useValue: overrides.fetch ?? new SafeFetch(config.fetch) },
         SecretsRepository,
         SecretRedaction,
+        { provide: MEMORY_SETTINGS, useValue: config.memory },
+        RunMemory,
         ToolBridges,
         Toolbox,
         SchemaValidator,

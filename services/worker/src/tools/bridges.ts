@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { credentialHeadersFor } from '@af/blueprint-format';
 import { parseTenantId, type ArtifactCredential } from '@af/contracts';
 import { MessageBus } from '@af/messaging';
 import { LOGGER, type Logger } from '@af/observability';
 import { SecretRedaction } from '../secrets/secret-redaction.js';
 import { SecretsRepository } from '../secrets/secrets.repository.js';
+import { memoryAccessOf } from '../memory/memory-access.js';
+import { MemoryRefused, RunMemory } from '../memory/run-memory.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { NetworkRefused, SafeFetch, type FetchRequest } from './safe-fetch.js';
 import type { SandboxBridge } from './sandbox.js';
@@ -25,8 +27,9 @@ export interface ToolNetwork {
 
 /**
  * The capabilities tool code gets, and nothing else: `fetch` (through SafeFetch, limited to the
- * blueprint's `spec.network.allowHosts`) and `memory.recall` (the episodes of the run's own
- * tenant and agent, read only). Every call is audited: one log line with run, tool, bridge,
+ * blueprint's `spec.network.allowHosts`), `memory.recall` (the episodes of the run's own
+ * tenant and agent, read only), `memory.remember` and `memory.search` (af.v1.memory.store/search
+ * under the run's memory scope: access level, team, read-only — see memory/run-memory.ts). Every call is audited: one log line with run, tool, bridge,
  * target and outcome, and `af_worker_sandbox_bridge_calls_total{bridge, outcome}`.
  *
  * A fetch to a host of a `spec.network.credentials` entry gets that entry's headers, their values
@@ -42,11 +45,16 @@ export class ToolBridges {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly secrets: SecretsRepository,
     private readonly redaction: SecretRedaction,
+    // Absent only where a test builds bridges without memory: its memory.remember/search then fail as errors.
+    @Optional() private readonly memory?: RunMemory,
   ) {}
 
   /** The host side of the bridges for one tool call. */
   forCall(ctx: ToolContext & { tool: string }, network: ToolNetwork): SandboxBridge {
     let inFlight = 0;
+    // memory.remember calls of this tool call: the n-th is stored once under `<stepId>#<n>` (a repeated step repeats the same keys).
+    let remembered = 0;
+    const access = ctx.memory ?? memoryAccessOf(undefined, ctx.agent, {});
     // The secret values of this call (one journal step): resolved on first use, gone with the call.
     const values = new Map<string, Promise<string>>();
     return async (bridge, payloadJson, signal) => {
@@ -71,6 +79,12 @@ export class ToolBridges {
           });
         case 'memory.recall':
           return this.audited(ctx, bridge, ctx.agent, () => this.recall(ctx, payload));
+        case 'memory.remember': {
+          const key = `${ctx.stepId}#${++remembered}`;
+          return this.audited(ctx, bridge, access.agent, () => this.memoryOrFail().remember(ctx.tenantId, access, payload, key));
+        }
+        case 'memory.search':
+          return this.audited(ctx, bridge, access.agent, () => this.memoryOrFail().search(ctx.tenantId, access, payload, ctx.workingScope ?? { scope: 'run', scopeId: ctx.runId }));
         default:
           return this.audited(ctx, bridge, '', () => Promise.reject(new NetworkRefused(`unknown bridge ${bridge}`)));
       }
@@ -130,6 +144,11 @@ export class ToolBridges {
     return new Map(await Promise.all(names.map(async (n) => [n, await (values.get(n) as Promise<string>)] as const)));
   }
 
+  private memoryOrFail(): RunMemory {
+    if (!this.memory) throw new Error('the memory bridges are not available in this worker');
+    return this.memory;
+  }
+
   private async recall(ctx: ToolContext, payload: Record<string, unknown>): Promise<string> {
     const limit = typeof payload['limit'] === 'number' && Number.isInteger(payload['limit']) ? Math.min(Math.max(payload['limit'], 1), MAX_RECALL) : DEFAULT_RECALL;
     const query = typeof payload['query'] === 'string' ? payload['query'].slice(0, 200) : '';
@@ -143,7 +162,7 @@ export class ToolBridges {
     try {
       return await run();
     } catch (error) {
-      outcome = error instanceof NetworkRefused ? 'refused' : 'error';
+      outcome = error instanceof NetworkRefused || error instanceof MemoryRefused ? 'refused' : 'error';
       throw new Error(`${bridge} ${outcome === 'refused' ? 'refused' : 'failed'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       this.metrics.bridgeCalls.inc({ bridge, outcome });

@@ -84,7 +84,7 @@ const ARGS_GLOBAL = '__af_args';
 const BRIDGE_GLOBAL = '__af_bridge';
 
 /**
- * Installs `fetch` and `memory.recall` from the host bridge before any tool code runs. The bridge
+ * Installs `fetch` and `memory.recall|remember|search` from the host bridge before any tool code runs. The bridge
  * reference lives only in this closure (the global is deleted), is invoked through functions
  * captured now (tool code cannot patch them later), with null-prototype options (a polluted
  * Object.prototype cannot change how it is called), and only strings cross: the payload in, the
@@ -113,7 +113,11 @@ const BRIDGES = `(function () {
       json: async () => parse(r.body),
     });
   };
-  globalThis.memory = freeze({ recall: async (options) => call('memory.recall', options == null ? {} : { query: options.query, limit: options.limit }) });
+  globalThis.memory = freeze({
+    recall: async (options) => call('memory.recall', options == null ? {} : { query: options.query, limit: options.limit }),
+    remember: async (options) => call('memory.remember', options == null ? {} : { content: options.content, subjectId: options.subjectId, metadata: options.metadata }),
+    search: async (options) => call('memory.search', options == null ? {} : { query: options.query, tier: options.tier, limit: options.limit }),
+  });
 })();`;
 
 /**

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../artifacts/artifact.js';
 import type { RunFetchBudget } from './fetch-budget.js';
+import type { RunMemoryAccess } from '../memory/memory-access.js';
 
 export interface ToolContext {
   tenantId: string;
@@ -9,6 +10,10 @@ export interface ToolContext {
   artifactHash: string;
   /** What the run's tool code may still fetch (shared by every tool call of the run). */
   fetchBudget: RunFetchBudget;
+  /** The run's memory scope (access level, team, read-only) for the memory bridges; absent: self, writable. */
+  memory?: RunMemoryAccess;
+  /** The run's working-memory scope (thread, user or the run) for `memory.search({tier: 'working'})`. */
+  workingScope?: { scope: string; scopeId: string };
   /**
    * The journal step of this call, `<runId>/<seq>`: the idempotency key of its effect outside
    * (http.request sends it as `Idempotency-Key`; the connectors record it). A redelivered run that
