@@ -27,6 +27,8 @@ import { WebhooksApi, WebhooksController } from '../webhooks/webhooks.controller
 import { deliveryView, webhookView } from '../webhooks/webhooks.api.js';
 import { agentStatsView, agentView, healthOverviewView } from '../health/health.views.js';
 import { triggerView } from '../triggers/triggers.views.js';
+import { MemoryApi, MemoryController } from '../memory/memory.controller.js';
+import { memoryGraphView, memoryItemView, workingMemoryView } from '../memory/memory.api.js';
 import { create } from '@bufbuild/protobuf';
 import addFormats from 'ajv-formats';
 import {
@@ -37,6 +39,9 @@ import {
   TriggerInfoSchema,
   WebhookDeliverySchema,
   WebhookSchema,
+  MemoryGraphReplySchema,
+  MemoryItemSchema,
+  WorkingMemoryReplySchema,
   BudgetSchema,
   QueryUsageReplySchema,
   SecretMetadataSchema,
@@ -56,7 +61,7 @@ import { deadLetterView } from '../dead-letters/dead-letters.api.js';
 import { escalationView } from '../escalations/escalations.api.js';
 import { blueprintView, deploymentView, runView } from '../http/views.js';
 import { runSummaryView, transitionView } from '../runs/run.views.js';
-import { DEPLOY_BODY, ROLLBACK_BODY, WEBHOOK_BODY, API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
+import { DEPLOY_BODY, ROLLBACK_BODY, WEBHOOK_BODY, MEMORY_BODY, WORKING_PUT_BODY, API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
 
 /**
  * The documented request bodies (`api.schemas.ts`) against the real parsers: for every sample the
@@ -334,6 +339,63 @@ const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknow
       }
     },
   },
+  {
+    name: 'POST /v1/memory',
+    schema: MEMORY_BODY,
+    rows: [
+      [{ content: 'Alice Martin prefers e-mail' }, true],
+      [{ content: 'x', subjectId: 'user:alice@example.com', source: 'crm', metadata: { channel: 'support' }, agent: 'crm-bot' }, true],
+      [{ content: 'x', subjectId: null, source: null, metadata: null, agent: null }, true],
+      [{ content: 'x', subjectId: '', agent: '' }, true],
+      [{ content: 'x'.repeat(16_384), subjectId: 's'.repeat(256), source: 's'.repeat(64) }, true],
+      [{ content: 'x'.repeat(16_385) }, false],
+      [{}, false],
+      [{ content: '' }, false],
+      [{ content: '  \n ' }, false],
+      [{ content: 7 }, false],
+      [{ content: null }, false],
+      [{ content: 'x', subjectId: 'has space' }, false],
+      [{ content: 'x', subjectId: 's'.repeat(257) }, false],
+      [{ content: 'x', subjectId: 3 }, false],
+      [{ content: 'x', source: 's'.repeat(65) }, false],
+      [{ content: 'x', metadata: [1] }, false],
+      [{ content: 'x', metadata: 'm' }, false],
+      [{ content: 'x', agent: 'Not_A_Name' }, false],
+      [{ content: 'x', tenantId: 't2' }, false],
+      [[], false],
+      ['x', false],
+    ],
+    accepts: (b) => routeAccepts(MemoryController, 'store', (v) => new MemoryApi(bus).store(v), b),
+  },
+  {
+    name: 'PUT /v1/memory/working/{agent}/{scope}/{scopeId}',
+    schema: WORKING_PUT_BODY,
+    rows: [
+      [{ document: {}, expectedVersion: 0 }, true],
+      [{ document: { step: 2, notes: ['a'] }, expectedVersion: 3, appendMessages: ['hi'], ttlSeconds: 600, subjectId: 'user:alice' }, true],
+      [{ document: {}, expectedVersion: 1, appendMessages: null, ttlSeconds: null, subjectId: null }, true],
+      [{ document: {}, expectedVersion: 0, appendMessages: Array(50).fill('m'), ttlSeconds: 604_800 }, true],
+      [{ document: {}, expectedVersion: 0, ttlSeconds: 0 }, true],
+      [{ expectedVersion: 0 }, false],
+      [{ document: null, expectedVersion: 0 }, false],
+      [{ document: [], expectedVersion: 0 }, false],
+      [{ document: 'text', expectedVersion: 0 }, false],
+      [{ document: {} }, false],
+      [{ document: {}, expectedVersion: -1 }, false],
+      [{ document: {}, expectedVersion: 1.5 }, false],
+      [{ document: {}, expectedVersion: '1' }, false],
+      [{ document: {}, expectedVersion: 0, appendMessages: Array(51).fill('m') }, false],
+      [{ document: {}, expectedVersion: 0, appendMessages: [''] }, false],
+      [{ document: {}, expectedVersion: 0, appendMessages: [7] }, false],
+      [{ document: {}, expectedVersion: 0, appendMessages: 'm' }, false],
+      [{ document: {}, expectedVersion: 0, ttlSeconds: 604_801 }, false],
+      [{ document: {}, expectedVersion: 0, ttlSeconds: -1 }, false],
+      [{ document: {}, expectedVersion: 0, subjectId: 'a b' }, false],
+      [{ document: {}, expectedVersion: 0, version: 2 }, false],
+      [[], false],
+    ],
+    accepts: (b) => routeAccepts(MemoryController, 'putWorking', (v) => new MemoryApi(bus).putWorking('crm-bot', 'thread', 't-1', v), b),
+  },
 ];
 
 describe('documented request bodies', () => {
@@ -504,6 +566,15 @@ describe('documented response bodies', () => {
     ['SecretMetadata', component('SecretMetadata'), secretView(create(SecretMetadataSchema, { name: 'CRM_KEY', version: 2, createdAt: at, updatedAt: at, updatedBy: 'u', description: 'd', size: 12 }))],
     ['SecretList', VIEW_SCHEMAS.SecretList, { items: [secretView(create(SecretMetadataSchema, { name: 'K', version: 1, createdAt: at, updatedAt: at }))] }],
     ['AuditVerification', VIEW_SCHEMAS.AuditVerification, auditVerifyView(create(VerifyAuditReplySchema, { valid: false, checked: 10n, headSeq: 10n, problems: [{ seq: 4n, kind: 'hash_mismatch', message: 'm' }] }))],
+    ['MemoryItem (episodic)', component('MemoryItem'), memoryItemView(create(MemoryItemSchema, { id: 'm1', tier: 'episodic', content: 'c', score: 0.5, subjectId: 's', agent: 'a', source: 'api', metadataJson: '{"k":1}', createdAt: at }))],
+    ['MemoryItem (semantic, bare)', component('MemoryItem'), memoryItemView(create(MemoryItemSchema, { id: 'm2', tier: 'semantic', content: 'c', score: 0.9, entities: ['Alice'], neighbours: ['Acme'] }))],
+    ['MemoryStored', VIEW_SCHEMAS.MemoryStored, { id: 'm1', entities: ['Alice'] }],
+    ['MemorySearch', VIEW_SCHEMAS.MemorySearch, { items: [memoryItemView(create(MemoryItemSchema, { id: 'm1', tier: 'working', content: '{}', score: 1 }))] }],
+    ['MemoryGraph', VIEW_SCHEMAS.MemoryGraph, memoryGraphView(create(MemoryGraphReplySchema, { entity: { name: 'Alice', kind: 'person', mentions: 2n }, nodes: [{ name: 'Acme', kind: 'organization', mentions: 1n }], edges: [{ from: 'Alice', to: 'Acme', relation: 'MENTIONED_WITH', weight: 1n }] }))],
+    ['MemoryGraph (unknown entity)', VIEW_SCHEMAS.MemoryGraph, memoryGraphView(create(MemoryGraphReplySchema, {}))],
+    ['SubjectForgotten', VIEW_SCHEMAS.SubjectForgotten, { subjectId: 's', workingDeleted: 1, episodicDeleted: 2, semanticDeleted: 3, verified: true }],
+    ['WorkingMemory', VIEW_SCHEMAS.WorkingMemory, workingMemoryView({ agent: 'a', scope: 'thread', scopeId: 't1' }, create(WorkingMemoryReplySchema, { documentJson: '{"x":1}', version: 2n, messages: ['hi'], ttlSeconds: -1n }))],
+    ['WorkingMemory (nothing stored)', VIEW_SCHEMAS.WorkingMemory, workingMemoryView({ agent: 'a', scope: 'run', scopeId: 'r1' }, create(WorkingMemoryReplySchema, {}))],
   ])('%s: the view matches its documented schema', (_, schema, value) => {
     expect(check(schema, value)).toEqual({ valid: true, errors: null });
   });

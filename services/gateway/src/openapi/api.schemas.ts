@@ -14,6 +14,23 @@ import {
   WEBHOOK_SECRET_MIN_BYTES,
   WEBHOOK_URL_MAX,
 } from '../webhooks/webhooks.api.js';
+import {
+  MEMORY_CONTENT_MAX_BYTES,
+  MEMORY_ENTITY_MAX,
+  MEMORY_GRAPH_DEPTH_MAX,
+  MEMORY_ID,
+  MEMORY_METADATA_MAX_BYTES,
+  MEMORY_QUERY_MAX,
+  MEMORY_SEARCH_LIMIT_MAX,
+  MEMORY_SOURCE_MAX,
+  MEMORY_TIERS,
+  SUBJECT_ID,
+  WORKING_DOCUMENT_MAX_BYTES,
+  WORKING_MESSAGE_MAX_BYTES,
+  WORKING_MESSAGES_MAX,
+  WORKING_SCOPES,
+  WORKING_TTL_MAX_SECONDS,
+} from '../memory/memory.api.js';
 
 /**
  * The gateway's request and response bodies as JSON Schema (2020-12, OpenAPI 3.1's dialect): one
@@ -157,6 +174,36 @@ export const WEBHOOK_BODY = {
   },
 } as const;
 
+const SUBJECT = { type: ['string', 'null'], pattern: `${SUBJECT_ID.source}|^$`, description: 'The person or thing the memory is about (1 to 256 printable ASCII characters, no spaces); forgotten with DELETE /v1/memory/subjects/{subjectId}' } as const;
+
+/** POST /v1/memory (`parseStoreMemory`). */
+export const MEMORY_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['content'],
+  properties: {
+    content: str({ minLength: 1, maxLength: MEMORY_CONTENT_MAX_BYTES, pattern: '\\S', description: `What to remember (not blank, at most ${MEMORY_CONTENT_MAX_BYTES} bytes as UTF-8): stored episodically (full-text), its entities extracted into the graph and embedded` }),
+    subjectId: SUBJECT,
+    source: { type: ['string', 'null'], maxLength: MEMORY_SOURCE_MAX, description: 'Where it came from; absent: api' },
+    metadata: { type: ['object', 'null'], description: `Any JSON object (at most ${MEMORY_METADATA_MAX_BYTES} bytes as JSON)` },
+    agent: { type: ['string', 'null'], pattern: `${DNS_LABEL.source}|^$`, maxLength: 63, description: 'The agent the memory belongs to (what its access level sees); absent: the organization' },
+  },
+} as const;
+
+/** PUT /v1/memory/working/{agent}/{scope}/{scopeId} (`parseWorkingPut`). */
+export const WORKING_PUT_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['document', 'expectedVersion'],
+  properties: {
+    document: { type: 'object', description: `The whole new document (a JSON object, at most ${WORKING_DOCUMENT_MAX_BYTES} bytes as JSON)` },
+    expectedVersion: int({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'The version it replaces (0 creates): 409 CONFLICT when the stored one differs' }),
+    appendMessages: { type: ['array', 'null'], maxItems: WORKING_MESSAGES_MAX, items: str({ minLength: 1, maxLength: WORKING_MESSAGE_MAX_BYTES }), description: `Appended to the message window (oldest dropped past its bound); each at most ${WORKING_MESSAGE_MAX_BYTES} bytes` },
+    ttlSeconds: { type: ['integer', 'null'], minimum: 0, maximum: WORKING_TTL_MAX_SECONDS, description: 'Seconds until it expires; absent or 0: the blueprint’s or the configured default' },
+    subjectId: SUBJECT,
+  },
+} as const;
+
 /** The blueprint as the author wrote it (POST /v1/blueprints, PUT /v1/blueprints/{name}, POST /v1/validate). */
 const BLUEPRINT_SOURCE_CONTENT = {
   ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: str({ minLength: 1, description: 'The blueprint document in YAML (GET /v1/schemas/blueprint), kept as written' }) }])),
@@ -284,6 +331,27 @@ const WebhookDeliveries = view({
 });
 const DeploymentList = view({ agent: str(), items: arr({ $ref: '#/components/schemas/Deployment' }) });
 const Episodes = view({ agent: str(), items: arr(view({ episodeId: str(), runId: str(), version: int(), outcome: str(), summary: str(), occurredAt: time })) });
+
+const MemoryItem = view({
+  id: str(),
+  tier: str({ enum: [...MEMORY_TIERS] }),
+  content: str(),
+  score: { type: 'number', description: 'Higher first: ts_rank (episodic), cosine similarity (semantic), 1 (working)' },
+  subjectId: nullable(str()),
+  agent: nullable(str()),
+  team: nullable(str()),
+  source: nullable(str()),
+  metadata: { description: 'The stored JSON object, or null' },
+  createdAt: nullable(time),
+  entities: arr(str({ description: 'Entities found in it (semantic)' })),
+  neighbours: arr(str({ description: 'Their graph neighbours (semantic)' })),
+});
+const MemoryStored = view({ id: str(), entities: arr(str()) });
+const MemorySearch = view({ items: arr({ $ref: '#/components/schemas/MemoryItem' }) });
+const graphNode = view({ name: str(), kind: str({ description: 'person, organization, email, amount, date or concept' }), mentions: int() });
+const MemoryGraph = view({ entity: { anyOf: [graphNode, { type: 'null' }] }, nodes: arr(graphNode), edges: arr(view({ from: str(), to: str(), relation: str(), weight: int() })) });
+const SubjectForgotten = view({ subjectId: str(), workingDeleted: int(), episodicDeleted: int(), semanticDeleted: int(), verified: { type: 'boolean', description: 'A read-back in each store found nothing of the subject left' } });
+const WorkingMemory = view({ agent: str(), scope: str({ enum: [...WORKING_SCOPES] }), scopeId: str(), document: { type: 'object' }, version: int(), messages: arr(str()), ttlSeconds: int({ description: 'Seconds left; -1: no expiry' }) });
 
 const usageCall = view({ route: str(), outcome: str(), inputTokens: int(), outputTokens: int(), cachedInputTokens: int(), costUsd: { type: 'number' }, durationMs: { type: 'number' }, error: str(), stepId: str() });
 const Run = view({
@@ -429,7 +497,7 @@ const Artifact = view({ hash: str(), blueprint: view({ name: str(), version: int
 const Compiled = view({ artifactHash: str(), compileMs: { type: 'number' }, cached: bool });
 
 /** Response shapes that are not components, by the view that writes them (checked against the views in `api.schemas.spec.ts`). */
-export const VIEW_SCHEMAS = { AgentView, AgentStats, HealthOverview, TriggerList, HookAccepted, WebhookList, WebhookDeliveries, Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled };
+export const VIEW_SCHEMAS = { AgentView, AgentStats, HealthOverview, TriggerList, HookAccepted, WebhookList, WebhookDeliveries, Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled, MemoryStored, MemorySearch, MemoryGraph, SubjectForgotten, WorkingMemory };
 
 /** Shared response shapes, under `#/components/schemas`. */
 export const COMPONENT_SCHEMAS: Record<string, Schema> = {
@@ -445,6 +513,7 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
   ApiKey,
   Budget,
   SecretMetadata,
+  MemoryItem,
 };
 
 // ---------------------------------------------------------------- operations
@@ -472,6 +541,12 @@ const secretParam: Parameter = { name: 'name', in: 'path', required: true, descr
 const budgetBody = { schema: BUDGET_BODY, required: true };
 const ok = (schema: Schema, description = 'OK') => ({ status: '200', description, schema });
 const versionBody = { schema: VERSION_BODY, required: false };
+
+const workingParams: Parameter[] = [
+  { ...nameParam, name: 'agent', description: 'The agent’s name' },
+  { name: 'scope', in: 'path', required: true, description: 'run, thread or user', schema: str({ enum: [...WORKING_SCOPES] }) },
+  { name: 'scopeId', in: 'path', required: true, description: 'The run, thread or user id', schema: str({ pattern: SUBJECT_ID.source }) },
+];
 
 /** `Controller_method` (the operationId) → its parameters, request body and success response. */
 export const OPERATIONS: Record<string, OperationSchemas> = {
@@ -615,6 +690,32 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
     success: { status: '201', description: 'Created (version 1); metadata only', schema: ref('SecretMetadata'), also: { status: '200', description: 'Rotated: a new version' } },
   },
   SecretsController_delete: { parameters: [secretParam], success: ok(ref('SecretMetadata'), 'The deleted secret’s metadata (404 when there was none)') },
+  MemoryController_store: { body: { schema: MEMORY_BODY, required: true }, success: { status: '201', description: 'Stored in every tier; the entities extracted into the graph', schema: MemoryStored } },
+  MemoryController_get: { parameters: [{ name: 'id', in: 'path', required: true, description: 'The memory id', schema: str({ pattern: MEMORY_ID.source }) }], success: ok(ref('MemoryItem')) },
+  MemoryController_search: {
+    parameters: [
+      q('query', str({ maxLength: MEMORY_QUERY_MAX }), 'The text to search for (required but for tier=working)'),
+      q('tier', str({ enum: [...MEMORY_TIERS] }), 'Absent: episodic and semantic merged'),
+      q('subjectId', str({ pattern: SUBJECT_ID.source }), 'Only memories about this subject'),
+      q('agent', str({ pattern: DNS_LABEL.source, maxLength: 63 }), 'Only this agent’s memories'),
+      limit(MEMORY_SEARCH_LIMIT_MAX),
+      q('since', str({ format: 'date-time' }), 'RFC 3339, inclusive (episodic)'),
+      q('until', str({ format: 'date-time' }), 'RFC 3339, exclusive (episodic)'),
+      q('scope', str({ enum: [...WORKING_SCOPES] }), 'tier=working: the scope (with scopeId)'),
+      q('scopeId', str({ pattern: SUBJECT_ID.source }), 'tier=working: the scope’s id'),
+    ],
+    success: ok(MemorySearch, 'Best first; any other query parameter is refused'),
+  },
+  MemoryController_graph: {
+    parameters: [{ ...q('entity', str({ minLength: 1, maxLength: MEMORY_ENTITY_MAX }), 'An entity’s name'), required: true }, q('depth', int({ minimum: 1, maximum: MEMORY_GRAPH_DEPTH_MAX }), 'Hops from the entity; absent: 1')],
+    success: ok(MemoryGraph, 'The entity (null when unknown), its neighbours and the relations between them'),
+  },
+  MemoryController_forget: {
+    parameters: [{ name: 'subjectId', in: 'path', required: true, description: 'The subject to forget', schema: str({ pattern: SUBJECT_ID.source }) }],
+    success: ok(SubjectForgotten, 'Removed from every tier (audited), with what a read-back found'),
+  },
+  MemoryController_getWorking: { parameters: workingParams, success: ok(WorkingMemory, 'The document, its version, the message window and the TTL left') },
+  MemoryController_putWorking: { parameters: workingParams, body: { schema: WORKING_PUT_BODY, required: true }, success: ok(WorkingMemory, 'Stored as the next version; 409 CONFLICT when expectedVersion is not the stored version') },
   ApiKeysController_create: { body: { schema: API_KEY_BODY, required: true }, success: { status: '201', description: 'Created: the key is in this answer only', schema: ApiKeyCreated } },
   ApiKeysController_list: { success: ok(view({ items: arr(ref('ApiKey')) }), 'Newest first, never the key itself') },
   MeshController_status: {
