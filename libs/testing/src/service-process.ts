@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -54,6 +56,34 @@ export async function startServiceProcess(service: string, env: Record<string, s
         child.kill('SIGTERM');
         await exited;
       }
+    },
+  };
+}
+
+/**
+ * The secrets service as its own process in a database of its own (its schema name is fixed), with
+ * a master key of this test's; `stop()` drops the database. `adminUrl`: a PostgreSQL URL allowed
+ * to create databases (default DATABASE_URL, else the machine's).
+ */
+export async function startSecretsProcess(env: Record<string, string> = {}, adminUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'): Promise<ServiceProcess & { masterKeys: string }> {
+  const database = `secrets_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const masterKeys = JSON.stringify({ test: randomBytes(32).toString('base64') });
+  const secrets = await startServiceProcess('secrets', { DATABASE_URL: url.toString(), SECRETS_MASTER_KEYS: masterKeys, SECRETS_ACTIVE_MASTER_KEY: 'test', ...env });
+  return {
+    url: secrets.url,
+    masterKeys,
+    async stop() {
+      await secrets.stop();
+      const again = new pg.Client({ connectionString: adminUrl });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await again.end();
     },
   };
 }

@@ -90,6 +90,17 @@ export function requestHash(value: unknown): string {
  */
 export class RunSteps {
   private seq = 0;
+
+  /** The run's tenant (e.g. for a tenant's own provider key). */
+  get tenant(): TenantId {
+    return this.tenantId;
+  }
+
+  /** The run's id. */
+  get run(): string {
+    return this.runId;
+  }
+
   private stopped: StopReason | undefined;
 
   constructor(

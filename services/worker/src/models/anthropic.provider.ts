@@ -14,11 +14,13 @@ import { parseArguments, parseFinalOutput, withTimeout } from './remote-call.js'
 export class AnthropicProvider implements ModelProvider {
   readonly name: string;
   readonly endpoint: string;
+  readonly apiKeySecret: string;
   private readonly client: Anthropic;
 
   constructor(private readonly settings: ProviderSettings) {
     this.name = settings.name;
     this.endpoint = settings.baseUrl;
+    this.apiKeySecret = settings.apiKeySecret;
     this.client = new Anthropic({
       baseURL: settings.baseUrl,
       apiKey: settings.apiKey || 'none',
@@ -54,7 +56,8 @@ export class AnthropicProvider implements ModelProvider {
       ...(request.outputSchema ? { output_config: { format: { type: 'json_schema' as const, schema: request.outputSchema as Record<string, unknown> } } } : {}),
     };
     return withTimeout(this.settings.timeoutMs, this.name, async (signal) => {
-      const stream = await this.client.messages.create(body, { signal });
+      // A tenant's own key replaces the configured one for this call only.
+      const stream = await this.client.messages.create(body, { signal, ...(request.apiKey ? { headers: { 'x-api-key': request.apiKey } } : {}) });
       const blocks = new Map<number, { kind: 'text' | 'tool_use' | 'other'; id: string; name: string; text: string }>();
       let inputTokens = 0;
       let cachedInputTokens = 0;

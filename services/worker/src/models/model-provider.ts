@@ -27,6 +27,8 @@ export interface CompletionRequest {
   tools: ToolDefinition[];
   /** The final answer must be JSON valid against this schema (null: any JSON object). */
   outputSchema: JsonSchema | null;
+  /** This call's key when the tenant has its own (the provider's `apiKeySecret`); never stored or logged. */
+  apiKey?: string;
   /** Structured run data behind the rendered prompt. Remote providers see only `messages`. */
   context: { input: JsonValue; variables: Record<string, JsonValue>; memory?: JsonValue[] };
   /** Called with each text delta of the answer as it streams (never with tool-call argument deltas). Must not throw or block. */
@@ -62,6 +64,8 @@ export interface ModelProvider {
   readonly name: string;
   /** The endpoint the circuit breaker guards (providers sharing one endpoint share a breaker). */
   readonly endpoint?: string;
+  /** The secret holding a tenant's own key for this provider ('' / absent: the configured key for everyone). */
+  readonly apiKeySecret?: string;
   /** Whether the configuration knows this model (with its prices); absent: any model. */
   supports?(model: string): boolean;
   /** The model's prices and max output tokens; absent (the offline provider): not metered — no estimate, no budget reservation. */

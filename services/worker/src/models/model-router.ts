@@ -5,6 +5,7 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import { AppError, ErrorCode } from '@af/errors';
 import type { JsonValue } from '../artifacts/artifact.js';
 import { StepFailure, type RunSteps } from '../journal/run-steps.js';
+import { SecretsRepository } from '../secrets/secrets.repository.js';
 import { WorkerMetrics } from '../worker.metrics.js';
 import { estimateCall, type CallEstimate } from '../budget/estimate.js';
 import { MODEL_PROVIDERS, ModelCallError, type CallFailure, type ChatMessage, type CompletionRequest, type CompletionResult, type ModelProvider } from './model-provider.js';
@@ -122,6 +123,7 @@ export class ModelRouter {
     @Inject(MODEL_PROVIDERS) providers: ModelProvider[],
     private readonly metrics: WorkerMetrics,
     @Optional() @Inject(ROUTER_SETTINGS) settings?: RouterSettings,
+    @Optional() private readonly secrets?: SecretsRepository,
   ) {
     this.providers = new Map(providers.map((p) => [p.name, p]));
     this.settings = settings ?? DEFAULT_SETTINGS;
@@ -234,7 +236,9 @@ export class ModelRouter {
       const started = performance.now();
       const stream = hooks?.stream(stepId, entry);
       try {
-        const result = await this.call(provider, stream ? { ...request, onToken: (text) => stream.push(text) } : request);
+        const apiKey = await this.tenantKey(provider, steps, stepId);
+        const keyed = apiKey ? { ...request, apiKey } : request;
+        const result = await this.call(provider, stream ? { ...keyed, onToken: (text) => stream.push(text) } : keyed);
         live = { outcome: 'ok', durationMs: performance.now() - started };
         return JSON.stringify({ result, durationMs: live.durationMs, at } satisfies StoredAttempt);
       } catch (error) {
@@ -272,6 +276,21 @@ export class ModelRouter {
     hooks?.onAttempt(attempt);
     await settle(attempt, stored.at ?? new Date().toISOString());
     return { result: stored.result, attempt };
+  }
+
+  /**
+   * The tenant's own key for a provider with `apiKeySecret`: the secret's value when the tenant has
+   * it, else undefined (the configured key). The secrets service away → the attempt fails
+   * `unavailable` (the route moves on; never a call with the wrong tenant's key).
+   */
+  private async tenantKey(provider: ModelProvider, steps: RunSteps, stepId: string): Promise<string | undefined> {
+    if (!provider.apiKeySecret || !this.secrets) return undefined;
+    try {
+      return (await this.secrets.resolve(steps.tenant, [provider.apiKeySecret], { runId: steps.run, stepId })).get(provider.apiKeySecret);
+    } catch (error) {
+      if (error instanceof AppError && error.code === ErrorCode.NotFound) return undefined;
+      throw new ModelCallError('unavailable', `${provider.name}: the tenant's key (secret "${provider.apiKeySecret}") could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** The provider call: through its endpoint's breaker; a 429 with a short retry-after is retried once. */

@@ -18,11 +18,13 @@ export const ANSWER_IN_JSON = 'When you give your final answer, reply with a sin
 export class OpenAiCompatibleProvider implements ModelProvider {
   readonly name: string;
   readonly endpoint: string;
+  readonly apiKeySecret: string;
   private readonly client: OpenAI;
 
   constructor(private readonly settings: ProviderSettings) {
     this.name = settings.name;
     this.endpoint = settings.baseUrl;
+    this.apiKeySecret = settings.apiKeySecret;
     this.client = new OpenAI({
       baseURL: settings.baseUrl,
       // Local servers (Ollama, vLLM) take no key; the SDK insists on a string.
@@ -58,7 +60,8 @@ export class OpenAiCompatibleProvider implements ModelProvider {
       response_format: request.outputSchema ? { type: 'json_schema', json_schema: { name: 'output', schema: request.outputSchema as Record<string, unknown>, strict: false } } : { type: 'json_object' },
     };
     return withTimeout(this.settings.timeoutMs, this.name, async (signal) => {
-      const stream = await this.client.chat.completions.create(body, { signal });
+      // A tenant's own key replaces the configured one for this call only.
+      const stream = await this.client.chat.completions.create(body, { signal, ...(request.apiKey ? { headers: { authorization: `Bearer ${request.apiKey}` } } : {}) });
       let text = '';
       const calls = new Map<number, { id: string; name: string; args: string }>();
       let usage: ChatCompletionChunk['usage'] | undefined;

@@ -1,3 +1,4 @@
+import { isSecretName } from '@af/blueprint-format';
 import { ConfigVarError, type VarSpec } from '@af/config';
 
 /** Prices in USD per million tokens; cached input defaults to the input price. */
@@ -15,6 +16,11 @@ export interface ProviderSettings {
   /** Read from the environment variable named by `apiKeyEnv` when the config is loaded ('' = none, e.g. Ollama). */
   apiKey: string;
   apiKeyEnv: string;
+  /**
+   * A tenant's own key: the name of a secret in the secrets service. When the calling tenant has
+   * it, its value is the key for that tenant's calls; else `apiKey` (or none). '' = off.
+   */
+  apiKeySecret: string;
   /** Time limit of one call, streaming included. */
   timeoutMs: number;
   /** max_tokens sent with each call (Anthropic requires one). */
@@ -64,7 +70,7 @@ export function parseProviders(raw: string, source: NodeJS.ProcessEnv): Provider
     if (!NAME.test(name)) throw new ProviderConfigError(`${at}: a name is lower-case letters, digits, - and _ (starting with a letter)`);
     if (name === 'offline') throw new ProviderConfigError(`${at}: "offline" is the built-in deterministic provider`);
     if (!isObject(entry)) throw new ProviderConfigError(`${at} must be an object`);
-    const known = new Set(['kind', 'baseUrl', 'apiKeyEnv', 'timeoutMs', 'maxOutputTokens', 'headers', 'query', 'models']);
+    const known = new Set(['kind', 'baseUrl', 'apiKeyEnv', 'apiKeySecret', 'timeoutMs', 'maxOutputTokens', 'headers', 'query', 'models']);
     const unknown = Object.keys(entry).find((k) => !known.has(k));
     if (unknown) throw new ProviderConfigError(`${at}: unknown field "${unknown}" (a key goes in the variable named by apiKeyEnv, never here)`);
     const kind = entry['kind'];
@@ -74,6 +80,8 @@ export function parseProviders(raw: string, source: NodeJS.ProcessEnv): Provider
     const apiKeyEnv = entry['apiKeyEnv'] ?? '';
     if (typeof apiKeyEnv !== 'string' || (apiKeyEnv !== '' && !/^[A-Z_][A-Z0-9_]*$/.test(apiKeyEnv))) throw new ProviderConfigError(`${at}: apiKeyEnv must name an environment variable`);
     const apiKey = apiKeyEnv ? (source[apiKeyEnv] ?? '') : '';
+    const apiKeySecret = entry['apiKeySecret'] ?? '';
+    if (typeof apiKeySecret !== 'string' || (apiKeySecret !== '' && !isSecretName(apiKeySecret))) throw new ProviderConfigError(`${at}: apiKeySecret must name a secret (letters, digits, _ - .; starting with a letter)`);
     if (apiKeyEnv && !apiKey) throw new ProviderConfigError(`${at}: the environment variable ${apiKeyEnv} (its API key) is not set`);
     const int = (field: string, fallback: number, max: number): number => {
       const v = entry[field] ?? fallback;
@@ -95,6 +103,7 @@ export function parseProviders(raw: string, source: NodeJS.ProcessEnv): Provider
       baseUrl: baseUrl.replace(/\/+$/, ''),
       apiKey,
       apiKeyEnv,
+      apiKeySecret,
       timeoutMs: int('timeoutMs', DEFAULT_TIMEOUT_MS, 600_000),
       maxOutputTokens: int('maxOutputTokens', DEFAULT_MAX_OUTPUT_TOKENS, 1_000_000),
       headers: stringMap(entry['headers'], `${at}.headers`),

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { FakeProvider, hasToolResult, leadQualifier, startServiceProcess, testTenant, until, type Behaviour, type ServiceProcess } from '@af/testing';
+import { FakeProvider, hasToolResult, leadQualifier, startSecretsProcess, startServiceProcess, testTenant, until, type Behaviour, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, type RunOutcome } from '../test/harness.js';
@@ -21,21 +21,28 @@ describe('model providers over their wire protocols (local fake servers), the ro
   let orchestrator: Awaited<ReturnType<typeof startOrchestratorProcess>>;
   // Priced providers' calls reserve and settle budgets with the real metering service.
   let metering: ServiceProcess;
+  // A tenant's own provider keys live in the secrets service (apiKeySecret).
+  let secrets: ServiceProcess;
   let client: Awaited<ReturnType<typeof connectClient>>;
   let worker: RunningService;
   const fakes: Record<'oai' | 'claude' | 'busy' | 'dead' | 'broken' | 'sloppy' | 'mangled', FakeProvider> = {} as never;
   const tenant = parseTenantId(testTenant());
 
-  const run = async (name: string, route: string[], input: unknown = { message: 'We need 40 seats' }): Promise<RunOutcome> => {
+  const run = async (name: string, route: string[], input: unknown = { message: 'We need 40 seats' }, as = tenant): Promise<RunOutcome> => {
     const doc = leadQualifier({ name });
     doc.spec.model = { route, maxCostUsdPerRun: 1 };
-    const artifactHash = (await client.bus.request('af.v1.compilation.compile', { blueprintName: name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
-    return client.outcomeOf(await client.submit(tenant, name, artifactHash, input), 20_000);
+    const artifactHash = (await client.bus.request('af.v1.compilation.compile', { blueprintName: name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: as })).artifactHash;
+    return client.outcomeOf(await client.submit(as, name, artifactHash, input), 20_000);
   };
   const metrics = async () => fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
 
   beforeAll(async () => {
-    [compilation, orchestrator, metering] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' })]);
+    [compilation, orchestrator, metering, secrets] = await Promise.all([
+      startCompilationProcess(),
+      startOrchestratorProcess(),
+      startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' }),
+      startSecretsProcess(),
+    ]);
     client = await connectClient();
     fakes.oai = await FakeProvider.start('openai');
     fakes.claude = await FakeProvider.start('anthropic');
@@ -45,8 +52,8 @@ describe('model providers over their wire protocols (local fake servers), the ro
     fakes.sloppy = await FakeProvider.start('openai');
     fakes.mangled = await FakeProvider.start('openai');
     const providers = {
-      oai: { kind: 'openai', baseUrl: fakes.oai.baseUrl, apiKeyEnv: 'FAKE_OPENAI_KEY', models: { 'gpt-test': PRICE } },
-      claude: { kind: 'anthropic', baseUrl: fakes.claude.baseUrl, apiKeyEnv: 'FAKE_ANTHROPIC_KEY', models: { 'claude-test': PRICE } },
+      oai: { kind: 'openai', baseUrl: fakes.oai.baseUrl, apiKeyEnv: 'FAKE_OPENAI_KEY', apiKeySecret: 'own-openai-key', models: { 'gpt-test': PRICE } },
+      claude: { kind: 'anthropic', baseUrl: fakes.claude.baseUrl, apiKeyEnv: 'FAKE_ANTHROPIC_KEY', apiKeySecret: 'own-anthropic-key', models: { 'claude-test': PRICE } },
       busy: { kind: 'openai', baseUrl: fakes.busy.baseUrl, models: { m: PRICE } },
       dead: { kind: 'openai', baseUrl: fakes.dead.baseUrl, timeoutMs: TIMEOUT_MS, models: { m: PRICE } },
       broken: { kind: 'anthropic', baseUrl: fakes.broken.baseUrl, models: { m: PRICE } },
@@ -72,6 +79,7 @@ describe('model providers over their wire protocols (local fake servers), the ro
     await compilation?.stop();
     await orchestrator?.stop();
     await metering?.stop();
+    await secrets?.stop();
   });
 
   beforeEach(() => {
@@ -110,6 +118,22 @@ describe('model providers over their wire protocols (local fake servers), the ro
     expect(outcome.event.usage?.costUsd).toBeCloseTo(expectedCost(2), 10);
     expect(outcome.event.usage?.calls.map((c) => [c.route, c.outcome])).toEqual([[`${provider}/${model}`, 'ok'], [`${provider}/${model}`, 'ok']]);
     expect(await metrics()).toMatch(new RegExp(`af_worker_model_calls_total\\{provider="${provider}",model="${model}",outcome="ok",service="worker"\\} [2-9]`));
+  });
+
+  it("calls with a tenant's own key (a secret named by apiKeySecret) when it has one, else with the configured key; the key is on no record", async () => {
+    const own = parseTenantId(testTenant());
+    await client.bus.request('af.v1.secrets.put', { name: 'own-openai-key', value: 'sk-tenant-own-openai', caller: { subject: 'admin@acme.test' } }, { tenantId: own });
+    await client.bus.request('af.v1.secrets.put', { name: 'own-anthropic-key', value: 'sk-tenant-own-anthropic', caller: { subject: 'admin@acme.test' } }, { tenantId: own });
+    const viaOpenAi = await run('own-key-oai', ['oai/gpt-test'], undefined, own);
+    const viaAnthropic = await run('own-key-claude', ['claude/claude-test'], undefined, own);
+    expect([viaOpenAi.kind, viaAnthropic.kind]).toEqual(['succeeded', 'succeeded']);
+    expect(fakes.oai.requests.map((r) => r.headers['authorization'])).toEqual(['Bearer sk-tenant-own-openai', 'Bearer sk-tenant-own-openai']);
+    expect(fakes.claude.requests.map((r) => r.headers['x-api-key'])).toEqual(['sk-tenant-own-anthropic', 'sk-tenant-own-anthropic']);
+    expect(JSON.stringify([viaOpenAi, viaAnthropic], (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('sk-tenant-own');
+    // Another tenant without the secret: the configured key.
+    fakes.oai.requests.length = 0;
+    expect((await run('default-key-oai', ['oai/gpt-test'])).kind).toBe('succeeded');
+    expect(fakes.oai.requests[0]?.headers['authorization']).toBe('Bearer sk-fake-openai');
   });
 
   it('falls back from a provider answering 429 with a long retry-after to the next entry; both attempts are on the run', async () => {

@@ -19,7 +19,7 @@ describe('worker warm-up, registry watch and evals: real compilation service, re
   let client: Awaited<ReturnType<typeof connectClient>>;
   const tenant = parseTenantId(testTenant());
 
-  const compile = async (doc: object & { metadata: { name: string } }) =>
+  const compile = async (doc: { metadata: { name: string }; [key: string]: unknown }) =>
     (await client.bus.request('af.v1.compilation.compile', { blueprintName: doc.metadata.name, blueprintVersion: 1, contentHash: '', documentJson: JSON.stringify(doc) }, { tenantId: tenant })).artifactHash;
   const metrics = async () => fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
 
