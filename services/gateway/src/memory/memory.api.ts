@@ -10,14 +10,14 @@ import { agentName, isPlainObject, optionalLimit } from '../http/input.js';
 export const MEMORY_CONTENT_MAX_BYTES = 16_384;
 export const MEMORY_METADATA_MAX_BYTES = 8_192;
 export const MEMORY_SOURCE_MAX = 64;
-export const MEMORY_QUERY_MAX = 500;
+export const MEMORY_QUERY_MAX = 512;
 export const MEMORY_ENTITY_MAX = 200;
 export const MEMORY_GRAPH_DEPTH_MAX = 3;
 export const MEMORY_SEARCH_LIMIT_MAX = 100;
 export const WORKING_DOCUMENT_MAX_BYTES = 65_536;
-export const WORKING_MESSAGES_MAX = 50;
+export const WORKING_MESSAGES_MAX = 100;
 export const WORKING_MESSAGE_MAX_BYTES = 4_096;
-export const WORKING_TTL_MAX_SECONDS = 7 * 24 * 3_600;
+export const WORKING_TTL_MAX_SECONDS = 30 * 24 * 3_600;
 export const MEMORY_TIERS = ['working', 'episodic', 'semantic'] as const;
 export const WORKING_SCOPES = ['run', 'thread', 'user'] as const;
 export const MEMORY_STORE_FIELDS = ['subjectId', 'content', 'source', 'metadata', 'agent'] as const;
@@ -26,10 +26,10 @@ export const WORKING_PUT_FIELDS = ['document', 'expectedVersion', 'appendMessage
 export const MEMORY_SEARCH_QUERY = ['query', 'tier', 'subjectId', 'agent', 'limit', 'since', 'until', 'scope', 'scopeId'] as const;
 export const MEMORY_GRAPH_QUERY = ['entity', 'depth'] as const;
 
-/** A subject (a person, a customer…) or a working scope id: 1 to 256 printable ASCII characters, no spaces. */
-export const SUBJECT_ID = /^[\x21-\x7e]{1,256}$/;
-/** A memory id as the memory service hands it out. */
-export const MEMORY_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** A subject (a person, a customer…) or a working scope id, as the memory service accepts it. */
+export const SUBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,127}$/;
+/** A memory id as the memory service hands it out (a UUID). */
+export const MEMORY_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A person acts at organization level over the tenant's memory (no agent of theirs). */
@@ -39,7 +39,7 @@ export type MemoryQuery = Partial<Record<string, unknown>>;
 
 function subjectId(value: unknown, path: string): string {
   if (value === undefined || value === null || value === '') return '';
-  if (typeof value !== 'string' || !SUBJECT_ID.test(value)) throw AppError.invalid('a subject id has 1 to 256 printable ASCII characters and no spaces', path);
+  if (typeof value !== 'string' || !SUBJECT_ID.test(value)) throw AppError.invalid('an id has 1 to 128 letters, digits, "_", ".", "@", "+" or "-", starting with a letter or digit', path);
   return value;
 }
 
@@ -93,13 +93,13 @@ function queryTime(query: MemoryQuery, name: 'since' | 'until'): string {
   return value;
 }
 
-/** GET /v1/memory/search's query: ?query=&tier=&subjectId=&agent=&limit=&since=&until=&scope=&scopeId= (working: scope and scopeId). */
+/** GET /v1/memory/search's query: ?query=&tier=&subjectId=&agent=&limit=&since=&until=&scope=&scopeId= (working: agent, scope and scopeId; semantic: query). */
 export function parseSearchQuery(query: MemoryQuery) {
   refuseUnknown(query, MEMORY_SEARCH_QUERY);
   const tier = queryString(query, 'tier', 16);
   if (tier !== '' && !(MEMORY_TIERS as readonly string[]).includes(tier)) throw AppError.invalid(`tier must be one of ${MEMORY_TIERS.join(', ')} (absent: episodic and semantic merged)`, '/query/tier');
   const text = queryString(query, 'query', MEMORY_QUERY_MAX);
-  if (tier !== 'working' && text.trim() === '') throw AppError.invalid('query is required (the text to search for)', '/query/query');
+  if (tier === 'semantic' && text.trim() === '') throw AppError.invalid('query is required for tier=semantic (the text to search for)', '/query/query');
   const since = queryTime(query, 'since');
   const until = queryTime(query, 'until');
   if (since && until && new Date(since).getTime() >= new Date(until).getTime()) throw AppError.invalid('since must be before until', '/query/since');
@@ -108,13 +108,16 @@ export function parseSearchQuery(query: MemoryQuery) {
   const scopeId = subjectId(query['scopeId'], '/query/scopeId');
   if ((scope === '') !== (scopeId === '')) throw AppError.invalid('scope and scopeId go together', scope === '' ? '/query/scope' : '/query/scopeId');
   if (scope !== '' && tier !== 'working') throw AppError.invalid('scope and scopeId are for tier=working', '/query/scope');
+  if (tier === 'working' && scope === '') throw AppError.invalid('tier=working needs agent, scope and scopeId (whose working memory)', '/query/scope');
+  const agent = optionalAgent(query['agent'], '/query/agent');
+  if (tier === 'working' && agent === '') throw AppError.invalid('tier=working needs agent, scope and scopeId (whose working memory)', '/query/agent');
   const limit = query['limit'];
   if (limit !== undefined && typeof limit !== 'string') throw AppError.invalid('limit must be given once', '/query/limit');
   return {
     query: text,
     tier,
     subjectId: subjectId(query['subjectId'], '/query/subjectId'),
-    agent: optionalAgent(query['agent'], '/query/agent'),
+    agent,
     limit: optionalLimit(limit),
     since,
     until,
@@ -134,7 +137,7 @@ export function parseGraphQuery(query: MemoryQuery) {
 }
 
 export function memoryId(value: string): string {
-  if (!MEMORY_ID.test(value)) throw AppError.invalid('a memory id has 1 to 128 letters, digits, ".", "_", ":" or "-"', '/id');
+  if (!MEMORY_ID.test(value)) throw AppError.invalid('a memory id is a UUID', '/id');
   return value;
 }
 

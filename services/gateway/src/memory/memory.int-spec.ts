@@ -43,8 +43,9 @@ function answer<I extends DescMessage, O extends DescMessage>(nc: NatsConnection
 }
 
 const AT = '2026-11-24T10:00:00.000Z';
-const ID = 'mem-7f3c2a';
-const item = (extra: Record<string, unknown> = {}) => ({ id: ID, tier: 'episodic', content: 'Alice Martin prefers e-mail', score: 0.8, subjectId: 'user:alice', agent: 'crm-bot', source: 'api', metadataJson: '{"channel":"support"}', createdAt: AT, ...extra });
+const ID = '7f3c2a52-5a8e-4c55-8f1e-2a7d6c1f0e77';
+const ID2 = '8f3c2a52-5a8e-4c55-8f1e-2a7d6c1f0e88';
+const item = (extra: Record<string, unknown> = {}) => ({ id: ID, tier: 'episodic', content: 'Alice Martin prefers e-mail', score: 0.8, subjectId: 'user-alice', agent: 'crm-bot', source: 'api', metadataJson: '{"channel":"support"}', createdAt: AT, ...extra });
 
 describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)', () => {
   let gw: Awaited<ReturnType<typeof startGateway>>;
@@ -79,7 +80,7 @@ describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)'
     answer(nc, tenant, 'af.v1.memory.search', SearchMemoryRequestSchema, SearchMemoryReplySchema, (r) => {
       const { scope, $typeName: _t, ...rest } = r;
       record('search', { ...rest, scope: { ...scope } });
-      if (r.tier === 'semantic') return { items: [item({ tier: 'semantic', score: 0.93, entities: ['Alice Martin'], neighbours: ['Acme Corp'], metadataJson: '' }), item({ id: 'mem-2', tier: 'semantic', score: 0.41, subjectId: '', agent: '', source: '', metadataJson: '' })] };
+      if (r.tier === 'semantic') return { items: [item({ tier: 'semantic', score: 0.93, entities: ['Alice Martin'], neighbours: ['Acme Corp'], metadataJson: '' }), item({ id: ID2, tier: 'semantic', score: 0.41, subjectId: '', agent: '', source: '', metadataJson: '' })] };
       return { items: [item()] };
     });
     answer(nc, tenant, 'af.v1.memory.graph', MemoryGraphRequestSchema, MemoryGraphReplySchema, (r) => {
@@ -114,36 +115,36 @@ describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)'
   };
 
   it('POST /v1/memory stores at organization level (201 {id, entities}); GET /v1/memory/{id} answers the item, 404 for an unknown id', async () => {
-    const stored = await call('pm', '/v1/memory', { method: 'POST', body: { subjectId: 'user:alice', content: 'Alice Martin prefers e-mail', source: 'crm', metadata: { channel: 'support' }, agent: 'crm-bot' } });
+    const stored = await call('pm', '/v1/memory', { method: 'POST', body: { subjectId: 'user-alice', content: 'Alice Martin prefers e-mail', source: 'crm', metadata: { channel: 'support' }, agent: 'crm-bot' } });
     expect(stored).toEqual({ status: 201, body: { id: ID, entities: ['Alice Martin'] } });
-    expect(seen['store']).toEqual([{ subjectId: 'user:alice', content: 'Alice Martin prefers e-mail', source: 'crm', metadataJson: '{"channel":"support"}', scope: { ...personScope, agent: 'crm-bot', $typeName: 'af.v1.MemoryScope' } }]);
+    expect(seen['store']).toEqual([{ subjectId: 'user-alice', content: 'Alice Martin prefers e-mail', source: 'crm', metadataJson: '{"channel":"support"}', scope: { ...personScope, agent: 'crm-bot', $typeName: 'af.v1.MemoryScope' } }]);
     await call('pm', '/v1/memory', { method: 'POST', body: { content: 'no subject' } });
     expect(seen['store']?.[1]).toMatchObject({ subjectId: '', source: 'api', metadataJson: '' });
 
     const one = await call('dev', `/v1/memory/${ID}`);
     expect(one).toEqual({
       status: 200,
-      body: { id: ID, tier: 'episodic', content: 'Alice Martin prefers e-mail', score: 0.8, subjectId: 'user:alice', agent: 'crm-bot', team: null, source: 'api', metadata: { channel: 'support' }, createdAt: AT, entities: [], neighbours: [] },
+      body: { id: ID, tier: 'episodic', content: 'Alice Martin prefers e-mail', score: 0.8, subjectId: 'user-alice', agent: 'crm-bot', team: null, source: 'api', metadata: { channel: 'support' }, createdAt: AT, entities: [], neighbours: [] },
     });
     expect(seen['get']?.[0]).toMatchObject({ id: ID, scope: personScope });
-    const missing = await call('dev', '/v1/memory/mem-unknown');
+    const missing = await call('dev', '/v1/memory/9f3c2a52-5a8e-4c55-8f1e-2a7d6c1f0e99');
     expect({ status: missing.status, code: missing.body.error.code }).toEqual({ status: 404, code: 'NOT_FOUND' });
   });
 
   it('GET /v1/memory/search forwards tier, filters and bounds, and answers the items best first as the service ranked them', async () => {
-    const res = await call('dev', '/v1/memory/search?query=alice%20e-mail&tier=semantic&subjectId=user:alice&agent=crm-bot&limit=10&since=2026-11-01T00:00:00Z&until=2026-12-01T00:00:00Z');
+    const res = await call('dev', '/v1/memory/search?query=alice%20e-mail&tier=semantic&subjectId=user-alice&agent=crm-bot&limit=10&since=2026-11-01T00:00:00Z&until=2026-12-01T00:00:00Z');
     expect(res.status).toBe(200);
     const items = res.body['items'] as { id: string; score: number; tier: string; entities: string[]; neighbours: string[]; subjectId: string | null; metadata: unknown }[];
     expect(items.map((i) => [i.id, i.tier, i.score])).toEqual([
       [ID, 'semantic', 0.93],
-      ['mem-2', 'semantic', 0.41],
+      [ID2, 'semantic', 0.41],
     ]);
     expect(items[0]).toMatchObject({ entities: ['Alice Martin'], neighbours: ['Acme Corp'], metadata: null });
     expect(items[1]).toMatchObject({ subjectId: null, agent: null, source: null });
-    expect(seen['search']?.[0]).toEqual({ query: 'alice e-mail', tier: 'semantic', subjectId: 'user:alice', agent: 'crm-bot', limit: 10, since: '2026-11-01T00:00:00Z', until: '2026-12-01T00:00:00Z', workingScope: '', workingScopeId: '', scope: { ...personScope, $typeName: 'af.v1.MemoryScope' } });
+    expect(seen['search']?.[0]).toEqual({ query: 'alice e-mail', tier: 'semantic', subjectId: 'user-alice', agent: 'crm-bot', limit: 10, since: '2026-11-01T00:00:00Z', until: '2026-12-01T00:00:00Z', workingScope: '', workingScopeId: '', scope: { ...personScope, $typeName: 'af.v1.MemoryScope' } });
     expect((await call('dev', '/v1/memory/search?query=alice')).status).toBe(200);
     expect(seen['search']?.[1]).toMatchObject({ tier: '', limit: 0 });
-    expect((await call('dev', '/v1/memory/search?tier=working&scope=thread&scopeId=t-1')).status).toBe(200);
+    expect((await call('dev', '/v1/memory/search?tier=working&agent=crm-bot&scope=thread&scopeId=t-1')).status).toBe(200);
     expect(seen['search']?.[2]).toMatchObject({ query: '', tier: 'working', workingScope: 'thread', workingScopeId: 't-1' });
   });
 
@@ -161,18 +162,18 @@ describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)'
   });
 
   it('DELETE /v1/memory/subjects/{subjectId} forgets in every tier with the caller (for the audit) and answers the counts and the read-back', async () => {
-    const res = await call('pm', `/v1/memory/subjects/${encodeURIComponent('user:alice@example.com')}`, { method: 'DELETE' });
-    expect(res).toEqual({ status: 200, body: { subjectId: 'user:alice@example.com', workingDeleted: 1, episodicDeleted: 4, semanticDeleted: 2, verified: true } });
-    expect(seen['forget']).toEqual([{ subjectId: 'user:alice@example.com', caller: 'pm' }]);
+    const res = await call('pm', `/v1/memory/subjects/${encodeURIComponent('user.alice@example.com')}`, { method: 'DELETE' });
+    expect(res).toEqual({ status: 200, body: { subjectId: 'user.alice@example.com', workingDeleted: 1, episodicDeleted: 4, semanticDeleted: 2, verified: true } });
+    expect(seen['forget']).toEqual([{ subjectId: 'user.alice@example.com', caller: 'pm' }]);
   });
 
   it('working memory: GET answers document, version, window and TTL; PUT compare-and-sets (409 CONFLICT on a stale version)', async () => {
     const got = await call('dev', '/v1/memory/working/crm-bot/thread/t-42');
     expect(got).toEqual({ status: 200, body: { agent: 'crm-bot', scope: 'thread', scopeId: 't-42', document: { step: 2 }, version: 3, messages: ['hi', 'hello'], ttlSeconds: 3_500 } });
     expect(seen['working.get']).toEqual([{ agent: 'crm-bot', scope: 'thread', scopeId: 't-42', access: { ...personScope, $typeName: 'af.v1.MemoryScope' } }]);
-    const put = await call('pm', '/v1/memory/working/crm-bot/thread/t-42', { method: 'PUT', body: { document: { step: 3 }, expectedVersion: 3, appendMessages: ['bye'], ttlSeconds: 600, subjectId: 'user:alice' } });
+    const put = await call('pm', '/v1/memory/working/crm-bot/thread/t-42', { method: 'PUT', body: { document: { step: 3 }, expectedVersion: 3, appendMessages: ['bye'], ttlSeconds: 600, subjectId: 'user-alice' } });
     expect(put).toEqual({ status: 200, body: { agent: 'crm-bot', scope: 'thread', scopeId: 't-42', document: { step: 3 }, version: 4, messages: ['hi', 'hello', 'bye'], ttlSeconds: 600 } });
-    expect(seen['working.put']?.[0]).toEqual({ agent: 'crm-bot', scope: 'thread', scopeId: 't-42', documentJson: '{"step":3}', expectedVersion: 3, appendMessages: ['bye'], ttlSeconds: 600, subjectId: 'user:alice' });
+    expect(seen['working.put']?.[0]).toEqual({ agent: 'crm-bot', scope: 'thread', scopeId: 't-42', documentJson: '{"step":3}', expectedVersion: 3, appendMessages: ['bye'], ttlSeconds: 600, subjectId: 'user-alice' });
     const stale = await call('pm', '/v1/memory/working/crm-bot/thread/t-42', { method: 'PUT', body: { document: { step: 3 }, expectedVersion: 2 } });
     expect({ status: stale.status, code: stale.body.error.code, path: stale.body.error.path }).toEqual({ status: 409, code: 'CONFLICT', path: '/expectedVersion' });
   });
@@ -188,24 +189,29 @@ describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)'
       ['POST', '/v1/memory', { content: 'x', agent: 'Not_A_Name' }, '/agent'],
       ['POST', '/v1/memory', { content: 'x', tenantId: 'other' }, '/tenantId'],
       ['POST', '/v1/memory', 'just text', ''],
-      ['GET', '/v1/memory/search', undefined, '/query/query'],
+      ['GET', '/v1/memory/search?tier=semantic', undefined, '/query/query'],
+      ['GET', '/v1/memory/search?tier=working&scope=thread&scopeId=t-1', undefined, '/query/agent'],
+      ['GET', '/v1/memory/search?tier=working&agent=crm-bot', undefined, '/query/scope'],
+      ['GET', '/v1/memory/search?query=a&scope=thread&scopeId=t-1', undefined, '/query/scope'],
+      ['GET', '/v1/memory/search?query=a&subjectId=user:alice', undefined, '/query/subjectId'],
       ['GET', '/v1/memory/search?query=a&tier=longterm', undefined, '/query/tier'],
       ['GET', '/v1/memory/search?query=a&limit=101', undefined, '/query/limit'],
       ['GET', '/v1/memory/search?query=a&since=yesterday', undefined, '/query/since'],
       ['GET', '/v1/memory/search?query=a&since=2026-12-01T00:00:00Z&until=2026-11-01T00:00:00Z', undefined, '/query/since'],
-      ['GET', `/v1/memory/search?query=${'q'.repeat(501)}`, undefined, '/query/query'],
+      ['GET', `/v1/memory/search?query=${'q'.repeat(513)}`, undefined, '/query/query'],
       ['GET', '/v1/memory/search?query=a&tenant=other', undefined, '/query/tenant'],
       ['GET', '/v1/memory/search?query=a&query=b', undefined, '/query/query'],
       ['GET', '/v1/memory/search?tier=working&scope=thread', undefined, '/query/scopeId'],
       ['GET', '/v1/memory/graph', undefined, '/query/entity'],
       ['GET', '/v1/memory/graph?entity=A&depth=4', undefined, '/query/depth'],
       ['GET', '/v1/memory/bad%20id', undefined, '/id'],
+      ['GET', '/v1/memory/mem-1', undefined, '/id'],
       ['GET', '/v1/memory/working/crm-bot/session/t-1', undefined, '/scope'],
       ['GET', '/v1/memory/working/Bad_Agent/thread/t-1', undefined, '/agent'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { expectedVersion: 0 }, '/document'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {} }, '/expectedVersion'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: -1 }, '/expectedVersion'],
-      ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0, appendMessages: Array(51).fill('m') }, '/appendMessages'],
+      ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0, appendMessages: Array(101).fill('m') }, '/appendMessages'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0, appendMessages: ['ok', 7] }, '/appendMessages/1'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0, ttlSeconds: 1.5 }, '/ttlSeconds'],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0, version: 9 }, '/version'],
@@ -226,7 +232,7 @@ describe('gateway /v1/memory over HTTP (a stand-in memory service on real NATS)'
       ['GET', '/v1/memory/graph?entity=A', undefined],
       ['GET', '/v1/memory/working/crm-bot/thread/t-1', undefined],
       ['PUT', '/v1/memory/working/crm-bot/thread/t-1', { document: {}, expectedVersion: 0 }],
-      ['DELETE', '/v1/memory/subjects/user:alice', undefined],
+      ['DELETE', '/v1/memory/subjects/user-alice', undefined],
     ];
     for (const [method, path, body] of routes) {
       const res = await call('viewer', path, { method, body });

@@ -174,7 +174,7 @@ export const WEBHOOK_BODY = {
   },
 } as const;
 
-const SUBJECT = { type: ['string', 'null'], pattern: `${SUBJECT_ID.source}|^$`, description: 'The person or thing the memory is about (1 to 256 printable ASCII characters, no spaces); forgotten with DELETE /v1/memory/subjects/{subjectId}' } as const;
+const SUBJECT = { type: ['string', 'null'], pattern: `${SUBJECT_ID.source}|^$`, description: 'The person or thing the memory is about (1 to 128 letters, digits, _ . @ + -); forgotten with DELETE /v1/memory/subjects/{subjectId}' } as const;
 
 /** POST /v1/memory (`parseStoreMemory`). */
 export const MEMORY_BODY = {
@@ -694,14 +694,14 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
   MemoryController_get: { parameters: [{ name: 'id', in: 'path', required: true, description: 'The memory id', schema: str({ pattern: MEMORY_ID.source }) }], success: ok(ref('MemoryItem')) },
   MemoryController_search: {
     parameters: [
-      q('query', str({ maxLength: MEMORY_QUERY_MAX }), 'The text to search for (required but for tier=working)'),
+      q('query', str({ maxLength: MEMORY_QUERY_MAX }), 'The text to search for (required for tier=semantic; absent: the latest episodic memories; tier=working: a substring)'),
       q('tier', str({ enum: [...MEMORY_TIERS] }), 'Absent: episodic and semantic merged'),
       q('subjectId', str({ pattern: SUBJECT_ID.source }), 'Only memories about this subject'),
       q('agent', str({ pattern: DNS_LABEL.source, maxLength: 63 }), 'Only this agent’s memories'),
       limit(MEMORY_SEARCH_LIMIT_MAX),
       q('since', str({ format: 'date-time' }), 'RFC 3339, inclusive (episodic)'),
       q('until', str({ format: 'date-time' }), 'RFC 3339, exclusive (episodic)'),
-      q('scope', str({ enum: [...WORKING_SCOPES] }), 'tier=working: the scope (with scopeId)'),
+      q('scope', str({ enum: [...WORKING_SCOPES] }), 'tier=working (with agent and scopeId): run, thread or user'),
       q('scopeId', str({ pattern: SUBJECT_ID.source }), 'tier=working: the scope’s id'),
     ],
     success: ok(MemorySearch, 'Best first; any other query parameter is refused'),
