@@ -13,6 +13,8 @@ import { DeploymentSwitchboard, toDeploymentMessage } from './deployment-switchb
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_REASON = 1_000;
 const SYSTEM = 'system';
+/** Tolerated difference between the health service's clock (an event's at_ms) and PostgreSQL's. */
+const CLOCK_SKEW_MS = 2_000;
 
 type Reply = MessageInitShape<typeof DeploymentReplySchema>;
 
@@ -127,13 +129,26 @@ export class DeploymentControlService {
     return 'watching';
   }
 
-  /** af.v1.health.event.unhealthy: a version still in its window is rolled back (idempotent); any other is left alone. */
+  /**
+   * af.v1.health.event.unhealthy: the version's canary or active deployment is rolled back if the
+   * verdict falls within its watch window; anything else is left alone (logged). The health
+   * monitor judges (agent, version) from run outcomes, which carry no artifact hash: the event's
+   * artifact_hash is empty and the deployment is the one serving that version now; a non-empty
+   * hash must match it. The verdict's time (at_ms) must fall between the deployment's start of
+   * serving and the end of its window (± {@link CLOCK_SKEW_MS}): a late or redelivered event about
+   * an earlier deployment of the same version, or one judged after the window, changes nothing.
+   * Idempotent: the rollback is a compare-and-set (a second delivery finds it rolled back).
+   */
   async onUnhealthy(tenantId: TenantId, event: AgentUnhealthy): Promise<void> {
-    if (!DNS_LABEL.test(event.agent)) return;
-    const candidates = [await this.deployments.findCanary(tenantId, event.agent), await this.deployments.findActive(tenantId, event.agent)];
-    const d = candidates.find((c) => c && c.version === event.version && (!event.artifactHash || c.artifactHash === event.artifactHash) && c.windowEndsAt && !c.windowClosed);
-    if (!d) return;
-    const details = { runs: Number(event.runs), failureRate: event.failureRate, p95Ms: event.p95Ms, healthReason: event.reason, atMs: Number(event.atMs), automatic: true };
+    if (!DNS_LABEL.test(event.agent) || !Number.isInteger(event.version) || event.version <= 0) return;
+    const [canary, active] = await Promise.all([this.deployments.findCanary(tenantId, event.agent), this.deployments.findActive(tenantId, event.agent)]);
+    const d = [canary, active].find((c): c is DeploymentEntity => c !== null && c.version === event.version && (!event.artifactHash || c.artifactHash === event.artifactHash));
+    const atMs = Number(event.atMs);
+    const ignore = (why: string) => this.logger.info({ agent: event.agent, version: event.version, deploymentId: d?.id, atMs, why }, 'unhealthy event ignored');
+    if (!d) return ignore('no canary or active deployment of that version (and artifact)');
+    if (!d.windowEndsAt || d.windowClosed) return ignore('its watch window is over');
+    if (atMs > 0 && (atMs < d.statusChangedAt.getTime() - CLOCK_SKEW_MS || atMs > d.windowEndsAt.getTime() + CLOCK_SKEW_MS)) return ignore('judged outside the deployment\'s watch window');
+    const details = { runs: Number(event.runs), failureRate: event.failureRate, p95Ms: event.p95Ms, healthReason: event.reason, atMs, automatic: true };
     await this.rollBack(tenantId, d, { actor: SYSTEM, reason: `health monitor: ${event.reason || 'unhealthy'}`, details }, 'unhealthy');
   }
 

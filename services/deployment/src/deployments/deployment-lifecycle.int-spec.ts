@@ -151,7 +151,8 @@ describe('deployment lifecycle: warm, eval gate, canary, automatic rollback, pro
     const promoted = await until(() => byId(canary.deployment!.deploymentId), (d) => d.status === 'active', 10_000);
     expect(promoted.transitions.at(-1)).toMatchObject({ fromStatus: 'canary', toStatus: 'active', actor: 'system', reason: 'window ended within thresholds: promoted' });
     expect((await byId(first.deployment!.deploymentId)).status).toBe('superseded');
-    const entry = await registry('promoted');
+    // The registry is written right after the promotion commits.
+    const entry = await until(() => registry('promoted'), (e) => e?.deploymentId === canary.deployment!.deploymentId);
     expect(entry).toMatchObject({ deploymentId: canary.deployment!.deploymentId, version: 2 });
     expect(entry?.canary).toBeUndefined();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEPLOYMENT_STATUSES, DEPLOYMENT_TRANSITIONS, canTransition, type DeploymentStatus } from './deployment-lifecycle.js';
-import { blueprintSettings, crossed, resolveSettings } from './deployment-settings.js';
+import { blueprintSettings, crossed, resolveSettings, stuckAfterMs } from './deployment-settings.js';
 
 describe('deployment lifecycle edges', () => {
   const allowed: [DeploymentStatus | null, DeploymentStatus][] = [
@@ -13,6 +13,7 @@ describe('deployment lifecycle edges', () => {
     ['canary', 'active'],
     ['canary', 'rolled_back'],
     ['canary', 'superseded'],
+    ['canary', 'deactivated'],
     ['active', 'active'],
     ['active', 'superseded'],
     ['active', 'rolled_back'],
@@ -41,7 +42,7 @@ describe('deployment lifecycle edges', () => {
 });
 
 describe('deployment settings and thresholds', () => {
-  const defaults = { warmTimeoutMs: 1, evalTimeoutMs: 1, watchIntervalMs: 1, windowSeconds: 300, maxFailurePercent: 50, maxP95Ms: 0, minRuns: 5 };
+  const defaults = { warmTimeoutMs: 1, evalTimeoutMs: 1, watchIntervalMs: 1, stuckAfterMs: 0, windowSeconds: 300, maxFailurePercent: 50, maxP95Ms: 0, minRuns: 5 };
   const doc = (deployment: unknown) => JSON.stringify({ spec: { deployment } });
 
   it('request, else the blueprint spec.deployment, else the defaults', () => {
@@ -54,6 +55,13 @@ describe('deployment settings and thresholds', () => {
   it('ignores out-of-range or mistyped spec.deployment values (the schema does not declare them yet)', () => {
     expect(blueprintSettings(doc({ strategy: 'yolo', canaryPercent: 100, windowSeconds: -1, thresholds: { maxFailureRate: 2, minRuns: 'x' } }))).toEqual({ thresholds: {} });
     expect(blueprintSettings('not json')).toEqual({ thresholds: {} });
+  });
+
+  it('an interrupted deployment: warm + eval + margin by default; a configured bound never below warm + eval + the lock wait', () => {
+    const o = { warmTimeoutMs: 10_000, evalTimeoutMs: 120_000 };
+    expect(stuckAfterMs({ ...o, stuckAfterMs: 0 }, 5_000)).toBe(165_000);
+    expect(stuckAfterMs({ ...o, stuckAfterMs: 600_000 }, 5_000)).toBe(600_000);
+    expect(stuckAfterMs({ ...o, stuckAfterMs: 1_000 }, 5_000)).toBe(135_000);
   });
 
   it('judges only with enough runs; a failed probe always counts', () => {

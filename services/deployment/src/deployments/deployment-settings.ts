@@ -7,6 +7,8 @@ export const MAX_WINDOW_SECONDS = 86_400;
 export const MAX_P95_MS = 86_400_000;
 export const MAX_MIN_RUNS = 100_000;
 export const DEFAULT_CANARY_PERCENT = 10;
+/** Added to the warm and eval timeouts when DEPLOYMENT_STUCK_AFTER_MS is 0. */
+export const STUCK_MARGIN_MS = 35_000;
 
 export type Strategy = 'immediate' | 'canary';
 
@@ -105,6 +107,17 @@ export function resolveSettings(requested: RequestedSettings, documentJson: stri
 export function describeSettings(s: DeploymentSettings): string {
   const t = s.thresholds;
   return `${s.strategy}${s.strategy === 'canary' ? ` ${s.canaryPercent}%` : ''}, window ${s.windowSeconds} s, max failure rate ${t.maxFailureRate}, max p95 ${t.maxP95Ms || 'off'} ms, min runs ${t.minRuns}`;
+}
+
+/**
+ * How long a deployment may stay pending or warming without a transition before it counts as
+ * interrupted. A live deploy leaves warming within warm timeout + eval timeout + the agent lock's
+ * wait ({@link lockTimeoutMs}), so a bound below that would fail deployments still being carried
+ * out: a configured value is raised to it.
+ */
+export function stuckAfterMs(o: Pick<DeploymentOptions, 'warmTimeoutMs' | 'evalTimeoutMs' | 'stuckAfterMs'>, lockTimeoutMs: number): number {
+  const floor = o.warmTimeoutMs + o.evalTimeoutMs + lockTimeoutMs;
+  return o.stuckAfterMs > 0 ? Math.max(o.stuckAfterMs, floor) : o.warmTimeoutMs + o.evalTimeoutMs + STUCK_MARGIN_MS;
 }
 
 /** How many evals the blueprint declares (spec.evals); 0 when none or unreadable. */

@@ -8,6 +8,7 @@ import type { Counter, Histogram } from 'prom-client';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { DeploymentRepository, type Change, type TransitionRecord } from './deployment.repository.js';
+import { INTERRUPTED_REASON_PREFIX } from './deployment-lifecycle.js';
 
 /** Compare-and-set rounds on the registry entry (each lost only to another deployment's write). */
 const REGISTER_ATTEMPTS = 20;
@@ -35,7 +36,7 @@ export class DeploymentSwitchboard {
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | canary | unchanged | refused | approval_required | failed | forced)', ['outcome']);
+    this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | canary | unchanged | refused | approval_required | failed | forced | interrupted)', ['outcome']);
     this.rollbacks = metrics.counter('af_deployment_rollbacks_total', 'Rollbacks, by reason (failure_rate | p95 | probe | unhealthy | manual)', ['reason']);
     this.evalCases = metrics.counter('af_deployment_eval_cases_total', 'Eval cases run by the eval gate and on demand, by outcome (passed | failed)', ['outcome']);
     this.swapSeconds = metrics.histogram('af_deployment_swap_seconds', 'Warm reply plus registry switch time of a deployment', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
@@ -76,6 +77,25 @@ export class DeploymentSwitchboard {
       if (await this.registry.replace(tenantId, entry, revision)) return performance.now() - started;
     }
     throw new AppError(ErrorCode.Unavailable, `the registry entry of "${agent}" kept changing while it was written; retry shortly`, { path: '/agent' });
+  }
+
+  /**
+   * Fails deployment `id` as interrupted when it has been pending or warming for more than
+   * `boundMs` (its deploying process stopped: nothing else would ever move it, and a deploy of the
+   * same version would wait for it): a transition to `failed` by `system`, reason
+   * "interrupted: …", announced. Compare-and-set on status and age, so a deploy still within its
+   * bounds is left alone and concurrent sweepers act once. The failed deployment, or null.
+   */
+  async interrupt(tenantId: TenantId, id: string, boundMs: number): Promise<DeploymentEntity | null> {
+    const done = await this.deployments.interruptIfStuck(tenantId, id, boundMs, (status, stuckMs) => {
+      const reason = `${INTERRUPTED_REASON_PREFIX}${status} for ${Math.round(stuckMs / 1000)} s without progress (bound ${boundMs} ms): the process deploying it stopped; deploy the version again`;
+      return { actor: 'system', reason, details: { interrupted: true, status, stuckMs, boundMs }, patch: { reason } };
+    });
+    if (!done) return null;
+    await this.announce(done.changes);
+    this.deploys.inc({ outcome: 'interrupted' });
+    this.logger.warn({ deploymentId: id, agent: done.deployment.agent, version: done.deployment.version, reason: done.deployment.reason }, 'deployment interrupted');
+    return done.deployment;
   }
 
   /** Publishes each recorded transition (deduplicated by msgId) and marks it published; a failure is left to the relay. */

@@ -4,7 +4,8 @@ import { LOGGER, type Logger } from '@af/observability';
 import { PeriodicTask } from '@af/runtime';
 import { DeploymentControlService } from './deployment-control.service.js';
 import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
-import { DeploymentRepository } from './deployment.repository.js';
+import { AGENT_LOCK_TIMEOUT_MS, DeploymentRepository } from './deployment.repository.js';
+import { stuckAfterMs } from './deployment-settings.js';
 import { DeploymentSwitchboard } from './deployment-switchboard.js';
 
 /** One instance at a time judges the windows (a session advisory lock; the others skip the pass). */
@@ -16,11 +17,14 @@ const BATCH = 200;
  * connection) judges each canary and each active deployment within its window
  * ({@link DeploymentControlService.judge}), and republishes transitions whose event a crash left
  * unpublished (the transitions table is the outbox). Each decision is also a compare-and-set on
- * the deployment's status, so even two passes at once act once.
+ * the deployment's status, so even two passes at once act once. It also fails, as interrupted,
+ * deployments left pending or warming beyond {@link stuckAfterMs} (their deploying process
+ * stopped), so the version can be deployed again.
  */
 @Injectable()
 export class DeploymentWatch implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly task: PeriodicTask;
+  private readonly stuckAfterMs: number;
 
   constructor(
     private readonly deployments: DeploymentRepository,
@@ -29,6 +33,7 @@ export class DeploymentWatch implements OnApplicationBootstrap, OnApplicationShu
     @Inject(DEPLOYMENT_OPTIONS) private readonly options: DeploymentOptions,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
+    this.stuckAfterMs = stuckAfterMs(options, AGENT_LOCK_TIMEOUT_MS);
     this.task = new PeriodicTask('deployment watch', options.watchIntervalMs, () => this.pass(), logger);
   }
 
@@ -49,6 +54,13 @@ export class DeploymentWatch implements OnApplicationBootstrap, OnApplicationShu
           await this.control.judge(tenantId as TenantId, deployment);
         } catch (error) {
           this.logger.warn({ err: error, deploymentId: deployment.id }, 'deployment watch: judging failed (next pass retries)');
+        }
+      }
+      for (const { tenantId, deployment } of await this.deployments.stuck(this.stuckAfterMs, BATCH)) {
+        try {
+          await this.switchboard.interrupt(tenantId as TenantId, deployment.id, this.stuckAfterMs);
+        } catch (error) {
+          this.logger.warn({ err: error, deploymentId: deployment.id }, 'deployment watch: failing an interrupted deployment failed (next pass retries)');
         }
       }
       for (const change of await this.deployments.unpublished(this.options.watchIntervalMs, BATCH)) await this.switchboard.announceOne(change);

@@ -60,6 +60,8 @@ export interface TransitionPatch {
   windowClosed?: boolean;
   swapMs?: number;
   supersededBy?: string | null;
+  /** Why it was deactivated (with `deactivated`: deactivated_at is set). */
+  deactivatedReason?: string;
 }
 
 export interface TransitionNote {
@@ -192,6 +194,46 @@ export class DeploymentRepository {
         .take(limit)
         .getMany();
       return rows.map((deployment) => ({ tenantId: deployment.tenantId, deployment }));
+    });
+  }
+
+  /**
+   * Deployments pending or warming without a transition for more than `olderThanMs` (PostgreSQL's
+   * clock), every tenant, oldest first: their deploying process stopped (the watch loop's sweep).
+   */
+  stuck(olderThanMs: number, limit: number): Promise<Watched[]> {
+    return withSystemScope(this.dataSource, 'deployment watch loop: interrupted deployments', async (em) => {
+      const rows = await em
+        .getRepository(DeploymentEntity)
+        .createQueryBuilder('d')
+        .where(`d.status IN (:...statuses) AND d.status_changed_at < clock_timestamp() - make_interval(secs => :ms::double precision / 1000)`, { statuses: IN_PROGRESS_STATUSES, ms: olderThanMs })
+        .orderBy('d.status_changed_at', 'ASC')
+        .take(limit)
+        .getMany();
+      return rows.map((deployment) => ({ tenantId: deployment.tenantId, deployment }));
+    });
+  }
+
+  /**
+   * Fails deployment `id` as interrupted if it is still pending or warming and has made no
+   * transition for more than `olderThanMs` (compare-and-set on its status and age, by
+   * PostgreSQL's clock, row locked): a deploy that is still being carried out within its bounds
+   * is never touched, and two sweepers at once fail it once. `reason` gets the status and age.
+   * Null when it moved on (or is not old enough).
+   */
+  interruptIfStuck(tenantId: TenantId, id: string, olderThanMs: number, note: (status: DeploymentStatus, stuckMs: number) => TransitionNote): Promise<{ deployment: DeploymentEntity; changes: Change[] } | null> {
+    return withTenant(this.dataSource, tenantId, async (em) => {
+      const rows = (await em.query(
+        `SELECT status, (EXTRACT(EPOCH FROM clock_timestamp() - status_changed_at) * 1000)::double precision AS stuck_ms FROM deployments
+          WHERE tenant_id = $1 AND id = $2 AND status = ANY($3::text[]) AND status_changed_at < clock_timestamp() - make_interval(secs => $4::double precision / 1000)
+          FOR UPDATE`,
+        [tenantId, id, IN_PROGRESS_STATUSES, olderThanMs],
+      )) as { status: DeploymentStatus; stuck_ms: number }[];
+      const found = rows[0];
+      if (!found) return null;
+      const seq = await applyTransition(em, tenantId, id, found.status, 'failed', note(found.status, Math.round(found.stuck_ms)));
+      if (seq === null) return null;
+      return { deployment: await em.getRepository(DeploymentEntity).findOneByOrFail({ tenantId, id }), changes: [{ tenantId, deploymentId: id, seq }] };
     });
   }
 
@@ -374,7 +416,7 @@ function toTransition(r: TransitionRow): TransitionRecord {
  * `from` (compare-and-set), writes the patch, and records the transition. Returns its seq, or
  * null when the deployment moved on meanwhile.
  */
-async function applyTransition(em: EntityManager, tenantId: TenantId, id: string, from: DeploymentStatus, to: DeploymentStatus, note: TransitionNote): Promise<number | null> {
+export async function applyTransition(em: EntityManager, tenantId: TenantId, id: string, from: DeploymentStatus, to: DeploymentStatus, note: TransitionNote): Promise<number | null> {
   if (!canTransition(from, to)) throw new AppError(ErrorCode.Internal, `deployment transition ${from} → ${to} is not allowed`);
   const sets = ['status = $3', 'status_changed_at = clock_timestamp()', 'transition_seq = transition_seq + 1'];
   const params: unknown[] = [tenantId, id, to, from];
@@ -391,7 +433,9 @@ async function applyTransition(em: EntityManager, tenantId: TenantId, id: string
   if (p.windowClosed !== undefined) set('window_closed', p.windowClosed);
   if (p.swapMs !== undefined) set('swap_ms', p.swapMs);
   if (p.supersededBy !== undefined) set('superseded_by', p.supersededBy);
+  if (p.deactivatedReason !== undefined) set('deactivated_reason', p.deactivatedReason);
   if (to === 'superseded') sets.push('superseded_at = clock_timestamp()');
+  if (to === 'deactivated') sets.push('deactivated_at = clock_timestamp()');
   if (from === 'superseded' && to === 'active') sets.push('superseded_at = NULL');
   const rows = (await em.query(`UPDATE deployments SET ${sets.join(', ')} WHERE tenant_id = $1 AND id = $2 AND status = $4 RETURNING transition_seq`, params)) as [{ transition_seq: number }[], number];
   const seq = rows[0][0]?.transition_seq;

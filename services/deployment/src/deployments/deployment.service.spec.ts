@@ -33,7 +33,7 @@ function setup(opts: { valid?: boolean; archivedAt?: string; blueprintError?: Ap
   const audit = { record: jest.fn(async () => undefined) } as unknown as AuditTrail;
   const logger = createLogger('deployment', 'error');
   const switchboard = new DeploymentSwitchboard(deployments, registry, bus, new MetricsRegistry('deployment'), logger);
-  const options = { warmTimeoutMs: 1_000, evalTimeoutMs: 1_000, watchIntervalMs: 1_000, windowSeconds: 300, maxFailurePercent: 50, maxP95Ms: 0, minRuns: 5 };
+  const options = { warmTimeoutMs: 1_000, evalTimeoutMs: 1_000, watchIntervalMs: 1_000, stuckAfterMs: 0, windowSeconds: 300, maxFailurePercent: 50, maxP95Ms: 0, minRuns: 5 };
   const sut = new DeploymentService(deployments, switchboard, bus, new DeploymentApprovals(bus, audit), audit, options, logger);
   return { sut, request, publish };
 }

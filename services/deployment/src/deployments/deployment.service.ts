@@ -20,9 +20,9 @@ import { LOGGER, type Logger } from '@af/observability';
 import type { DeploymentEntity } from '../persistence/deployment.entity.js';
 import { DeploymentRepository, AGENT_LOCK_TIMEOUT_MS } from './deployment.repository.js';
 import { DeploymentApprovals, mayDeployRealWorld, REAL_WORLD_VALIDATION_FINDING, type DeploymentGrant } from './deployment-approvals.js';
-import { IN_PROGRESS_STATUSES, type DeploymentStatus } from './deployment-lifecycle.js';
+import { INTERRUPTED_REASON_PREFIX, IN_PROGRESS_STATUSES, type DeploymentStatus } from './deployment-lifecycle.js';
 import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
-import { blueprintEvalCount, describeSettings, resolveSettings, validateRequestedSettings } from './deployment-settings.js';
+import { blueprintEvalCount, describeSettings, resolveSettings, stuckAfterMs, validateRequestedSettings } from './deployment-settings.js';
 import { DeploymentSwitchboard, toDeploymentMessage } from './deployment-switchboard.js';
 import { DNS_LABEL } from '@af/blueprint-format';
 
@@ -34,6 +34,8 @@ const DEFAULT_LIST_LIMIT = 20;
 const MAX_LIST_LIMIT = 100;
 /** How often a request waiting for a concurrent deployment of the same version looks again. */
 const WAIT_POLL_MS = 100;
+/** How many times a deploy that waited for an interrupted one of the same version starts again (each wait is bounded). */
+const MAX_RETAKES = 2;
 
 /** What a deploy is asked (create, or an approved escalation on its requester's behalf). */
 export type DeployRequest = Pick<CreateDeploymentRequest, 'agent' | 'version' | 'caller'> & Partial<Pick<CreateDeploymentRequest, 'strategy' | 'canaryPercent' | 'windowSeconds' | 'thresholds' | 'force'>>;
@@ -121,7 +123,7 @@ export class DeploymentService {
     const settings = resolveSettings(requested, blueprint.documentJson, this.options);
     const actor = request.caller?.subject || 'unknown';
     // The slow remote work so far is done; one short transaction decides (no NATS call inside it).
-    const begun = await this.deployments.begin(tenantId, {
+    const fresh = {
       id: randomUUID(),
       agent: request.agent,
       version: blueprint.version,
@@ -131,7 +133,17 @@ export class DeploymentService {
       ...settings,
       reason: `deploy version ${blueprint.version} (${describeSettings(settings)})`,
       ...(grant ? { approvedEscalationId: grant.escalationId } : {}),
-    });
+    };
+    let begun = await this.deployments.begin(tenantId, fresh);
+    // A deployment of the same version being prepared is waited for; one whose deploying process
+    // stopped is failed as interrupted meanwhile (waitForSettled), and then this request deploys it.
+    let settled: DeploymentEntity | null = null;
+    for (let retake = 0; begun.kind === 'in_progress'; retake++) {
+      settled = await this.waitForSettled(tenantId, begun.deployment);
+      if (retake >= MAX_RETAKES || !(settled.status === 'failed' && settled.reason?.startsWith(INTERRUPTED_REASON_PREFIX))) break;
+      this.logger.info({ interrupted: settled.id, agent: request.agent, version: blueprint.version }, 'the deployment this request waited for was interrupted: deploying again');
+      begun = await this.deployments.begin(tenantId, fresh);
+    }
     if (begun.kind === 'unchanged') {
       await this.switchboard.register(tenantId, request.agent);
       this.switchboard.deploys.inc({ outcome: 'unchanged' });
@@ -139,7 +151,8 @@ export class DeploymentService {
       return { deployment: toDeploymentMessage(begun.deployment), created: false };
     }
     if (begun.kind === 'in_progress') {
-      const settled = await this.waitForSettled(tenantId, begun.deployment);
+      // Set by the loop above (the fallback only satisfies the type checker).
+      settled ??= await this.waitForSettled(tenantId, begun.deployment);
       if (settled.status === 'failed') throw failureOf(settled);
       // Answered as it was switched (a later deployment may have superseded it since).
       const switchedTo = (await this.deployments.transitions(tenantId, settled.id)).find((t) => t.from === 'warming')?.to ?? settled.status;
@@ -258,12 +271,24 @@ export class DeploymentService {
     if (failed > 0) this.switchboard.evalCases.inc({ outcome: 'failed' }, failed);
   }
 
-  /** Waits until a concurrent deployment of the same version leaves pending/warming (bounded by the warm and eval timeouts). */
+  /**
+   * Waits until a concurrent deployment of the same version leaves pending/warming. A live one
+   * does within the warm and eval timeouts; one that made no transition for longer than
+   * {@link stuckAfterMs} (its deploying process stopped) is failed as interrupted here, without
+   * waiting for the watch loop. So the wait is bounded by that bound from its last transition.
+   */
   private async waitForSettled(tenantId: TenantId, deployment: DeploymentEntity): Promise<DeploymentEntity> {
-    const deadline = Date.now() + this.options.warmTimeoutMs + this.options.evalTimeoutMs + AGENT_LOCK_TIMEOUT_MS;
+    const bound = stuckAfterMs(this.options, AGENT_LOCK_TIMEOUT_MS);
+    const started = Date.now();
     for (;;) {
       const current = await this.deployments.find(tenantId, deployment.id);
       if (current && !IN_PROGRESS_STATUSES.includes(current.status)) return current;
+      const lastMove = current?.statusChangedAt.getTime() ?? started;
+      if (Date.now() - lastMove > bound) {
+        const interrupted = await this.switchboard.interrupt(tenantId, deployment.id, bound);
+        if (interrupted) return interrupted;
+      }
+      const deadline = Math.max(started + this.options.warmTimeoutMs + this.options.evalTimeoutMs + AGENT_LOCK_TIMEOUT_MS, lastMove + bound + 2 * WAIT_POLL_MS + 1_000);
       if (Date.now() > deadline) throw new AppError(ErrorCode.Unavailable, `deployment ${deployment.id} of the same version is still ${current?.status ?? 'pending'}; retry shortly`, { path: '/agent' });
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
