@@ -1,6 +1,8 @@
 export { RequestContext, runInScope, type RequestContextData } from './context.js';
 export {
   initTracing,
+  shutdownTracing,
+  flushTracing,
   tracer,
   startSpan,
   currentTraceId,
@@ -11,7 +13,9 @@ export {
   SpanKind,
   type HeaderCarrier,
   type TracingOptions,
+  type TracingState,
 } from './tracing.js';
+export { tracingConfigFromEnv, TracingConfigError, MAX_EXPORT_TIMEOUT_MS, type TracingConfig } from './tracing-config.js';
 export { createLogger, NestPinoLogger, REDACTED_PATHS, type Logger } from './logger.js';
 export { MetricsRegistry } from './metrics.js';
 export { HealthService, HealthController, ReadinessProbe, type ReadinessCheck, type ProbeResult } from './health.js';

@@ -1,5 +1,7 @@
 import {
   context,
+  diag,
+  DiagLogLevel,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -17,7 +19,12 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { scopeStorage } from './context.js';
 import { W3CTraceContextPropagator, isTracingSuppressed } from '@opentelemetry/core';
-import { BasicTracerProvider, RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, RandomIdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Logger } from 'pino';
+import { tracingConfigFromEnv, type TracingConfig } from './tracing-config.js';
 
 /**
  * The OTel context manager over the process' one async-local store (context.ts): `active()` and
@@ -42,27 +49,84 @@ class SharedContextManager extends AsyncLocalStorageContextManager implements Co
 let initialized = false;
 /** Whether finished spans go anywhere (a span processor is registered); if not, spans carry ids only. */
 let recording = false;
+let provider: BasicTracerProvider | undefined;
 
 export interface TracingOptions {
-  /** Where finished spans go (an OTLP exporter's processor…). None: spans are not recorded, only their ids travel. */
+  /**
+   * The service whose spans these are: its tracing settings are read from the OTEL_* variables
+   * (tracing-config.ts) and, with an OTLP endpoint, spans are batched and exported over HTTP/protobuf.
+   */
+  service?: string;
+  /** The variables to read (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where the exporter's own failures are logged (warnings and errors); without it they go nowhere. */
+  logger?: Logger;
+  /** More span processors (tests: an in-memory exporter). Without any, spans are not recorded, only their ids travel. */
   spanProcessors?: SpanProcessor[];
+}
+
+/** What initTracing set up: the settings read and whether spans are exported. */
+export interface TracingState {
+  config?: TracingConfig;
+  exporting: boolean;
+}
+
+function resourceFor(serviceName: string, env: Readonly<Record<string, string | undefined>>): Resource {
+  // OTEL_RESOURCE_ATTRIBUTES (and OTEL_SERVICE_NAME) add to / override the service's own attributes.
+  const fromEnv = env === process.env ? detectResources({ detectors: [envDetector] }) : resourceFromAttributes({});
+  return defaultResource()
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, 'service.namespace': 'agent-factory' }))
+    .merge(fromEnv)
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }));
+}
+
+function routeDiagnostics(logger: Logger): void {
+  const log = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, ...args: unknown[]) => logger[level]({ otel: args.length ? args.map(String) : undefined }, `otel: ${message}`);
+  diag.setLogger({ error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), verbose: log('debug') }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
 }
 
 /**
  * Registers a tracer provider, the async-local context manager and the W3C propagator, once per
- * process. Spans get real trace/span ids that travel in `traceparent` across HTTP and NATS; an
- * OTLP exporter plugs in here (`spanProcessors`) when the operations work arrives.
+ * process. Spans get real trace/span ids that travel in `traceparent` across HTTP and NATS. With
+ * `service` and an OTLP endpoint in the environment (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT), finished spans are batched (BatchSpanProcessor, OTEL_BSP_*)
+ * and exported; shutdownTracing() flushes them. Throws TracingConfigError on an unusable OTEL_* value.
  */
-export function initTracing(options: TracingOptions = {}): void {
-  if (initialized) return;
+export function initTracing(options: TracingOptions = {}): TracingState {
+  if (initialized) return { exporting: recording && provider !== undefined };
+  const env = options.env ?? process.env;
+  const config = options.service === undefined ? undefined : tracingConfigFromEnv(options.service, env);
   initialized = true;
   const contextManager = new SharedContextManager();
   contextManager.enable();
   context.setGlobalContextManager(contextManager);
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const spanProcessors = options.spanProcessors ?? [];
+  const spanProcessors = [...(options.spanProcessors ?? [])];
+  if (config?.exporter) {
+    if (options.logger) routeDiagnostics(options.logger);
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: config.exporter.url, headers: config.exporter.headers, timeoutMillis: config.exporter.timeoutMillis })));
+  }
   recording = spanProcessors.length > 0;
-  trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors }));
+  const sampler: Sampler | undefined = config?.sampler;
+  provider = new BasicTracerProvider({
+    spanProcessors,
+    ...(sampler ? { sampler } : {}),
+    ...(config ? { resource: resourceFor(config.serviceName, env) } : {}),
+  });
+  trace.setGlobalTracerProvider(provider);
+  return { ...(config ? { config } : {}), exporting: config?.exporter !== undefined };
+}
+
+/** Exports the spans still batched and stops the span processors (graceful shutdown); a no-op when nothing records. */
+export async function shutdownTracing(): Promise<void> {
+  if (!provider || !recording) return;
+  await provider.shutdown();
+}
+
+/** Exports the spans batched so far (tests, before reading what a collector received). */
+export async function flushTracing(): Promise<void> {
+  if (!provider || !recording) return;
+  await provider.forceFlush();
 }
 
 export const tracer = () => trace.getTracer('agent-factory');

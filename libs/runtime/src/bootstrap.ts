@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DynamicModule } from '@nestjs/common';
 import type { ServiceName } from '@af/contracts';
-import { HealthService, MetricsRegistry, NestPinoLogger, RequestContext, createLogger, initTracing, type Logger } from '@af/observability';
+import { HealthService, MetricsRegistry, NestPinoLogger, RequestContext, createLogger, initTracing, shutdownTracing, type Logger } from '@af/observability';
 import { JetStreamServer, NATS_CONNECTION } from '@af/messaging';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { HttpErrorFilter } from './http-error.filter.js';
@@ -44,8 +44,10 @@ export interface RunningService {
  * transport for its handlers and consumers, and a graceful shutdown on SIGTERM/SIGINT.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<RunningService> {
-  initTracing();
   const logger = createLogger(options.service, options.logLevel);
+  // OTLP export when OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set (README "Operations"); off otherwise.
+  const tracing = initTracing({ service: options.service, logger });
+  if (tracing.config?.exporter) logger.info({ otlp: tracing.config.exporter.url, sampler: tracing.config.samplerDescription }, 'exporting traces');
   const instanceId = `${options.service}-${randomUUID().slice(0, 8)}`;
   const adapter = new FastifyAdapter({
     bodyLimit: options.http.bodyLimitBytes,
@@ -113,6 +115,8 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
       }, options.shutdownTimeoutMs);
       timer.unref();
       await app.close();
+      // The spans of the last requests and messages, still batched, go out before the process ends.
+      await shutdownTracing().catch((error: unknown) => logger.warn({ err: error }, 'could not export the last spans'));
       clearTimeout(timer);
       logger.info('stopped');
     })();
