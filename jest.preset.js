@@ -77,7 +77,7 @@ export function tieredJestConfig(rootDir, { services = [] } = {}) {
  * found from the packages' own jest.config.js, so a new package joins by being synced.
  */
 export async function allUnitProjects() {
-  const configs = globSync(['libs/*/jest.config.js', 'services/*/jest.config.js', 'tools/*/jest.config.js'], { cwd: workspace }).sort();
+  const configs = globSync(['libs/*/jest.config.js', 'services/*/jest.config.js', 'tools/*/jest.config.js', 'deploy/*/jest.config.js'], { cwd: workspace }).sort();
   const projects = [];
   for (const file of configs) {
     const config = (await import(join(workspace, file))).default;
