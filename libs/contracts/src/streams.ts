@@ -10,6 +10,7 @@ export interface StreamDefinition {
   /** Publishes with the same Nats-Msg-Id inside this window are stored once. */
   duplicateWindowMs: number;
   maxAgeMs: number;
+  /** The single-server default: provisioning applies NATS_STREAM_REPLICAS instead (@af/messaging ensureStream). */
   replicas: number;
 }
 

@@ -2,7 +2,7 @@ export { natsConfigSpec } from './nats.config.js';
 export { NATS_CONNECTION, JETSTREAM_CLIENT, JETSTREAM_MANAGER, MESSAGING_OPTIONS } from './tokens.js';
 export { encode, decode } from './codec.js';
 export { MessageContext, type MessageContextData } from './message-context.js';
-export { ensureStream, ensureConsumer, ensureKvBucket, streamConfigOf, consumerConfigOf } from './provision.js';
+export { ensureStream, ensureConsumer, ensureKvBucket, streamConfigOf, consumerConfigOf, configuredReplicas } from './provision.js';
 export { MessageBus, type SendOptions, type PublishOptions } from './message-bus.js';
 export { JetStreamServer, type JetStreamServerOptions } from './jetstream.server.js';
 export { NatsModule, KvBuckets, NatsReadinessProbe, NatsConnectionMonitor, HeartbeatPublisher, connectNats, provisionFor } from './nats.module.js';
@@ -12,5 +12,5 @@ export { assertFits, maxBodyBytes, utf8Prefix, DEFAULT_MAX_PAYLOAD_BYTES, HEADER
 export { SlotConsumer, consumerLoad, handBackSignalOf, heartbeatIntervalFor, type SlotConsumerOptions } from './slot-consumer.js';
 export { OnRequest, OnEvent, type RequestOf, type ReplyOf, type EventOf, type RequestHandler, type EventHandler } from './handlers.js';
 export { AuditTrail, type AuditEntry } from './audit-trail.js';
-export { natsAuthConfigSpec } from './nats.config.js';
+export { natsAuthConfigSpec, natsReplicasConfigSpec } from './nats.config.js';
 export { natsConnectOptionsOf, type NatsAuthConfig } from './nats-auth.js';

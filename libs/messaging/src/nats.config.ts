@@ -5,6 +5,7 @@ export const natsConfigSpec = {
   /** Isolation prefix for subjects, streams and buckets; empty in production (see Namespace). */
   namespace: env.string('AF_NAMESPACE', { default: '', pattern: /^([a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?)?$/ }),
   requestTimeoutMs: env.int('NATS_REQUEST_TIMEOUT_MS', { default: 10_000, min: 100, max: 120_000 }),
+  streamReplicas: natsReplicasConfigSpec(),
   auth: natsAuthConfigSpec(),
 };
 
@@ -24,4 +25,12 @@ export function natsAuthConfigSpec() {
     tlsCertFile: env.string('NATS_TLS_CERT', { default: '', description: 'Client certificate (mutual TLS), with NATS_TLS_KEY' }),
     tlsKeyFile: env.string('NATS_TLS_KEY', { default: '', description: 'Client certificate key (mutual TLS)' }),
   };
+}
+
+/**
+ * Replicas of every JetStream stream and KV bucket this mesh provisions: 1 on a single server, 3 on
+ * a three-node cluster (docker-compose.yml, deploy/nats/cluster.conf). JetStream allows at most 5.
+ */
+export function natsReplicasConfigSpec() {
+  return env.int('NATS_STREAM_REPLICAS', { default: 1, min: 1, max: 5, description: 'Replicas of every JetStream stream and KV bucket (≤ the number of JetStream servers in the cluster)' });
 }
