@@ -343,7 +343,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const ctx = new MessageContext([{ subject, headers: hdrs, correlationId, deliveryCount, streamSequence, ...(signal ? { signal } : {}) }]);
     return otelContext.with(parent, () =>
       RequestContext.run({ correlationId, subject, ...(tenantId ? { tenantId } : {}) }, () =>
-        withSpan(`process ${subject}`, { kind, attributes: { 'messaging.destination': subject, 'messaging.delivery_count': deliveryCount } }, () => fn(ctx)),
+        withSpan(`process ${subject}`, { kind, attributes: processAttributes(subject, hdrs, deliveryCount) }, () => fn(ctx)),
       ),
     );
   }
@@ -366,6 +366,24 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const level = appError.code === ErrorCode.Internal ? 'error' : 'warn';
     this.opts.logger[level]({ subject, code: appError.code, path: appError.path, err: appError.code === ErrorCode.Internal ? original : undefined, ...extra }, appError.message);
   }
+}
+
+/**
+ * A receiving span's attributes (OpenTelemetry messaging semantic conventions): system, subject,
+ * operation process, the JetStream message id (Nats-Msg-Id, the publisher's dedup id) when there
+ * is one, and the delivery attempt.
+ */
+function processAttributes(subject: string, hdrs: MsgHdrs | undefined, deliveryCount: number): Record<string, string | number> {
+  const messageId = hdrs?.get('Nats-Msg-Id');
+  return {
+    'messaging.system': 'nats',
+    'messaging.destination.name': subject,
+    'messaging.operation.type': 'process',
+    'messaging.operation.name': 'process',
+    'messaging.operation': 'process',
+    'messaging.nats.delivery_count': deliveryCount,
+    ...(messageId ? { 'messaging.message.id': messageId } : {}),
+  };
 }
 
 function statusHeaders(status: 'ok' | 'error'): MsgHdrs {

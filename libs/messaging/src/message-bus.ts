@@ -37,6 +37,21 @@ export interface PublishOptions {
 }
 
 /**
+ * A send span's attributes (OpenTelemetry messaging semantic conventions): the system, the subject
+ * and the operation — `messaging.operation.type` send, `messaging.operation.name` request/publish,
+ * and the older `messaging.operation` (publish) that some backends still group by.
+ */
+function messagingAttributes(subject: string, operation: 'request' | 'publish'): Record<string, string> {
+  return {
+    'messaging.system': 'nats',
+    'messaging.destination.name': subject,
+    'messaging.operation.type': 'send',
+    'messaging.operation.name': operation,
+    'messaging.operation': 'publish',
+  };
+}
+
+/**
  * The only way services talk to each other: typed by the subject map in @af/contracts, with
  * tenant, correlation and trace headers taken from the current context.
  */
@@ -54,7 +69,7 @@ export class MessageBus {
     opts: SendOptions = {},
   ): Promise<MessageShape<ResponseSchema<S>>> {
     const def = requestSubjects[subject];
-    return withSpan(`request ${subject}`, { kind: SpanKind.CLIENT, attributes: { 'messaging.destination': subject } }, async () => {
+    return withSpan(`request ${subject}`, { kind: SpanKind.CLIENT, attributes: messagingAttributes(subject, 'request') }, async () => {
       const hdrs = this.headersFor(opts.tenantId);
       const data = encode(def.request, payload);
       assertFits(this.nc, `the request on ${subject}`, data);
@@ -78,7 +93,7 @@ export class MessageBus {
   /** Publishes to JetStream and waits for the stream's ack: after it returns, the message is stored. */
   async publish<S extends DurableEventSubject>(subject: S, payload: MessageInitShape<EventSchema<S>>, opts: PublishOptions): Promise<{ seq: number; duplicate: boolean }> {
     const def = eventSubjects[subject];
-    return withSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.destination': subject, 'messaging.message.id': opts.msgId } }, async () => {
+    return withSpan(`publish ${subject}`, { kind: SpanKind.PRODUCER, attributes: { ...messagingAttributes(subject, 'publish'), 'messaging.message.id': opts.msgId } }, async () => {
       const hdrs = this.headersFor(opts.tenantId);
       const data = encode(def.event, payload);
       // Too large is permanent (never retried): a retry would send the same bytes again.

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { TenantId } from '@af/contracts';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { withSpan } from '@af/observability';
 import type { StepJournalRepository } from './step-journal.repository.js';
 
 /** Runs a call to a dependency, retrying it while the dependency is away (see dependency-retry.ts). */
@@ -132,6 +134,16 @@ export class RunSteps {
    */
   async step(kind: 'model' | 'tool' | 'memory', name: string, request: unknown, execute: (stepId: string) => Promise<string>): Promise<StepOutcome> {
     this.checkpoint();
+    // One span per step (a child of the run's span): its journal calls and the model/tool/memory call inside it.
+    return withSpan(`step ${kind} ${name}`, { attributes: { 'af.run.id': this.runId, 'af.step.kind': kind, 'af.step.name': name, 'af.step.seq': this.seq + 1 } }, async (span) => {
+      const outcome = await this.runStep(kind, name, request, execute);
+      span.setAttribute('af.step.replayed', outcome.replayed);
+      if (outcome.error) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.slice(0, 256) });
+      return outcome;
+    });
+  }
+
+  private async runStep(kind: 'model' | 'tool' | 'memory', name: string, request: unknown, execute: (stepId: string) => Promise<string>): Promise<StepOutcome> {
     const seq = ++this.seq;
     const begun = await this.begin(kind, name, request, seq);
     const stepId = `${this.runId}/${seq}`;
