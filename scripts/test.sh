@@ -29,6 +29,8 @@ fi
 status=0
 step "generated code and configs are up to date"
 run bash scripts/check-generated.sh || fail
+step "docker-compose.yml is valid and matches the contracts (scripts/check-compose.sh)"
+run bash scripts/check-compose.sh || fail
 step "lint, type-check and build (every project)"
 run nx run-many -t lint typecheck build --output-style=static || fail
 step "unit tests (every *.spec.ts and the lint rules' tests; no services: their URLs point at closed ports)"
