@@ -100,7 +100,7 @@ describe('NATS_STREAM_REPLICAS', () => {
 
     beforeAll(async () => {
       cluster = await startCluster();
-      nc = await until('cluster nodes accept connections', () => connectNats({ url: cluster.urls.join(','), service: 'orchestrator', instanceId: randomUUID() }));
+      nc = await until('cluster nodes accept connections', () => connectNats({ url: cluster.urls[0] ?? '', service: 'orchestrator', instanceId: randomUUID() }));
       // JetStream answers once the three nodes have elected a meta leader.
       jsm = await until('JetStream meta leader elected', () => jetstreamManager(nc, { timeout: 2_000 }));
     }, 60_000);
