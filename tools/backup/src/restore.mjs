@@ -191,7 +191,13 @@ async function restoreGraph(options, dir, replace) {
     await flushRels();
     const linked = (await q('MATCH (:__AfRestore)-[r]->(:__AfRestore) RETURN count(r) AS n')).records[0]?.get('n').toNumber();
     if (linked !== relationships) throw new Error(`restored ${linked} of ${relationships} relationships (a backup of a subgraph links only nodes inside it)`);
-    await q('MATCH (n:__AfRestore) CALL (n) { REMOVE n:__AfRestore REMOVE n.__afBackupId } IN TRANSACTIONS OF 1000 ROWS');
+    // CALL … IN TRANSACTIONS needs an auto-commit transaction (session.run), not a managed one.
+    const session = driver.session({ database: options.database });
+    try {
+      await session.run('MATCH (n:__AfRestore) CALL (n) { REMOVE n:__AfRestore REMOVE n.__afBackupId } IN TRANSACTIONS OF 1000 ROWS');
+    } finally {
+      await session.close();
+    }
     await q('DROP INDEX af_restore_id IF EXISTS');
     return { nodes, relationships };
   } finally {
