@@ -34,6 +34,7 @@ const projects = {
   'services/secrets': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/webhooks': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/triggers': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  'tools/manifest-checks': ['contracts'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
 };

@@ -1,23 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { ScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { consumers, streams } from '@af/contracts';
 import { loadPoolManagerConfig } from '../config.js';
 import { POOL_DEFAULTS } from '../pool/pool.defaults.js';
 
-const dir = resolve(import.meta.dirname, '../../../../deploy/kubernetes');
-const load = (file: string) => parse(readFileSync(resolve(dir, file), 'utf8')) as Record<string, unknown>;
+const dir = resolve(import.meta.dirname, '../../../../deploy/k8s/base');
+/** The first object of `kind` in a (multi-document) manifest file. */
+const load = (file: string, kind = 'ScaledObject') =>
+  parseAllDocuments(readFileSync(resolve(dir, file), 'utf8'))
+    .map((doc) => doc.toJS() as Record<string, unknown>)
+    .find((o) => o['kind'] === kind) as Record<string, unknown>;
 
 /**
  * The worker's Kubernetes manifests, checked statically: valid against the Kubernetes and KEDA
  * schemas, and scaling by the same rule as the local pool manager (one set of numbers).
  */
-describe('deploy/kubernetes worker manifests', () => {
+describe('deploy/k8s worker manifests', () => {
   const scaledObject = new ScaledObject(load('worker-scaledobject.yaml') as ConstructorParameters<typeof ScaledObject>[0]);
-  const deployment = new Deployment(load('worker-deployment.yaml') as ConstructorParameters<typeof Deployment>[0]);
+  const deployment = new Deployment(load('services/worker.yaml', 'Deployment') as ConstructorParameters<typeof Deployment>[0]);
 
   it('are valid Kubernetes and KEDA objects', () => {
     expect(() => scaledObject.validate()).not.toThrow();

@@ -1,5 +1,5 @@
 /**
- * The pool's scaling defaults. deploy/kubernetes/worker-scaledobject.yaml carries the same numbers
+ * The pool's scaling defaults. deploy/k8s/base/worker-scaledobject.yaml carries the same numbers
  * for KEDA + the HPA (lagThreshold, min/max replicas, scale-up policy, scale-down stabilization
  * window and policy, polling interval) and worker-deployment.yaml the same grace period: the unit
  * test kubernetes-manifests.spec.ts fails when they differ.
