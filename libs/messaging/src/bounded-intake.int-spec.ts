@@ -80,6 +80,8 @@ describe('bounded intake and payloads against real NATS', () => {
         status: 'ok',
         services: Array.from({ length: services }, (_, i) => ({ service: `s${i}`, state: 'up', instances: 1, checks: { note: 'x'.repeat(1_000) } })),
       }));
+      // The health service owns a durable consumer of run events: a server must handle what it consumes.
+      for (const event of ['af.v1.runs.event.started', 'af.v1.runs.event.succeeded', 'af.v1.runs.event.failed', 'af.v1.runs.event.cancelled']) server.addHandler(event, async () => undefined, true);
       await new Promise<void>((resolve, reject) => void server.listen((error?: unknown) => (error ? reject(error as Error) : resolve())));
       bus = new MessageBus(nc, jetstream(nc), { service: 'gateway', url, requestTimeoutMs: 5_000, instanceId: 'test' });
     });

@@ -33,10 +33,11 @@ class SlowController {
     return { ok: true };
   }
 
-  @OnRequest('af.v1.health.status')
-  async status(@Payload() _request: RequestOf<'af.v1.health.status'>) {
+  // A service that owns no durable consumer (validation): the test module has no event handlers.
+  @OnRequest('af.v1.validation.schema.get')
+  async status(@Payload() _request: RequestOf<'af.v1.validation.schema.get'>) {
     await natsGate.pass();
-    return { status: 'up', services: [] };
+    return { name: 'blueprint', schemaJson: '{}', contentHash: '' };
   }
 }
 
@@ -46,8 +47,8 @@ class SlowModule {
     return {
       module: SlowModule,
       imports: [
-        ObservabilityModule.forRoot({ service: 'health', logger }),
-        NatsModule.forRoot({ service: 'health', url: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', requestTimeoutMs: 5_000, instanceId }),
+        ObservabilityModule.forRoot({ service: 'validation', logger }),
+        NatsModule.forRoot({ service: 'validation', url: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', requestTimeoutMs: 5_000, instanceId }),
       ],
       controllers: [SlowController],
     };
@@ -61,7 +62,7 @@ describe('back-pressure: bounded requests in flight, over HTTP and NATS', () => 
 
   beforeAll(async () => {
     running = await bootstrapService({
-      service: 'health',
+      service: 'validation',
       http: { host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 },
       backPressure: { httpMaxInFlight: 2, natsMaxInFlight: 2, retryAfterSec: 3 },
       logLevel: 'silent',
@@ -104,13 +105,13 @@ describe('back-pressure: bounded requests in flight, over HTTP and NATS', () => 
 
   it('answers a NATS request over the bound with UNAVAILABLE at once', async () => {
     const tenantId = testTenant();
-    const held = [client.bus.request('af.v1.health.status', {}, { tenantId }), client.bus.request('af.v1.health.status', {}, { tenantId })];
+    const held = [client.bus.request('af.v1.validation.schema.get', { name: 'blueprint' }, { tenantId }), client.bus.request('af.v1.validation.schema.get', { name: 'blueprint' }, { tenantId })];
     await until(async () => natsGate.entered, (n) => n === 2);
     expect(natsGate.entered).toBe(2);
 
-    await expect(client.bus.request('af.v1.health.status', {}, { tenantId })).rejects.toMatchObject({ code: ErrorCode.Unavailable, message: expect.stringContaining('busy') });
+    await expect(client.bus.request('af.v1.validation.schema.get', { name: 'blueprint' }, { tenantId })).rejects.toMatchObject({ code: ErrorCode.Unavailable, message: expect.stringContaining('busy') });
 
     natsGate.open();
-    expect((await Promise.all(held)).map((r) => r.status)).toEqual(['up', 'up']);
+    expect((await Promise.all(held)).map((r) => r.name)).toEqual(['blueprint', 'blueprint']);
   });
 });

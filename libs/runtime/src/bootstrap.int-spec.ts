@@ -24,8 +24,8 @@ class ProbeModule {
     return {
       module: ProbeModule,
       imports: [
-        ObservabilityModule.forRoot({ service: 'health', logger }),
-        NatsModule.forRoot({ service: 'health', url: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', requestTimeoutMs: 1_000, instanceId }),
+        ObservabilityModule.forRoot({ service: 'gateway', logger }),
+        NatsModule.forRoot({ service: 'gateway', url: process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', requestTimeoutMs: 1_000, instanceId }),
       ],
       controllers: [ProbeController],
     };
@@ -38,7 +38,7 @@ describe(bootstrapService.name, () => {
 
   beforeAll(async () => {
     running = await bootstrapService({
-      service: 'health',
+      service: 'gateway',
       http: { host: '127.0.0.1', port: 0, bodyLimitBytes: 1024 },
       logLevel: 'silent',
       shutdownTimeoutMs: 5_000,

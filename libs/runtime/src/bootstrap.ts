@@ -52,7 +52,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<Runni
   const adapter = new FastifyAdapter({
     bodyLimit: options.http.bodyLimitBytes,
     // Path parameters up to 256 characters (Fastify's default 100 answered 414 for a 128-character secret name).
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const header = req.headers['x-correlation-id'];
       return typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : RequestContext.newCorrelationId();
