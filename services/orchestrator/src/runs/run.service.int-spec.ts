@@ -161,7 +161,13 @@ describe('orchestrator against real NATS JetStream and PostgreSQL', () => {
 
     const jsm = await jetstreamManager(client.nc);
     const stream = processNamespace().streamName('AF_RUNS');
-    const stored = await jsm.streams.getMessage(stream, { last_by_subj: processNamespace().subject('af.v1.runs.execute') });
+    // Ours by its message id (other tests' runs may be queued after it in this namespace).
+    const state = (await jsm.streams.info(stream)).state;
+    let stored: Awaited<ReturnType<typeof jsm.streams.getMessage>> = null;
+    for (let seq = state.last_seq; seq >= Math.max(state.first_seq, 1) && !stored; seq--) {
+      const message = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+      if (message?.header.get('Nats-Msg-Id') === `run-execute:${runId}:1`) stored = message;
+    }
     expect(stored).not.toBeNull();
     expect(decode(ExecuteRunSchema, stored!.data)).toMatchObject({ runId, agent: 'lead-qualifier', version: 3, inputJson: '{"m":1}', dispatch: 1, priority: 'normal' });
     expect(stored!.header.get('Nats-Msg-Id')).toBe(`run-execute:${runId}:1`);
