@@ -39,13 +39,14 @@ export async function startServiceProcess(service: string, env: Record<string, s
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core CI machine a service's boot (migrations included) took over 30 s.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} during boot: ${stderr}`);
     if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${service} was not ready in 30 s: ${stderr}`);
+      throw new Error(`${service} was not ready in 60 s: ${stderr}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
