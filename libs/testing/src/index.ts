@@ -8,4 +8,5 @@ export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from '.
 export { leadQualifier, SCORE_LEAD_CODE, type LeadQualifierOptions } from './blueprints.js';
 export { startServiceProcess, startSecretsProcess, freePort, type ServiceProcess } from './service-process.js';
 export { startOwnRedis, startOwnNats, type OwnServer } from './own-server.js';
+export { OtlpReceiver, decodeExportTraceRequest, OTLP_RECEIVER_MAX_BODY_BYTES, type ReceivedSpan } from './otlp-receiver.js';
 export { FakeProvider, hasToolResult, type Behaviour, type RecordedRequest, type Usage as FakeUsage } from './fake-model-provider.js';
