@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,13 +10,19 @@ import neo4j, { type Driver } from 'neo4j-driver';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { deleteNamespace, newTestNamespace, testTenant } from '@af/testing';
 
 const root = resolve(import.meta.dirname, '../../..');
 const exec = promisify(execFile);
 const pgUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const natsUrl = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 const neo4jUrl = process.env['NEO4J_URL'] ?? 'bolt://127.0.0.1:7687';
+// Not @af/testing: a tool project depends on contracts only (eslint depConstraints).
+const fresh = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+const newTestNamespace = () => fresh('t');
+async function deleteStreams(nc: NatsConnection, namespace: string) {
+  const jsm = await jetstreamManager(nc);
+  for (const name of [`${namespace}_AF_RUNS`, `KV_${namespace}_af_active_deployments`]) await jsm.streams.delete(name).catch(() => false);
+}
 const dbUrl = (name: string) => Object.assign(new URL(pgUrl), { pathname: `/${name}` }).toString();
 
 /** Runs a script as the operator would (`npm run backup -- …`), returning its exit code and output. */
@@ -46,7 +52,7 @@ describe('backup and restore', () => {
   const target = `bk_dst_${suffix}`;
   const ns = process.env['AF_NAMESPACE'] ?? newTestNamespace();
   const restoredNs = newTestNamespace();
-  const tenant = testTenant('bk');
+  const tenant = fresh('bk-');
   const dir = mkdtempSync(join(tmpdir(), 'af-backup-'));
   const out = join(dir, 'snapshot');
   const runId = randomUUID();
@@ -86,9 +92,11 @@ describe('backup and restore', () => {
   afterAll(async () => {
     await driver?.executeQuery('MATCH (n) WHERE n.tenant = $tenant DETACH DELETE n', { tenant });
     await driver?.close();
-    await nc?.close();
-    await deleteNamespace(natsUrl, restoredNs);
-    if (!process.env['AF_NAMESPACE']) await deleteNamespace(natsUrl, ns);
+    if (nc) {
+      await deleteStreams(nc, restoredNs);
+      await deleteStreams(nc, ns);
+      await nc.close();
+    }
     for (const db of [source, target]) await sql(pgUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     rmSync(dir, { recursive: true, force: true });
   });

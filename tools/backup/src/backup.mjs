@@ -153,7 +153,7 @@ async function backupMessages(jsm, info, ns, max, file) {
     const headers = {};
     if (msg.header) for (const k of msg.header.keys()) headers[k] = msg.header.values(k);
     const line = JSON.stringify({ seq: msg.seq, subject: stripSubject(ns, msg.subject), time: msg.time.toISOString(), headers, data: Buffer.from(msg.data).toString('base64') });
-    if (!stream.write(line + '\n')) await new Promise((r) => stream.once('drain', r));
+    if (!stream.write(line + '\n')) await new Promise((r) => stream.once('drain', () => r(undefined)));
     count++;
   }
   await new Promise((done, fail) => stream.end((/** @type {Error | undefined} */ e) => (e ? fail(e) : done(undefined))));
@@ -201,7 +201,7 @@ async function writeLines(file, result, map) {
   const stream = createWriteStream(file);
   let count = 0;
   for await (const record of result) {
-    if (!stream.write(JSON.stringify(map(record)) + '\n')) await new Promise((r) => stream.once('drain', r));
+    if (!stream.write(JSON.stringify(map(record)) + '\n')) await new Promise((r) => stream.once('drain', () => r(undefined)));
     count++;
   }
   await new Promise((done, fail) => stream.end((/** @type {Error | undefined} */ e) => (e ? fail(e) : done(undefined))));

@@ -4,7 +4,10 @@ import neo4j from 'neo4j-driver';
 
 const { DateTime, Date: Neo4jDate, LocalDateTime, LocalTime, Time, Duration, Point } = neo4j.types;
 
-/** Constructor and argument order of each structured type (as the driver's constructors take them). */
+/**
+ * Constructor and argument order of each structured type (as the driver's constructors take them).
+ * @type {Record<string, [new (...args: any[]) => object, string[]]>}
+ */
 const STRUCTS = {
   Date: [Neo4jDate, ['year', 'month', 'day']],
   DateTime: [DateTime, ['year', 'month', 'day', 'hour', 'minute', 'second', 'nanosecond', 'timeZoneOffsetSeconds', 'timeZoneId']],
@@ -49,12 +52,12 @@ export function decodeValue(value) {
     if (typeof tagged['$int'] === 'string') return neo4j.int(tagged['$int']);
     if (typeof tagged['$float'] === 'string') return Number(tagged['$float']);
     if (typeof tagged['$bytes'] === 'string') return Buffer.from(tagged['$bytes'], 'base64');
-    const struct = typeof tagged['$neo4j'] === 'string' ? STRUCTS[/** @type {keyof typeof STRUCTS} */ (tagged['$neo4j'])] : undefined;
+    const struct = typeof tagged['$neo4j'] === 'string' ? STRUCTS[tagged['$neo4j']] : undefined;
     if (struct && Array.isArray(tagged['v'])) {
       const [ctor, fields] = struct;
       const args = tagged['v'].map(decodeValue);
       if (args.length !== fields.length) throw new Error(`a ${tagged['$neo4j']} value needs ${fields.length} components, got ${args.length}`);
-      return new /** @type {new (...a: unknown[]) => unknown} */ (ctor)(...args.map((a) => a ?? undefined));
+      return new ctor(...args.map((a) => a ?? undefined));
     }
     throw new Error(`not a backed-up Neo4j value: ${JSON.stringify(value).slice(0, 200)}`);
   }

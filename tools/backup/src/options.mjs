@@ -14,6 +14,7 @@ const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 const TENANT = /^[A-Za-z0-9_.@+-]{1,128}$/;
 
 export class UsageError extends Error {
+  /** @override */
   name = 'UsageError';
 }
 

@@ -99,7 +99,9 @@ async function restoreNats(options, manifest) {
       const target = streamName(ns, name);
       const exists = await jsm.streams.info(target).then(() => true, () => false);
       if (!exists) {
-        const { sealed: _sealed, metadata, ...rest } = config;
+        // sealed and the server's own _nats.* metadata are the server's to set, not a new stream's.
+        const { metadata, ...rest } = config;
+        delete rest.sealed;
         const kept = Object.fromEntries(Object.entries(metadata ?? {}).filter(([k]) => !k.startsWith('_nats')));
         await jsm.streams.add({ ...rest, name: target, subjects: config.subjects.map((/** @type {string} */ s) => nsSubject(ns, s)), ...(Object.keys(kept).length ? { metadata: kept } : {}) });
       }
