@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { FakeProvider } from '@af/testing';
+import { FakeProvider, OtlpReceiver } from '@af/testing';
 
 /** Where the mesh started by this setup finds its priced model provider (README "Model providers"): a local server speaking OpenAI's protocol. */
 export const E2E_MODEL_PORT = Number(process.env['AF_E2E_MODEL_PORT'] ?? 18931);
@@ -9,8 +9,12 @@ export const E2E_PROVIDERS = {
   e2efake: { kind: 'openai', baseUrl: `http://127.0.0.1:${E2E_MODEL_PORT}/v1`, maxOutputTokens: 1000, timeoutMs: 20_000, models: { m1: { inputPerMTok: 1000, outputPerMTok: 1000 } } },
 };
 
+/** Where the mesh started by this setup exports its traces (OTLP/HTTP protobuf): a stand-in collector that traces.e2e-spec.ts reads. */
+export const E2E_OTLP_PORT = Number(process.env['AF_E2E_OTLP_PORT'] ?? 18932);
+
 declare global {
   var afE2eModel: FakeProvider | undefined;
+  var afE2eOtlp: OtlpReceiver | undefined;
 }
 
 async function gatewayReady(url: string): Promise<boolean> {
@@ -40,6 +44,9 @@ export default async function setup(_global: unknown, project: { rootDir: string
   model.respond = (body) => ({ kind: 'final', text: '{"qualified":true,"score":42}', ...(JSON.stringify(body).includes('e2e-slow') ? { delayMs: 1_500 } : {}) });
   globalThis.afE2eModel = model;
   process.env['AF_E2E_MODEL_URL'] = `http://127.0.0.1:${E2E_MODEL_PORT}`;
+  const otlp = await OtlpReceiver.start(E2E_OTLP_PORT);
+  globalThis.afE2eOtlp = otlp;
+  process.env['AF_E2E_OTLP_URL'] = otlp.endpoint;
   const env = {
     ...process.env,
     AF_SKIP_BUILD: '1',
@@ -49,6 +56,9 @@ export default async function setup(_global: unknown, project: { rootDir: string
     WEBHOOKS_ALLOW_HOSTS: '127.0.0.1',
     WEBHOOKS_RETRY_BASE_MS: '500',
     WEBHOOKS_DISPATCH_INTERVAL_MS: '200',
+    // Every service exports its spans to the stand-in collector, in batches sent every 200 ms (default 5 s).
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '200',
   };
   execFileSync('bash', [resolve(root, 'scripts/mesh.sh'), 'up'], { stdio: 'inherit', env });
   process.env['AF_E2E_STARTED_MESH'] = '1';
