@@ -52,7 +52,7 @@ describe('traces through the mesh', () => {
     const byId = new Map(spans.map((s) => [s.spanId, s]));
 
     // The gateway's request span: the submission's HTTP server span.
-    expect(spans).toContainEqual(expect.objectContaining({ service: 'gateway', kind: SERVER, name: 'HTTP POST' }));
+    expect(spans).toContainEqual(expect.objectContaining({ service: 'gateway', kind: SERVER, name: 'HTTP POST /v1/agents/:name/runs', attributes: expect.objectContaining({ 'http.status_code': 202 }) }));
     // The gateway asks the orchestrator over NATS: a client span with the messaging conventions, answered by an orchestrator server span under it.
     const submit = spans.find((s) => s.service === 'gateway' && s.kind === CLIENT && s.attributes['messaging.system'] === 'nats');
     expect(submit?.attributes['messaging.destination.name']).toEqual(expect.stringMatching(/^af\.v1\./));
