@@ -35,7 +35,7 @@ const projects = {
   'services/webhooks': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/triggers': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'tools/manifest-checks': ['contracts'],
-  'tools/terraform-checks': [],
+  'tools/terraform-checks': ['contracts'],
   e2e: ['contracts', 'testing'],
   chaos: ['contracts', 'testing'],
 };
