@@ -56,7 +56,7 @@ const realServices = {
   'services/compilation': ['postgres', 'redis', 'nats'],
   'services/deployment': ['postgres', 'nats'],
   'services/orchestrator': ['postgres', 'nats'],
-  'services/worker': ['postgres', 'redis', 'nats'],
+  'services/worker': ['postgres', 'redis', 'nats', 'neo4j'],
   'services/health': ['redis', 'nats'],
   'services/memory': ['postgres', 'redis', 'nats', 'neo4j'],
   'services/pool-manager': ['postgres', 'redis', 'nats'],

@@ -1,3 +1,3 @@
 import { tieredJestConfig } from '../../jest.preset.js';
 
-export default tieredJestConfig(import.meta.dirname, {"services":["postgres","redis","nats"]});
+export default tieredJestConfig(import.meta.dirname, {"services":["postgres","redis","nats","neo4j"]});
