@@ -24,7 +24,7 @@ const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}
 const AMOUNT = /(?:[$€£¥]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|million|billion)\b)?|\b\d[\d,]*(?:\.\d+)?\s?(?:k|m|million|billion)?\s?(?:USD|EUR|GBP|CHF|JPY|dollars?|euros?|pounds?)\b)/gi;
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/g;
 const WRITTEN_DATE = new RegExp(`\\b(?:(?:${MONTHS})\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?,?\\s+\\d{4}|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${MONTHS})\\.?,?\\s+\\d{4})\\b`, 'g');
-const NAME = /\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*(?:\s+(?:[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*|&|of|de|van|von))*\b/g;
+const NAME = /\b[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*(?:\s+(?:[A-Z][a-zA-Z'’-]*[a-z][a-zA-Z'’-]*|&))*\b/g;
 const ORG_SUFFIX = /\b(?:Inc|Ltd|LLC|GmbH|AG|SA|Corp|Corporation|Company|Co|Bank|Group|Labs|University|Foundation)$/;
 const NOT_NAMES = new Set(
   `A An The This That These Those It Its I We You He She They Our Your My His Her Their If When Then And But Or So Please Thanks Thank Hello Hi Dear Yes No Not Also After Before During Today Tomorrow Yesterday Monday Tuesday Wednesday Thursday Friday Saturday Sunday ${MONTHS.replace(/\|/g, ' ')}`.split(' '),
@@ -67,7 +67,7 @@ function trimName(raw: string): string {
   // Leading function words ("The Acme Corp" → "Acme Corp") and trailing connectors go.
   const words = raw.split(/\s+/);
   while (words.length > 0 && NOT_NAMES.has(words[0]!)) words.shift();
-  while (words.length > 0 && /^(?:&|of|de|van|von)$/.test(words.at(-1)!)) words.pop();
+  while (words.length > 0 && words.at(-1) === '&') words.pop();
   return words.join(' ');
 }
 

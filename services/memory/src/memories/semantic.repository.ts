@@ -8,6 +8,8 @@ import { EMBEDDER, type Embedder } from './embedder.js';
 import type { ExtractedEntity } from './entity-extractor.js';
 
 export const VECTOR_INDEX = 'memory_embedding';
+/** The most index candidates one semantic search examines (filtered by tenant and visibility after). */
+const MAX_CANDIDATES = 50_000;
 
 export interface SemanticMemory {
   id: string;
@@ -124,6 +126,17 @@ export class SemanticRepository implements OnModuleInit {
    * best k, each with its entities and their RELATED neighbours.
    */
   async search(tenantId: TenantId, vector: number[], filter: { agent: string; team: string; subjectId: string; onlyAgent: string; k: number }): Promise<SemanticHit[]> {
+    // Neo4j 5 filters after the index: when the visible hits fall short of k (other tenants or agents
+    // crowd the nearest candidates), widen the candidate set ×8 up to MAX_CANDIDATES. Usually one query.
+    let candidates = Math.max(filter.k * 10, 100);
+    for (;;) {
+      const hits = await this.searchOnce(tenantId, vector, filter, candidates);
+      if (hits.length >= filter.k || candidates >= MAX_CANDIDATES) return hits;
+      candidates = Math.min(candidates * 8, MAX_CANDIDATES);
+    }
+  }
+
+  private async searchOnce(tenantId: TenantId, vector: number[], filter: { agent: string; team: string; subjectId: string; onlyAgent: string; k: number }, candidates: number): Promise<SemanticHit[]> {
     const result = await this.run(
       `CALL db.index.vector.queryNodes('${VECTOR_INDEX}', $candidates, $vector) YIELD node AS m, score
        WHERE ${VISIBLE} AND ($subjectId = '' OR m.subjectId = $subjectId) AND ($onlyAgent = '' OR m.agent = $onlyAgent)
@@ -132,7 +145,7 @@ export class SemanticRepository implements OnModuleInit {
               [(m)-[:MENTIONS]->(e:Entity) | e.name] AS entities,
               [(m)-[:MENTIONS]->(:Entity)-[:RELATED]-(n:Entity) WHERE NOT (m)-[:MENTIONS]->(n) | n.name] AS neighbours
        ORDER BY score DESC`,
-      { tenant: tenantId, vector, candidates: neo4j.int(Math.min(Math.max(filter.k * 10, 100), 10_000)), k: neo4j.int(filter.k), agent: filter.agent, team: filter.team, subjectId: filter.subjectId, onlyAgent: filter.onlyAgent },
+      { tenant: tenantId, vector, candidates: neo4j.int(candidates), k: neo4j.int(filter.k), agent: filter.agent, team: filter.team, subjectId: filter.subjectId, onlyAgent: filter.onlyAgent },
       'READ',
     );
     return result.records.map((r) => ({
