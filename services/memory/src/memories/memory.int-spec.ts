@@ -210,7 +210,7 @@ describe('agent memory (working, episodic, semantic)', () => {
 
       const ns = processNamespace();
       const audit = await until(
-        async () => fromBinary(AuditEventSchema, (await jsm.streams.getMessage(ns.streamName('AF_AUDIT'), { last_by_subj: ns.subject('af.v1.audit.record') })).data),
+        async () => fromBinary(AuditEventSchema, (await jsm.streams.getMessage(ns.streamName('AF_AUDIT'), { last_by_subj: ns.subject('af.v1.audit.record') }))!.data),
         (e) => e.resourceId === subject,
         5_000,
       );
