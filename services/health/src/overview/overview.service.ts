@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { HealthOverviewReplySchema, TenantId } from '@af/contracts';
 import { MetricsRegistry } from '@af/observability';
@@ -15,8 +15,9 @@ import { RunOutcomeService } from '../outcomes/run-outcome.service.js';
  * window, each judged by the monitor's thresholds.
  */
 @Injectable()
-export class OverviewService {
+export class OverviewService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly workersByState: Gauge<'state'>;
+  private refresh: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly mesh: MeshStatusService,
@@ -27,6 +28,18 @@ export class OverviewService {
     metrics: MetricsRegistry,
   ) {
     this.workersByState = metrics.gauge('af_health_workers', 'Workers heard from within the expiry window, by state', ['state']);
+  }
+
+  /** The workers gauge follows the heartbeats, not only the overview's readers (a dashboard and alerts read it). */
+  onApplicationBootstrap(): void {
+    const every = Math.max(1_000, Math.min(this.options.workerDeadAfterMs, 5_000));
+    this.refresh = setInterval(() => void this.workers().catch(() => undefined), every);
+    this.refresh.unref();
+    void this.workers().catch(() => undefined);
+  }
+
+  onApplicationShutdown(): void {
+    if (this.refresh) clearInterval(this.refresh);
   }
 
   async workers(nowMs = Date.now()): Promise<WorkerView[]> {
