@@ -8,6 +8,7 @@ import { RunGraphRepository } from '../graph/run-graph.repository.js';
 import { connectClient, startMemory, until } from '../test/harness.js';
 import { serveOrchestratorRuns } from '../test/orchestrator-runs.js';
 import { tcpRelay } from '../test/tcp-relay.js';
+import { WorkingMemoryRepository } from '../working-memory/working-memory.repository.js';
 import { EpisodeRepository } from './episode.repository.js';
 
 /** One consumer per tier: Neo4j down delays the graph only; episodes keep being recorded. */
@@ -61,5 +62,34 @@ describe('memory with Neo4j unreachable', () => {
     expect(node).toMatchObject({ runId, outcome: 'succeeded' });
     expect(node).not.toBeNull();
     console.log(`[memory tiers] episode after ${episodeMs} ms with Neo4j down; first graph failure after ${graphDown} ms; graph caught up ${Date.now() - published} ms after the event (${await graphFailures()} graph failures counted)`);
+  }, 60_000);
+
+  it("writes nothing of a read-only memory agent's run: no working entry, episode or graph node", async () => {
+    const runId = randomUUID();
+    const marker = randomUUID();
+    known.add(runId);
+    known.add(marker);
+    const started = (id: string, memoryReadOnly: boolean) =>
+      client.bus.publish('af.v1.runs.event.started', { runId: id, attempt: 1, agent: 'reader', version: 1, atMs: BigInt(Date.now()), memoryReadOnly }, { msgId: `ro-started-${id}`, tenantId: tenant });
+    // The read-only run starts; a marker run (not read-only) after it, on the same consumers: once the
+    // marker is in a tier, the read-only event before it was handled there.
+    await started(runId, true);
+    await started(marker, false);
+    const working = memory.service.app.get(WorkingMemoryRepository);
+    await until(() => working.get(tenant, marker), (w) => w !== null, 10_000);
+    expect(await working.get(tenant, runId)).toBeNull();
+
+    await client.bus.publish(
+      'af.v1.runs.event.succeeded',
+      { runId, attempt: 1, agent: 'reader', version: 1, inputJson: '{"q":2}', outputJson: '{"ok":true}', atMs: BigInt(Date.now()), memoryReadOnly: true },
+      { msgId: `ro-${runId}`, tenantId: tenant },
+    );
+    await client.bus.publish('af.v1.runs.event.succeeded', { runId: marker, attempt: 1, agent: 'reader', version: 1, inputJson: '{}', outputJson: '{}', atMs: BigInt(Date.now()) }, { msgId: `ro-marker-${marker}`, tenantId: tenant });
+    const episodes = memory.service.app.get(EpisodeRepository);
+    await until(() => episodes.findByRun(tenant, marker), (e) => e !== null, 10_000);
+    expect(await episodes.findByRun(tenant, runId)).toBeNull();
+    const graph = memory.service.app.get(RunGraphRepository);
+    await until(() => graph.findRun(tenant, marker).catch(() => null), (n) => n !== null, 30_000);
+    expect(await graph.findRun(tenant, runId).catch(() => null)).toBeNull();
   }, 60_000);
 });

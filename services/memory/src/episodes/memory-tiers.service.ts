@@ -52,6 +52,9 @@ export class MemoryTiersService {
     const tier = consumer && Object.hasOwn(MEMORY_TIERS, consumer) ? MEMORY_TIERS[consumer as keyof typeof MEMORY_TIERS] : undefined;
     if (!tier) throw new AppError(ErrorCode.InvalidArgument, `run event delivered by ${consumer ?? 'no durable consumer'}, not by a memory tier`);
     if (!run.event.runId) throw AppError.invalid('run event without run id', '/runId');
+    // A read-only memory agent (spec.context.memory.readOnly): nothing of its run is written to any tier.
+    // (A cancelled run's event comes from the orchestrator, which does not know: its episode holds no input or output.)
+    if (run.kind !== 'cancelled' && run.event.memoryReadOnly) return;
     try {
       switch (tier) {
         case 'working':

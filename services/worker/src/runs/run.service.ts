@@ -82,9 +82,11 @@ export class RunService {
       if (toAppError(error).code === ErrorCode.NotFound) throw error;
       return toAppError(error);
     });
+    // A read-only memory agent's run is not remembered at all (memory skips its events).
+    const memoryReadOnly = !(artifact instanceof AppError) && artifact.context?.memory?.readOnly === true;
     await dependency(`publish RunStarted ${run.runId}`, () => this.bus.publish(
       'af.v1.runs.event.started',
-      { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version },
+      { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version, memoryReadOnly },
       { msgId: `run-started:${run.runId}:${deliveryCount}`, tenantId },
     ));
     let toolCalls: ToolCallRecord[] = [];
@@ -116,6 +118,7 @@ export class RunService {
           version: run.version,
           inputJson: bounded.inputJson,
           truncated: bounded.truncated,
+          memoryReadOnly,
         }),
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
@@ -149,6 +152,7 @@ export class RunService {
           agent: run.agent,
           version: run.version,
           truncated: bounded.truncated,
+          memoryReadOnly,
           ...(usage ? { usage: { ...usage } } : {}),
         }),
         { msgId: `run-finished:${run.runId}`, tenantId },
