@@ -152,6 +152,34 @@ describe('agent memory (working, episodic, semantic)', () => {
       expect(graph.nodes.map((n) => n.name)).toEqual(expect.arrayContaining(['Ada Lovelace', 'Grace Hopper', '$12,000']));
       expect(graph.edges).toEqual(expect.arrayContaining([expect.objectContaining({ relation: 'RELATED', weight: 1n })]));
     });
+
+    it('keeps RELATED weights exact under concurrent stores, replays and forget-subject', async () => {
+      const tag = randomUUID().slice(0, 6).replace(/\d/g, 'x');
+      // Names the extractor keeps whole: capitalised words, an organisation suffix.
+      const org = `Quorv${tag} Labs`;
+      const person = `Imelda Vossk${tag}`;
+      const weight = (a: string, b: string) =>
+        neoCount('MATCH (x:Entity {tenant: $tenant, name: $a})-[r:RELATED]-(y:Entity {tenant: $tenant, name: $b}) RETURN coalesce(sum(r.weight), 0) AS n', { a, b });
+      const edges = (a: string, b: string) => neoCount('MATCH (:Entity {tenant: $tenant, name: $a})-[r:RELATED]-(:Entity {tenant: $tenant, name: $b}) RETURN count(r) AS n', { a, b });
+      // 16 stores in flight mentioning the same entities (in varying order): no deadlock or lost update reaches the caller.
+      const stores = Array.from({ length: 16 }, (_, i) =>
+        store({ content: i % 2 ? `${org} met ${person} on 2031-01-${String(1 + (i % 9)).padStart(2, '0')}` : `${person} called ${org} about $${i + 1},000`, subjectId: `weights-${tag}-${i % 2}`, idempotencyKey: `weights-${tag}-${i}`, scope: { agent: 'crm-bot' } }),
+      );
+      await Promise.all(stores);
+      expect(await weight(org, person)).toBe(16);
+      expect(await edges(org, person)).toBe(1);
+      // A replay of the same idempotency key changes nothing.
+      await store({ content: `${org} met ${person} on 2031-01-02`, subjectId: `weights-${tag}-1`, idempotencyKey: `weights-${tag}-1`, scope: { agent: 'crm-bot' } });
+      expect(await weight(org, person)).toBe(16);
+      expect(await neoCount('MATCH (m:Memory {tenant: $tenant})-[:MENTIONS]->(:Entity {tenant: $tenant, name: $org}) RETURN count(m) AS n', { org })).toBe(16);
+      // Forgetting one subject takes back exactly its 8 memories' share; the other's 8 remain.
+      await client.bus.request('af.v1.memory.subjects.forget', { subjectId: `weights-${tag}-1` }, { tenantId: tenant });
+      expect(await weight(org, person)).toBe(8);
+      expect(await neoCount('MATCH (e:Entity {tenant: $tenant}) WHERE e.name STARTS WITH "2031-01-" RETURN count(e) AS n', {})).toBe(0);
+      await client.bus.request('af.v1.memory.subjects.forget', { subjectId: `weights-${tag}-0` }, { tenantId: tenant });
+      expect(await edges(org, person)).toBe(0);
+      expect(await neoCount('MATCH (e:Entity {tenant: $tenant}) WHERE e.name IN $names RETURN count(e) AS n', { names: [org, person] })).toBe(0);
+    }, 60_000);
   });
 
   describe('access levels and read-only', () => {

@@ -64,8 +64,9 @@ const VISIBLE = `m.tenant = $tenant AND ($agent = '' OR m.agent = $agent) AND ($
 /**
  * The semantic tier: `(:Memory {id, tenant, agent, team, subjectId, content, embedding})
  * -[:MENTIONS]->(:Entity {tenant, name, kind})`, entities mentioned together linked by
- * `-[:RELATED {weight}]-` (weight = how many memories mention both, recomputed, so a replay or a
- * forget keeps it exact). Embeddings live in the `memory_embedding` vector index (cosine).
+ * `-[:RELATED {weight}]->` from the lesser name to the greater (weight = how many memories mention
+ * both, kept incrementally: +1 by the store that creates a memory, −1 by its forget, so a replay
+ * changes nothing and a forget keeps it exact). Embeddings live in the `memory_embedding` vector index (cosine).
  */
 @Injectable()
 export class SemanticRepository implements OnModuleInit {
@@ -87,36 +88,57 @@ export class SemanticRepository implements OnModuleInit {
     await this.driver.executeQuery('CALL db.awaitIndexes(30)', {}, { database: this.options.database }).catch(() => undefined);
   }
 
-  /** Writes (MERGE: idempotent) the memory node, its entities, MENTIONS and the recomputed RELATED weights. */
+  /**
+   * Writes a memory in ONE bounded round trip: the memory node with its embedding, its entities
+   * (MERGE), MENTIONS, and +1 on the RELATED weight of every pair of co-mentioned entities
+   * (incremental: no recount of the co-mentions, which grew with every store of a hot entity).
+   * Idempotent: only the transaction that creates the memory node adds mentions and weights, so a
+   * replay (the caller's retry with the same idempotency key, or {@link retrying} here) changes
+   * nothing. Entities and pairs go in one deterministic order (names by code unit), so concurrent
+   * stores take the entity locks in the same order; a transient failure (deadlock, terminated,
+   * the EntityNotFound race) is retried a bounded number of times.
+   */
   async write(tenantId: TenantId, memory: SemanticMemory): Promise<void> {
-    await this.run(
-      `MERGE (m:Memory {id: $id})
-       ON CREATE SET m.tenant = $tenant, m.agent = $agent, m.team = $team, m.subjectId = $subjectId, m.source = $source, m.content = $content, m.createdAt = $createdAt
-       WITH m
-       CALL db.create.setNodeVectorProperty(m, 'embedding', $embedding)
-       WITH m
-       UNWIND $entities AS entity
-       MERGE (e:Entity {tenant: $tenant, name: entity.name}) ON CREATE SET e.kind = entity.kind
-       MERGE (m)-[:MENTIONS]->(e)
-       WITH m, collect(e) AS es
-       UNWIND es AS a
-       UNWIND es AS b
-       WITH a, b WHERE a.name < b.name
-       MERGE (a)-[r:RELATED]->(b)
-       SET r.weight = COUNT { (a)<-[:MENTIONS]-(:Memory)-[:MENTIONS]->(b) }`,
-      {
-        tenant: tenantId,
-        id: memory.id,
-        agent: memory.agent,
-        team: memory.team,
-        subjectId: memory.subjectId,
-        source: memory.source,
-        content: memory.content,
-        createdAt: memory.createdAt,
-        embedding: memory.embedding,
-        entities: memory.entities,
-      },
-      'WRITE',
+    const names = [...new Map(memory.entities.map((e) => [e.name, e])).values()].sort((a, b) => byCodeUnit(a.name, b.name));
+    const pairs: [string, string][] = [];
+    for (let i = 0; i < names.length; i++) for (let j = i + 1; j < names.length; j++) pairs.push([names[i]!.name, names[j]!.name]);
+    await this.retrying(() =>
+      this.query(
+        `MERGE (m:Memory {id: $id})
+         ON CREATE SET m.tenant = $tenant, m.agent = $agent, m.team = $team, m.subjectId = $subjectId, m.source = $source, m.content = $content, m.createdAt = $createdAt, m.writing = true
+         WITH m, coalesce(m.writing, false) AS fresh
+         REMOVE m.writing
+         WITH m WHERE fresh
+         CALL db.create.setNodeVectorProperty(m, 'embedding', $embedding)
+         CALL (m) {
+           UNWIND $entities AS entity
+           MERGE (e:Entity {tenant: $tenant, name: entity.name}) ON CREATE SET e.kind = entity.kind
+           CREATE (m)-[:MENTIONS]->(e)
+         }
+         CALL (m) {
+           UNWIND $pairs AS pair
+           MATCH (a:Entity {tenant: $tenant, name: pair[0]})
+           MATCH (b:Entity {tenant: $tenant, name: pair[1]})
+           MERGE (a)-[r:RELATED]->(b)
+           ON CREATE SET r.weight = 1
+           ON MATCH SET r.weight = r.weight + 1
+         }
+         RETURN m.id AS id`,
+        {
+          tenant: tenantId,
+          id: memory.id,
+          agent: memory.agent,
+          team: memory.team,
+          subjectId: memory.subjectId,
+          source: memory.source,
+          content: memory.content,
+          createdAt: memory.createdAt,
+          embedding: memory.embedding,
+          entities: names,
+          pairs,
+        },
+        'WRITE',
+      ),
     );
   }
 
@@ -189,30 +211,30 @@ export class SemanticRepository implements OnModuleInit {
   }
 
   /**
-   * Forgets a subject: its memory nodes go, RELATED weights between the entities they mentioned are
-   * recomputed (an edge no memory supports any more goes), and entities nothing mentions any more go.
-   * Returns the number of nodes deleted.
+   * Forgets a subject: every RELATED weight its memory nodes contributed is taken back (−1 per
+   * memory mentioning both ends; an edge no memory supports any more goes), the memory nodes go, and
+   * entities nothing mentions any more go. Returns the number of nodes deleted.
    */
   async forgetSubject(tenantId: TenantId, subjectId: string): Promise<number> {
-    const result = await this.run(
-      `MATCH (m:Memory {tenant: $tenant, subjectId: $subjectId})
-       OPTIONAL MATCH (m)-[:MENTIONS]->(e:Entity)
-       WITH collect(DISTINCT m) AS ms, collect(DISTINCT e) AS es
-       FOREACH (m IN ms | DETACH DELETE m)
-       WITH ms, es
-       CALL (es) {
-         UNWIND es AS a
-         MATCH (a)-[r:RELATED]-(b:Entity)
-         WITH DISTINCT r, startNode(r) AS s, endNode(r) AS t
-         WITH r, COUNT { (s)<-[:MENTIONS]-(:Memory)-[:MENTIONS]->(t) } AS weight
-         FOREACH (_ IN CASE WHEN weight = 0 THEN [1] ELSE [] END | DELETE r)
-         FOREACH (_ IN CASE WHEN weight > 0 THEN [1] ELSE [] END | SET r.weight = weight)
-       }
-       WITH ms, [e IN es WHERE NOT EXISTS { (e)<-[:MENTIONS]-() }] AS orphans
-       FOREACH (e IN orphans | DETACH DELETE e)
-       RETURN size(ms) + size(orphans) AS deleted`,
-      { tenant: tenantId, subjectId },
-      'WRITE',
+    const result = await this.retrying(() =>
+      this.query(
+        `MATCH (m:Memory {tenant: $tenant, subjectId: $subjectId})
+         CALL (m) {
+           MATCH (m)-[:MENTIONS]->(a:Entity)-[r:RELATED]-(b:Entity)<-[:MENTIONS]-(m)
+           WHERE elementId(a) < elementId(b)
+           SET r.weight = r.weight - 1
+           WITH r WHERE r.weight <= 0
+           DELETE r
+         }
+         OPTIONAL MATCH (m)-[:MENTIONS]->(e:Entity)
+         WITH collect(DISTINCT m) AS ms, collect(DISTINCT e) AS es
+         FOREACH (m IN ms | DETACH DELETE m)
+         WITH ms, [e IN es WHERE NOT EXISTS { (e)<-[:MENTIONS]-() }] AS orphans
+         FOREACH (e IN orphans | DETACH DELETE e)
+         RETURN size(ms) + size(orphans) AS deleted`,
+        { tenant: tenantId, subjectId },
+        'WRITE',
+      ),
     );
     return Number(result.records[0]?.get('deleted') ?? 0);
   }
@@ -228,16 +250,54 @@ export class SemanticRepository implements OnModuleInit {
     await this.run('MATCH (n:Memory|Entity {tenant: $tenant}) DETACH DELETE n', { tenant: tenantId }, 'WRITE');
   }
 
-  private run(query: string, params: Record<string, unknown>, mode: 'READ' | 'WRITE') {
-    return this.driver
-      .executeQuery(query, params, { database: this.options.database, routing: mode === 'READ' ? routing.READ : routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } })
-      .catch(unavailable);
+  /** Runs a write again (same parameters, so the same memory id) after a transient Neo4j failure, a bounded number of times. */
+  private async retrying<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= WRITE_ATTEMPTS || !transient(error)) return unavailable(error);
+        // Jittered exponential backoff: the transactions that collided do not collide again in step.
+        await new Promise((resolve) => setTimeout(resolve, (10 << attempt) * (0.5 + Math.random())));
+      }
+    }
   }
+
+  private run(query: string, params: Record<string, unknown>, mode: 'READ' | 'WRITE') {
+    return this.query(query, params, mode).catch(unavailable);
+  }
+
+  private query(query: string, params: Record<string, unknown>, mode: 'READ' | 'WRITE') {
+    return this.driver.executeQuery(query, params, { database: this.options.database, routing: mode === 'READ' ? routing.READ : routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } });
+  }
+}
+
+/** Attempts of one semantic write (the driver's own managed retries of a TransientError happen inside each). */
+const WRITE_ATTEMPTS = 4;
+
+/** Ordering by UTF-16 code unit (not locale): the same order in every process, so entity locks are taken in one order. */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Failures worth running a write again: what the driver calls retryable (deadlock, leader switch),
+ * a transaction terminated or timed out while waiting for locks, and the EntityNotFound race
+ * ("Unable to load NODE …": a node seen in an index was rolled back by a concurrent transaction).
+ */
+function transient(error: unknown): boolean {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const message = (error as Error)?.message ?? '';
+  return (
+    isRetryableError(error) ||
+    /DeadlockDetected|Transaction\.Terminated|LockClientStopped|TransactionTimedOut|EntityNotFound/.test(code) ||
+    /deadlock|terminated|Unable to load (NODE|RELATIONSHIP)/i.test(message)
+  );
 }
 
 function unavailable(error: unknown): never {
   const code = (error as { code?: unknown } | null)?.code;
-  const transient = isRetryableError(error) || code === 'ServiceUnavailable' || code === 'SessionExpired' || /timed? ?out|acquisition|connect/i.test((error as Error)?.message ?? '');
+  const transient = isRetryableError(error) || code === 'ServiceUnavailable' || code === 'SessionExpired' || /timed? ?out|acquisition|connect|terminated|deadlock|Unable to load/i.test((error as Error)?.message ?? '');
   if (transient) throw new AppError(ErrorCode.Unavailable, `Neo4j is unavailable (${(error as Error).message})`, { cause: error });
   throw error;
 }
