@@ -10,6 +10,11 @@ import type { ExtractedEntity } from './entity-extractor.js';
 export const VECTOR_INDEX = 'memory_embedding';
 /** The most index candidates one semantic search examines (filtered by tenant and visibility after). */
 const MAX_CANDIDATES = 50_000;
+/**
+ * Graph neighbours returned per hit: the first found, and the subquery stops there, so a hit that
+ * mentions a hot entity (RELATED to thousands) costs no more than one that does not.
+ */
+const MAX_NEIGHBOURS = 50;
 
 export interface SemanticMemory {
   id: string;
@@ -165,9 +170,9 @@ export class SemanticRepository implements OnModuleInit {
        WITH m, score ORDER BY score DESC LIMIT $k
        RETURN m.id AS id, m.agent AS agent, m.team AS team, m.subjectId AS subjectId, m.source AS source, m.content AS content, m.createdAt AS createdAt, score,
               [(m)-[:MENTIONS]->(e:Entity) | e.name] AS entities,
-              [(m)-[:MENTIONS]->(:Entity)-[:RELATED]-(n:Entity) WHERE NOT (m)-[:MENTIONS]->(n) | n.name] AS neighbours
+              COLLECT { MATCH (m)-[:MENTIONS]->(:Entity)-[:RELATED]-(n:Entity) WHERE NOT (m)-[:MENTIONS]->(n) RETURN DISTINCT n.name LIMIT $neighbours } AS neighbours
        ORDER BY score DESC`,
-      { tenant: tenantId, vector, candidates: neo4j.int(candidates), k: neo4j.int(filter.k), agent: filter.agent, team: filter.team, subjectId: filter.subjectId, onlyAgent: filter.onlyAgent },
+      { tenant: tenantId, vector, candidates: neo4j.int(candidates), k: neo4j.int(filter.k), neighbours: neo4j.int(MAX_NEIGHBOURS), agent: filter.agent, team: filter.team, subjectId: filter.subjectId, onlyAgent: filter.onlyAgent },
       'READ',
     );
     return result.records.map((r) => ({
@@ -180,7 +185,7 @@ export class SemanticRepository implements OnModuleInit {
       createdAt: r.get('createdAt') as string,
       score: r.get('score') as number,
       entities: r.get('entities') as string[],
-      neighbours: [...new Set(r.get('neighbours') as string[])].slice(0, 50),
+      neighbours: r.get('neighbours') as string[],
     }));
   }
 
