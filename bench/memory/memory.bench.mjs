@@ -238,17 +238,27 @@ try {
   results.baseNeo4j = await measure(Math.min(N_BASE, 2_000), () => session.run('RETURN 1'));
   await session.close();
 } finally {
+  // Every cleanup step runs whatever an earlier one did: a failed cleanup is reported, never loses the measurements.
+  const cleanup = async (what, step) => {
+    try {
+      await step();
+    } catch (error) {
+      console.error(`bench cleanup: ${what} failed: ${error?.message ?? error}`);
+    }
+  };
   echo.unsubscribe();
-  await client.close();
-  await service.app.get(SemanticRepository).deleteTenant(tenant);
-  await service.app.get(RunGraphRepository).deleteTenant(tenant);
-  await service.close();
-  await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await db.end();
-  const keys = await redis.keys(`${keyPrefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await cleanup('NATS client', () => client.close());
+  await cleanup('Neo4j memories', () => service.app.get(SemanticRepository).deleteTenant(tenant));
+  await cleanup('Neo4j run graph', () => service.app.get(RunGraphRepository).deleteTenant(tenant));
+  await cleanup('service', () => service.close());
+  await cleanup('PostgreSQL schema', () => db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+  await cleanup('PostgreSQL client', () => db.end());
+  await cleanup('Redis keys', async () => {
+    const keys = await redis.keys(`${keyPrefix}*`);
+    for (let i = 0; i < keys.length; i += 1_000) await redis.del(...keys.slice(i, i + 1_000));
+  });
   redis.disconnect();
-  await driver.close();
+  await cleanup('Neo4j driver', () => driver.close());
 }
 
 // ---------------------------------------------------------------- report

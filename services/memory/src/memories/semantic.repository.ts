@@ -252,7 +252,11 @@ export class SemanticRepository implements OnModuleInit {
 
   /** Everything of a tenant (tests). */
   async deleteTenant(tenantId: TenantId): Promise<void> {
-    await this.run('MATCH (n:Memory|Entity {tenant: $tenant}) DETACH DELETE n', { tenant: tenantId }, 'WRITE');
+    // In batches: one transaction over a large tenant (10 000 memories and their edges) exceeds Neo4j's transaction memory.
+    for (;;) {
+      const result = await this.run('MATCH (n:Memory|Entity {tenant: $tenant}) WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS n', { tenant: tenantId }, 'WRITE');
+      if (Number(result.records[0]?.get('n') ?? 0) === 0) return;
+    }
   }
 
   /** Runs a write again (same parameters, so the same memory id) after a transient Neo4j failure, a bounded number of times. */
