@@ -60,8 +60,14 @@ describe('bounded intake and payloads against real NATS', () => {
 
     expect(maxRunning).toBe(4);
     expect(Object.fromEntries(executions)).toEqual({ 'run-0': 1, 'run-1': 1, 'run-2': 1, 'run-3': 1, 'run-4': 1 });
-    // The server's own count: five deliveries in all, none redelivered, none left unacked.
-    const info = await jsm.consumers.info(stream, durable);
+    // The server's own count: five deliveries in all, none redelivered, none left unacked. An ack
+    // is a fire-and-forget publish: the last one may still be on its way, so the count is read
+    // until it settles (a message never acked keeps it at 1 and fails).
+    let info = await jsm.consumers.info(stream, durable);
+    for (let i = 0; i < 50 && info.num_ack_pending > 0; i++) {
+      await sleep(100);
+      info = await jsm.consumers.info(stream, durable);
+    }
     expect(info.delivered.consumer_seq).toBe(5);
     expect(info.num_redelivered).toBe(0);
     expect(info.num_ack_pending).toBe(0);
