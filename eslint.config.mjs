@@ -8,7 +8,7 @@ export default [
   },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -35,6 +35,8 @@ export default [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib', 'type:contracts'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:contracts'] },
+            // The af CLI and the web console use the public HTTP API only, through its typed client.
+            { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['scope:public-api'] },
           ],
         },
       ],

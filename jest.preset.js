@@ -21,7 +21,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-const libs = 'blueprint-format|config|contracts|errors|messaging|observability|persistence|runtime|testing';
+const libs = 'api-client|blueprint-format|config|contracts|errors|messaging|observability|persistence|runtime|testing';
 
 /** @param {string} rootDir @param {Partial<import('jest').Config>} [overrides] */
 export function jestConfig(rootDir, overrides = {}) {
@@ -77,7 +77,7 @@ export function tieredJestConfig(rootDir, { services = [] } = {}) {
  * found from the packages' own jest.config.js, so a new package joins by being synced.
  */
 export async function allUnitProjects() {
-  const configs = globSync(['libs/*/jest.config.js', 'services/*/jest.config.js', 'tools/*/jest.config.js', 'deploy/*/jest.config.js'], { cwd: workspace }).sort();
+  const configs = globSync(['libs/*/jest.config.js', 'clients/*/jest.config.js', 'services/*/jest.config.js', 'tools/*/jest.config.js', 'deploy/*/jest.config.js'], { cwd: workspace }).sort();
   const projects = [];
   for (const file of configs) {
     const config = (await import(join(workspace, file))).default;

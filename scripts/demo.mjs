@@ -40,7 +40,8 @@ if (created.status >= 300) fail('blueprint was not stored');
 
 const deployed = await call('POST', '/v1/agents/lead-qualifier/deployments', {});
 show('POST /v1/agents/lead-qualifier/deployments', deployed);
-if (deployed.status !== 201) fail('deployment failed');
+// 200: that version was already active (a second demo on the same data) — nothing to change, go on.
+if (deployed.status !== 201 && deployed.status !== 200) fail('deployment failed');
 
 const run = await call('POST', '/v1/agents/lead-qualifier/runs', { input: { message: 'We need 40 seats, budget 50k' } });
 show('POST /v1/agents/lead-qualifier/runs', run);
@@ -66,4 +67,4 @@ for (const [svc, port] of Object.entries(ports)) {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${svc.padEnd(13)} /health/ready ${ready.status}  /metrics ${metrics.status} (${text.split('\n').filter((l) => l.startsWith('# TYPE')).length} metrics)`);
 }
 if (!healthy) fail('a service is not healthy');
-console.log(`\nThe mesh keeps running: try  curl -H "authorization: Bearer $(npm run -s token)" ${gateway}/v1/runs/${run.body.runId}\nStop it with: npm run mesh:down`);
+console.log(`\nThe mesh keeps running: try  curl -H "authorization: Bearer $(npm run -s token)" ${gateway}/v1/runs/${run.body.runId}\nThe web console: ${gateway}/console (sign in with the token of: npm run -s token); the CLI: node clients/cli/dist/main.js --help (clients/cli/README.md)\nStop it with: npm run mesh:down`);

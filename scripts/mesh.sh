@@ -41,6 +41,9 @@ EXTRA_ENV[governance]="GOVERNANCE_DEFAULT_DEADLINE_SEC=${AF_GOVERNANCE_DEFAULT_D
 declare -A STOP_WAIT_S=([pool-manager]=30)
 # isolated-vm needs V8's startup snapshot off in the process that hosts isolates.
 declare -A NODE_FLAGS=([worker]="--no-node-snapshot")
+# Every service: gc() exposed so that an idle service gives back the heap boot and load grew
+# (libs/runtime idle-heap-trim.ts: one full GC after busy → idle; ~35–50 MiB RSS per process).
+NODE_FLAGS_ALL="--expose-gc"
 
 STATE="$ROOT/.state"; LOGS="$STATE/logs"; PIDS="$STATE/pids"
 mkdir -p "$LOGS" "$PIDS"
@@ -100,7 +103,7 @@ up() {
   bash scripts/deps.sh up >/dev/null
   if [[ "${AF_SKIP_BUILD:-0}" != 1 ]]; then
     echo "mesh: building"
-    nx run-many -t build --projects='tag:type:service' --output-style=static >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
+    nx run-many -t build --projects='tag:type:service,console,cli' --output-style=static >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
   fi
   if [[ "${AF_NATS_AUTH:-0}" == 1 ]]; then nats_auth_up; fi
   export AF_JWT_SECRET; AF_JWT_SECRET="$(secret)"
@@ -112,7 +115,7 @@ up() {
     if running "$svc"; then echo "mesh: $svc already running (pid $(cat "$PIDS/$svc.pid"))"; continue; fi
     # One run's log per file; the previous run's is kept beside it (.log.1), nothing older.
     [[ -s "$LOGS/$svc.log" ]] && mv -f "$LOGS/$svc.log" "$LOGS/$svc.log.1"
-    env ${EXTRA_ENV[$svc]:-} HTTP_PORT="${PORTS[$svc]}" nohup node ${NODE_FLAGS[$svc]:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
+    env ${EXTRA_ENV[$svc]:-} HTTP_PORT="${PORTS[$svc]}" nohup node $NODE_FLAGS_ALL ${NODE_FLAGS[$svc]:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
     echo $! >"$PIDS/$svc.pid"
     echo "mesh: started $svc (pid $!, http://127.0.0.1:${PORTS[$svc]}, log .state/logs/$svc.log)"
   done

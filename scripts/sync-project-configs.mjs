@@ -18,6 +18,7 @@ const projects = {
   'libs/testing': ['blueprint-format'],
   'libs/blueprint-format': ['errors', 'contracts'],
   'libs/runtime': ['errors', 'config', 'contracts', 'observability', 'messaging'],
+  'libs/api-client': [],
   'services/gateway': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/blueprints': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/validation': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
@@ -34,6 +35,8 @@ const projects = {
   'services/secrets': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/webhooks': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
   'services/triggers': ['errors', 'config', 'contracts', 'observability', 'messaging', 'persistence', 'runtime', 'blueprint-format'],
+  // The af CLI (clients/console has its own Vite/DOM tsconfig: not generated here).
+  'clients/cli': ['api-client'],
   'tools/manifest-checks': ['contracts'],
   'tools/terraform-checks': ['contracts'],
   e2e: ['contracts', 'testing'],

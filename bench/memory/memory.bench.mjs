@@ -16,7 +16,7 @@
 // (started here with scripts/neo4j.sh when nothing answers on NEO4J_URL's port).
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -308,7 +308,11 @@ Relevance checks in the same run: episodic searches with no hit: ${results.episo
 semantic searches whose first hit is the reworded memory itself: ${results.semanticFirstHit} of ${results.semantic.n};
 semantic answers with graph neighbours on their hits: ${results.semanticWithNeighbours} of ${results.semantic.n}.
 `;
-writeFileSync(join(root, 'bench', 'reports', 'memory.md'), report);
+// The hand-written reading of a run (from "## Reading this run" on) is kept; only the measured part above is replaced.
+const reportPath = join(root, 'bench', 'reports', 'memory.md');
+const previous = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';
+const reading = previous.indexOf('\n## Reading this run');
+writeFileSync(reportPath, reading >= 0 ? report + previous.slice(reading) : report);
 console.log(report);
 const { deleteNamespace } = await import('@af/testing');
 await deleteNamespace(process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222', process.env['AF_NAMESPACE']);

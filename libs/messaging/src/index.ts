@@ -14,3 +14,4 @@ export { OnRequest, OnEvent, type RequestOf, type ReplyOf, type EventOf, type Re
 export { AuditTrail, type AuditEntry } from './audit-trail.js';
 export { natsAuthConfigSpec, natsReplicasConfigSpec } from './nats.config.js';
 export { natsConnectOptionsOf, type NatsAuthConfig } from './nats-auth.js';
+export { MicroBatcher, type ItemOutcome, type MicroBatcherOptions } from './micro-batcher.js';

@@ -1,4 +1,4 @@
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom, isObservable } from 'rxjs';
@@ -23,6 +23,7 @@ import { decode, encode } from './codec.js';
 import { MessageContext } from './message-context.js';
 import { processNamespace } from './namespace.js';
 import { assertFits, maxBodyBytes, utf8Prefix } from './payload-limit.js';
+import { atTurnEnd } from './turn-batch.js';
 import { SlotConsumer, handBackSignalOf, heartbeatIntervalFor } from './slot-consumer.js';
 
 export interface JetStreamServerOptions {
@@ -52,6 +53,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly consuming: SlotConsumer[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private requestsInFlight = 0;
+  private readonly handlerCache = new Map<string, MessageHandler>();
 
   constructor(private readonly opts: JetStreamServerOptions) {
     super();
@@ -245,7 +247,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         decoded = true;
         // In-progress heartbeats run from receipt to ack/nak/term (see SlotConsumer).
         await this.invoke(subject, payload, ctx);
-        msg.ack();
+        // Sent with the other acks of this turn in one write; awaited, so the ack is on the wire
+        // (in the connection's buffer) before the message counts as handled (close() waits for it).
+        await atTurnEnd(() => msg.ack());
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ack' });
       } catch (error) {
         const appError = toAppError(error);
@@ -322,7 +326,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async invoke(subject: string, payload: unknown, ctx: MessageContext): Promise<unknown> {
-    const handler = this.getHandlerByPattern(subject);
+    // Nest's lookup JSON.parses the pattern first (a throw for every plain subject): found once, then kept.
+    let handler = this.handlerCache.get(subject);
+    if (!handler) {
+      handler = this.getHandlerByPattern(subject) ?? undefined;
+      if (handler) this.handlerCache.set(subject, handler);
+    }
     if (!handler) throw new AppError(ErrorCode.Unavailable, `no handler for ${subject}`);
     const result: unknown = await handler(payload, ctx);
     return isObservable(result) ? lastValueFrom(result, { defaultValue: undefined }) : result;

@@ -23,6 +23,7 @@ import { JETSTREAM_CLIENT, MESSAGING_OPTIONS, NATS_CONNECTION } from './tokens.j
 import type { MessagingOptions } from './messaging.options.js';
 import { processNamespace } from './namespace.js';
 import { assertFits } from './payload-limit.js';
+import { atTurnEnd } from './turn-batch.js';
 
 export interface SendOptions {
   /** Overrides the tenant of the current request context. */
@@ -99,7 +100,8 @@ export class MessageBus {
       // Too large is permanent (never retried): a retry would send the same bytes again.
       assertFits(this.nc, `the ${subject} event`, data);
       try {
-        const ack = await this.js.publish(processNamespace().subject(subject), data, { msgID: opts.msgId, headers: hdrs });
+        // Sent with the other publishes of this turn in one write (see turn-batch.ts).
+        const ack = await atTurnEnd(() => this.js.publish(processNamespace().subject(subject), data, { msgID: opts.msgId, headers: hdrs }));
         return { seq: ack.seq, duplicate: ack.duplicate };
       } catch (error) {
         throw new AppError(ErrorCode.Unavailable, `could not store ${subject} on JetStream`, { cause: error });

@@ -30,6 +30,10 @@ export async function connectNats(options: Pick<MessagingOptions, 'url' | 'servi
       maxReconnectAttempts: -1,
       reconnectTimeWait: 1_000,
       timeout: 5_000,
+      // No Error (with its stack) built ahead of every request and JetStream publish in case it
+      // times out (~10 % of the CPU of a publish → consume → ack in a profile). A failed request still rejects with
+      // the transport's error, which MessageBus wraps in an AppError raised at the caller.
+      noAsyncTraces: true,
       ...auth,
     });
   } catch (error) {

@@ -19,10 +19,8 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { scopeStorage } from './context.js';
 import { W3CTraceContextPropagator, isTracingSuppressed } from '@opentelemetry/core';
-import { BasicTracerProvider, BatchSpanProcessor, RandomIdGenerator, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { BasicTracerProvider, BatchSpanProcessor, RandomIdGenerator, type ReadableSpan, type Sampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from 'pino';
 import { tracingConfigFromEnv, type TracingConfig } from './tracing-config.js';
 
@@ -43,6 +41,60 @@ class SharedContextManager extends AsyncLocalStorageContextManager implements Co
 
   override disable(): this {
     return this;
+  }
+}
+
+/**
+ * `service.name` (OpenTelemetry semantic conventions, stable). Spelled here: importing the
+ * constant loads the conventions' whole ESM build (~1 MiB of heap in every service) for one string.
+ */
+const ATTR_SERVICE_NAME = 'service.name';
+
+/** Spans ended while the exporter's module is still loading; past this many, the newest are dropped. */
+const MAX_SPANS_BEFORE_EXPORTER = 2_048;
+
+/**
+ * A BatchSpanProcessor over the OTLP/protobuf exporter, whose module is imported only when an
+ * endpoint is configured (most processes export nothing: the exporter and its protobuf runtime
+ * cost ~1.3 MiB of RSS in each). Spans that end while it loads are kept (up to
+ * MAX_SPANS_BEFORE_EXPORTER) and handed to it once it is there; flush and shutdown wait for it.
+ */
+class OtlpExportProcessor implements SpanProcessor {
+  private inner: SpanProcessor | undefined;
+  private readonly early: ReadableSpan[] = [];
+  private readonly loading: Promise<SpanProcessor | undefined>;
+
+  constructor(exporter: NonNullable<TracingConfig['exporter']>) {
+    this.loading = import('@opentelemetry/exporter-trace-otlp-proto').then(
+      ({ OTLPTraceExporter }) => {
+        const inner = new BatchSpanProcessor(new OTLPTraceExporter({ url: exporter.url, headers: exporter.headers, timeoutMillis: exporter.timeoutMillis }));
+        for (const span of this.early.splice(0)) inner.onEnd(span);
+        this.inner = inner;
+        return inner;
+      },
+      (error: unknown) => {
+        this.early.length = 0;
+        diag.error(`cannot load the OTLP trace exporter: ${(error as Error).message}`);
+        return undefined;
+      },
+    );
+  }
+
+  onStart(span: Parameters<SpanProcessor['onStart']>[0], parent: Context): void {
+    this.inner?.onStart(span, parent);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.inner) this.inner.onEnd(span);
+    else if (this.early.length < MAX_SPANS_BEFORE_EXPORTER) this.early.push(span);
+  }
+
+  async forceFlush(): Promise<void> {
+    await (await this.loading)?.forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    await (await this.loading)?.shutdown();
   }
 }
 
@@ -104,7 +156,7 @@ export function initTracing(options: TracingOptions = {}): TracingState {
   const spanProcessors = [...(options.spanProcessors ?? [])];
   if (config?.exporter) {
     if (options.logger) routeDiagnostics(options.logger);
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: config.exporter.url, headers: config.exporter.headers, timeoutMillis: config.exporter.timeoutMillis })));
+    spanProcessors.push(new OtlpExportProcessor(config.exporter));
   }
   recording = spanProcessors.length > 0;
   const sampler: Sampler | undefined = config?.sampler;

@@ -9,6 +9,7 @@ import { JetStreamServer, NATS_CONNECTION } from '@af/messaging';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { installHttpContext } from './http-context.js';
+import { IdleHeapTrim } from './idle-heap-trim.js';
 import { installHttpBackPressure, type BackPressureOptions } from './back-pressure.js';
 import { DEFAULT_BACK_PRESSURE, NATS_ENVELOPE_RESERVE_BYTES } from './service.config.js';
 
@@ -102,6 +103,9 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
   await app.startAllMicroservices();
   await app.listen({ host: options.http.host, port: options.http.port });
   app.get(HealthService).markStarted();
+  // Boot grew the heap; once the service is idle, that memory goes back (idle-heap-trim.ts).
+  const heapTrim = new IdleHeapTrim(logger);
+  heapTrim.start();
   const url = `http://${options.http.host}:${options.http.port}`;
   logger.info({ url, instanceId }, `${options.service} started`);
 
@@ -114,6 +118,7 @@ async function start(app: NestFastifyApplication, options: BootstrapOptions, log
         process.exit(1);
       }, options.shutdownTimeoutMs);
       timer.unref();
+      heapTrim.stop();
       await app.close();
       // The spans of the last requests and messages, still batched, go out before the process ends.
       await shutdownTracing().catch((error: unknown) => logger.warn({ err: error }, 'could not export the last spans'));

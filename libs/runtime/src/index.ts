@@ -6,3 +6,4 @@ export { HttpErrorFilter, errorBody } from './http-error.filter.js';
 export { bootstrapService, runService, type BootstrapOptions, type RunningService } from './bootstrap.js';
 export { installHttpContext } from './http-context.js';
 export { PeriodicTask } from './periodic-task.js';
+export { IdleHeapTrim, exposedFullGc, type IdleHeapTrimOptions } from './idle-heap-trim.js';

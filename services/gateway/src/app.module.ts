@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NatsModule } from '@af/messaging';
 import { ObservabilityModule, type Logger } from '@af/observability';
-import { AgentsApi } from './agents/agents.api.js';
+import { AGENT_LIST_SETTINGS, AgentsApi } from './agents/agents.api.js';
 import { AgentsController } from './agents/agents.controller.js';
 import { ArtifactsApi } from './artifacts/artifacts.api.js';
 import { ArtifactsController } from './artifacts/artifacts.controller.js';
@@ -15,6 +15,7 @@ import { MemoryApi, MemoryController } from './memory/memory.controller.js';
 import { MeshApi, MeshController } from './mesh/mesh.controller.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { DeadLettersApi, DeadLettersController } from './dead-letters/dead-letters.controller.js';
 import { EscalationsApi, EscalationsController } from './escalations/escalations.controller.js';
 import { RunsApi, RunsController } from './runs/runs.controller.js';
@@ -38,9 +39,10 @@ export class AppModule {
         OpenApiModule,
         AuthModule.forRoot(config),
         AuditLogModule,
+        ConsoleModule.forRoot(config.console),
       ],
       controllers: [BlueprintsController, AgentsController, RunsController, MeshController, ValidationController, SchemasController, ArtifactsController, DeadLettersController, EscalationsController, UsageController, BudgetsController, SecretsController, HealthOverviewController, WebhooksController, HooksController, MemoryController],
-      providers: [BlueprintsApi, AgentsApi, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi, HealthOverviewApi, WebhooksApi, HooksApi, MemoryApi],
+      providers: [BlueprintsApi, AgentsApi, { provide: AGENT_LIST_SETTINGS, useValue: config.agentList }, RunsApi, RunEventStream, { provide: RUN_EVENT_STREAM_OPTIONS, useValue: DEFAULT_RUN_EVENT_STREAM_OPTIONS }, MeshApi, ValidationApi, ArtifactsApi, DeadLettersApi, EscalationsApi, BudgetsApi, SecretsApi, HealthOverviewApi, WebhooksApi, HooksApi, MemoryApi],
     };
   }
 }

@@ -3,6 +3,8 @@ import { natsConfigSpec } from '@af/messaging';
 import { databaseConfigSpec } from '@af/persistence';
 import { serviceConfigSpec } from '@af/runtime';
 import { rateLimitConfigSpec } from './rate-limit/rate-limit.config.js';
+import { agentListConfigSpec } from './agents/agent-list.config.js';
+import { consoleConfigSpec } from './console/console.config.js';
 
 /** JWS algorithms a token may be signed with; `none` is not one of them. */
 export const JWT_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
@@ -51,6 +53,8 @@ export const gatewayConfigSpec = {
   database: databaseConfigSpec,
   auth: authConfigSpec,
   apiKeys: apiKeysConfigSpec,
+  agentList: agentListConfigSpec,
+  console: consoleConfigSpec,
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

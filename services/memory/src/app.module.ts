@@ -26,7 +26,7 @@ export class AppModule {
         PersistenceModule.forRoot(memoryDataSource(config.database.url, overrides.schema, config.database.poolSize), config.database),
         RedisModule.forRoot({ url: config.redis.url, keyPrefix: overrides.redisKeyPrefix ?? config.redis.keyPrefix }),
         Neo4jModule.forRoot(config.neo4j),
-        EpisodesModule.forRoot({ workingMemoryTtlSeconds: config.workingMemory.ttlSeconds }),
+        EpisodesModule.forRoot({ workingMemoryTtlSeconds: config.workingMemory.ttlSeconds, eventBatchSize: config.events.batchSize }),
         MemoriesModule.forRoot(config.memories),
       ],
     };

@@ -13,6 +13,14 @@ export const memoryConfigSpec = {
   workingMemory: {
     ttlSeconds: env.int('WORKING_MEMORY_TTL_SECONDS', { default: 3_600, min: 60, max: 7 * 24 * 3_600, description: 'How long a run’s working memory outlives its last write' }),
   },
+  events: {
+    batchSize: env.int('MEMORY_EVENT_BATCH_SIZE', {
+      default: 100,
+      min: 1,
+      max: 500,
+      description: 'Most run events a memory tier writes in one batch (one Redis MULTI, one INSERT per tenant, one Cypher UNWIND); each tier consumer handles twice as many at once',
+    }),
+  },
   memories: {
     workingTtlSeconds: env.int('MEMORY_WORKING_TTL_SEC', { default: 86_400, min: 1, max: 30 * 24 * 3_600, description: 'Default TTL of an agent’s working memory (af.v1.memory.working.put without ttl_seconds)' }),
     workingMaxMessages: env.int('MEMORY_WORKING_MAX_MESSAGES', { default: 50, min: 1, max: 1_000, description: 'Message window of a working memory entry (oldest dropped)' }),
@@ -46,6 +54,15 @@ function tenantDays(name: string, description: string): VarSpec<ReadonlyMap<stri
 }
 
 export type MemoryConfig = ReturnType<typeof loadMemoryConfig>;
+
+/**
+ * Messages each memory tier consumer handles at once: a batch being written and the next one
+ * filling (the contract's default of 4 would cap every batch at 4).
+ */
+export function memoryConsumerConcurrency(config: Pick<MemoryConfig, 'events'>): Record<string, number> {
+  const concurrency = config.events.batchSize * 2;
+  return { 'memory-episodes': concurrency, 'memory-graph': concurrency, 'memory-working': concurrency };
+}
 
 export function loadMemoryConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig(memoryConfigSpec, source);

@@ -1,10 +1,11 @@
 import { runService } from '@af/runtime';
 import { AppModule } from './app.module.js';
-import { loadMemoryConfig } from './config.js';
+import { loadMemoryConfig, memoryConsumerConcurrency } from './config.js';
 
 const config = loadMemoryConfig();
 await runService({
   service: 'memory',
   ...config,
+  consumerConcurrency: memoryConsumerConcurrency(config),
   module: (runtime) => AppModule.forRoot(config, runtime),
 });

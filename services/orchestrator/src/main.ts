@@ -6,5 +6,6 @@ const config = loadOrchestratorConfig();
 await runService({
   service: 'orchestrator',
   ...config,
+  consumerConcurrency: { 'orchestrator-run-events': config.runs.eventsConcurrency },
   module: (runtime) => AppModule.forRoot(config, runtime),
 });

@@ -184,6 +184,11 @@ describe('blueprint resources against real PostgreSQL, NATS and the real validat
     expect(reply).toMatchObject({ name: 'unsaved', version: 0, report: { valid: false } });
     expect(reply.report?.errors.map((e) => e.code)).toEqual(['UNDEFINED_VARIABLE']);
     expect(reply.contentHash).toMatch(/^sha256:/);
+    // The normalized document (defaults made explicit) comes back for a draft to be compiled from.
+    const document = JSON.parse(reply.documentJson) as { metadata: { name: string }; spec: { industryProfile: string; triggers: unknown[] } };
+    expect(document.metadata.name).toBe('unsaved');
+    expect(document.spec.industryProfile).toBe('RealEstate');
+    expect(document.spec.triggers).toEqual([{ type: 'api' }]);
     expect(await rejection(client.bus.request('af.v1.blueprints.get', { name: 'unsaved', version: 0 }, opts))).toMatchObject({ code: ErrorCode.NotFound });
     const unsafe = client.bus.request('af.v1.blueprints.source.validate', { source: 'a: &x 1\nb: !custom 2\n', format: 'yaml', caller: developer }, opts);
     expect(await rejection(unsafe)).toMatchObject({ code: ErrorCode.InvalidDocument, path: '/b' });

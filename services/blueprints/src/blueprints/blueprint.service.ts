@@ -186,12 +186,12 @@ export class BlueprintService {
     return { name: stored.name, version: stored.version, contentHash: stored.contentHash, report, cached };
   }
 
-  /** Validates an unsaved source exactly as saving would see it (same parsing and defaults); stores nothing. */
+  /** Validates an unsaved source exactly as saving would see it (same parsing and defaults); stores nothing. The normalized document comes back too (a draft is compiled from it). */
   async validateSource(tenantId: TenantId, request: ValidateBlueprintSourceRequest): Promise<ValidationReply> {
     const document = this.documentOf(request.source, request.format);
     const { report, cached } = await this.validation.check(tenantId, document, request.caller);
     const name = declaredNameOf(document);
-    return { name: typeof name === 'string' ? name : '', version: 0, contentHash: contentHashOf(document), report, cached };
+    return { name: typeof name === 'string' ? name : '', version: 0, contentHash: contentHashOf(document), report, cached, documentJson: canonicalJson(document) };
   }
 
   private async findOrFail(tenantId: TenantId, name: string, version: number, versionPath: string): Promise<StoredVersion> {

@@ -38,8 +38,15 @@ export class DeploymentSwitchboard {
   ) {
     this.deploys = metrics.counter('af_deployments_total', 'Deployment requests, by outcome (activated | canary | unchanged | refused | approval_required | failed | forced | interrupted)', ['outcome']);
     this.rollbacks = metrics.counter('af_deployment_rollbacks_total', 'Rollbacks, by reason (failure_rate | p95 | probe | unhealthy | manual)', ['reason']);
-    this.evalCases = metrics.counter('af_deployment_eval_cases_total', 'Eval cases run by the eval gate and on demand, by outcome (passed | failed)', ['outcome']);
+    this.evalCases = metrics.counter('af_deployment_eval_cases_total', 'Eval cases run by the eval gate, on demand and for drafts, by outcome (passed | failed)', ['outcome']);
     this.swapSeconds = metrics.histogram('af_deployment_swap_seconds', 'Warm reply plus registry switch time of a deployment', [], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  }
+
+  /** Counts an eval report's cases (the gate, on demand, drafts) in af_deployment_eval_cases_total. */
+  countEvalCases(report: { cases: readonly { passed: boolean }[] }): void {
+    const failed = report.cases.filter((c) => !c.passed).length;
+    if (report.cases.length - failed > 0) this.evalCases.inc({ outcome: 'passed' }, report.cases.length - failed);
+    if (failed > 0) this.evalCases.inc({ outcome: 'failed' }, failed);
   }
 
   /**

@@ -1,16 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import type { CreateDeploymentRequest, GetAgentRequest, GetDeploymentRequest, ListDeploymentsRequest, PromoteDeploymentRequest, RollbackDeploymentRequest, RunEvalsRequest } from '@af/contracts';
+import type { CreateDeploymentRequest, DraftEvalsRequest, GetAgentRequest, GetDeploymentRequest, ListDeploymentsRequest, PromoteDeploymentRequest, RollbackDeploymentRequest, RunEvalsRequest } from '@af/contracts';
 import { MessageContext, OnRequest } from '@af/messaging';
 import { DeploymentControlService } from './deployment-control.service.js';
 import { DeploymentService } from './deployment.service.js';
+import { DraftEvalsService } from './draft-evals.service.js';
 
-/** NATS edge of the deployment service: each handler is one call into DeploymentService or DeploymentControlService. */
+/** NATS edge of the deployment service: each handler is one call into DeploymentService, DeploymentControlService or DraftEvalsService. */
 @Controller()
 export class DeploymentHandler {
   constructor(
     private readonly deployments: DeploymentService,
     private readonly control: DeploymentControlService,
+    private readonly drafts: DraftEvalsService,
   ) {}
 
   @OnRequest('af.v1.deployments.create')
@@ -46,5 +48,10 @@ export class DeploymentHandler {
   @OnRequest('af.v1.deployments.evals.run')
   evals(@Payload() request: RunEvalsRequest, @Ctx() ctx: MessageContext) {
     return this.deployments.runEvals(ctx.tenantId, request);
+  }
+
+  @OnRequest('af.v1.deployments.evals.draft')
+  draft(@Payload() request: DraftEvalsRequest, @Ctx() ctx: MessageContext) {
+    return this.drafts.test(ctx.tenantId, request);
   }
 }

@@ -221,7 +221,7 @@ export class DeploymentService {
         await this.fail(tenantId, pending.id, 'warming', actor, 'the eval gate returned no report', {});
         throw new AppError(ErrorCode.Unavailable, `deployment ${pending.id} failed: the eval gate returned no report`, { path: '/agent' });
       }
-      this.countCases(evalReport);
+      this.switchboard.countEvalCases(evalReport);
       if (!evalReport.passed) {
         const failing = evalReport.cases.filter((c) => !c.passed).map((c) => c.name);
         const summary = `${evalReport.failed} of ${evalReport.total} evals failed: ${failing.join(', ')}`;
@@ -263,12 +263,6 @@ export class DeploymentService {
     if (moved) await this.switchboard.announce(moved.changes);
     this.switchboard.deploys.inc({ outcome: 'failed' });
     this.logger.warn({ deploymentId: id, reason }, 'deployment failed');
-  }
-
-  private countCases(report: EvalReport): void {
-    const failed = report.cases.filter((c) => !c.passed).length;
-    if (report.cases.length - failed > 0) this.switchboard.evalCases.inc({ outcome: 'passed' }, report.cases.length - failed);
-    if (failed > 0) this.switchboard.evalCases.inc({ outcome: 'failed' }, failed);
   }
 
   /**
@@ -313,7 +307,7 @@ export class DeploymentService {
     }
     const { report } = await this.bus.request('af.v1.workers.evals.run', { agent: blueprint.name, version: blueprint.version, artifactHash: compiled.artifactHash }, { tenantId, timeoutMs: this.options.evalTimeoutMs });
     if (!report) throw new AppError(ErrorCode.Unavailable, 'the worker returned no eval report');
-    this.countCases(report);
+    this.switchboard.countEvalCases(report);
     return { report };
   }
 

@@ -14,6 +14,7 @@ import { DeploymentHandler } from './deployment.handler.js';
 import { DEPLOYMENT_OPTIONS, type DeploymentOptions } from './deployment.options.js';
 import { DeploymentRepository } from './deployment.repository.js';
 import { DeploymentService } from './deployment.service.js';
+import { DraftEvalsService } from './draft-evals.service.js';
 
 @Module({})
 export class DeploymentsModule {
@@ -25,6 +26,7 @@ export class DeploymentsModule {
         { provide: DEPLOYMENT_OPTIONS, useValue: options },
         DeploymentService,
         DeploymentControlService,
+        DraftEvalsService,
         DeploymentSwitchboard,
         DeploymentWatch,
         DeploymentRepository,

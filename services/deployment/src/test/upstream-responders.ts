@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/nats-core';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import {
+  BlueprintValidationReplySchema,
   BlueprintVersionReplySchema,
   CompileReplySchema,
   CompileRequestSchema,
@@ -10,6 +12,7 @@ import {
   GetBlueprintRequestSchema,
   Headers,
   ValidateBlueprintReplySchema,
+  ValidateBlueprintSourceRequestSchema,
   ValidateBlueprintRequestSchema,
   AgentStatsReplySchema,
   AgentStatsRequestSchema,
@@ -92,14 +95,40 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         msg.respond(encode(ValidateBlueprintReplySchema, { report, cached: false }), { headers: ok() });
       },
     }),
+    // A draft (af.v1.blueprints.source.validate): JSON text; its `valid` flag is the verdict, metadata.name its name; `{`-less text is not a document.
+    nc.subscribe(processNamespace().subject('af.v1.blueprints.source.validate'), {
+      callback: (_err, msg) => {
+        const tenant = msg.headers?.get(Headers.tenantId) ?? '';
+        if (!tenants.has(tenant)) return;
+        const request = decode(ValidateBlueprintSourceRequestSchema, msg.data);
+        let doc: { valid?: boolean; adminOnly?: boolean; metadata?: { name?: string } };
+        try {
+          doc = JSON.parse(request.source) as typeof doc;
+        } catch {
+          msg.respond(encode(ErrorReplySchema, { code: 'INVALID_DOCUMENT', message: 'the blueprint is not valid YAML at line 1, column 1', path: '' }), { headers: fail() });
+          return;
+        }
+        validated.push({ tenant, caller: request.caller?.subject ?? '' });
+        const adminOnlyFinding = { tier: 'policy', code: 'REAL_WORLD_REQUIRES_ADMINISTRATOR', path: '/spec/actions/maxAllowedScope', message: 'only the Administrator role may deploy', severity: 'error' };
+        const errors = [
+          ...(doc.valid === false ? [{ tier: 'schema', code: 'SCHEMA_REQUIRED', path: '/spec/model', message: 'spec.model is required', severity: 'error' }] : []),
+          ...(doc.adminOnly && !(request.caller?.roles ?? []).includes('Administrator') ? [adminOnlyFinding] : []),
+        ];
+        const report = { valid: errors.length === 0, errors, warnings: [{ tier: 'semantic', code: 'NO_DESCRIPTION', path: '/metadata/description', message: 'add a description', severity: 'warning' }], suggestions: [] };
+        const documentJson = JSON.stringify(doc);
+        msg.respond(encode(BlueprintValidationReplySchema, { name: doc.metadata?.name ?? '', version: 0, contentHash: sha256(documentJson), report, cached: false, documentJson }), { headers: ok() });
+      },
+    }),
     nc.subscribe(processNamespace().subject('af.v1.compilation.compile'), {
       callback: (_err, msg) => {
         const tenant = msg.headers?.get(Headers.tenantId) ?? '';
         if (!tenants.has(tenant)) return;
         const request = decode(CompileRequestSchema, msg.data);
         compiled.push({ tenant, contentHash: request.contentHash });
-        artifacts.set(`sha256:art-${request.contentHash}`, { tenant, documentJson: request.documentJson });
-        msg.respond(encode(CompileReplySchema, { artifactHash: `sha256:art-${request.contentHash}`, compileMs: 1, cached: false }), { headers: ok() });
+        // Content-addressed: a draft (no content hash) is named by its document.
+        const artifactHash = `sha256:art-${request.contentHash || sha256(request.documentJson)}`;
+        artifacts.set(artifactHash, { tenant, documentJson: request.documentJson });
+        msg.respond(encode(CompileReplySchema, { artifactHash, compileMs: 1, cached: false }), { headers: ok() });
       },
     }),
     // The artifact's scopes: `adminOnly` → maxAllowedScope realWorld, `realWorldTool` → a realWorld tool.
@@ -127,7 +156,7 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         msg.respond(encode(WarmArtifactReplySchema, { workerId: 'stand-in-worker', artifactHash: request.artifactHash, warmedInMs: 2, fetched: true }), { headers: ok() });
       },
     }),
-    // The fake document's evals carry their verdict: `{ name, pass: false }` fails.
+    // The fake document's evals carry their verdict: `{ name, pass: false }` fails; the output echoes the input.
     nc.subscribe(processNamespace().subject('af.v1.workers.evals.run'), {
       callback: (_err, msg) => {
         const tenant = msg.headers?.get(Headers.tenantId) ?? '';
@@ -135,8 +164,8 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
         const request = decode(WorkerRunEvalsRequestSchema, msg.data);
         evaluated.push({ tenant, artifactHash: request.artifactHash });
         const source = artifacts.get(request.artifactHash);
-        const doc = JSON.parse(source?.documentJson ?? '{}') as { spec?: { evals?: { name: string; pass?: boolean }[] } };
-        const cases = (doc.spec?.evals ?? []).map((e) => ({ name: e.name, passed: e.pass !== false, outputJson: '{}', failures: e.pass === false ? ['/answer: expected "yes", got "no"'] : [], durationMs: 1 }));
+        const doc = JSON.parse(source?.documentJson ?? '{}') as { spec?: { evals?: { name: string; pass?: boolean; input?: unknown }[] } };
+        const cases = (doc.spec?.evals ?? []).map((e) => ({ name: e.name, passed: e.pass !== false, outputJson: JSON.stringify({ echo: e.input ?? null }), failures: e.pass === false ? ['/answer: expected "yes", got "no"'] : [], durationMs: 1 }));
         const failed = cases.filter((c) => !c.passed).length;
         const report = { agent: request.agent, version: request.version, artifactHash: request.artifactHash, passed: failed === 0, total: cases.length, failed, cases, workerId: 'stand-in-worker' };
         msg.respond(encode(EvalReportReplySchema, { report }), { headers: ok() });
@@ -161,6 +190,10 @@ export function answerUpstream(nc: NatsConnection, tenants: Set<string>, bluepri
       await nc.flush();
     },
   };
+}
+
+function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
 }
 
 /** A stored version; `adminOnly`: valid when saved by an Administrator, invalid for anyone else (policy tier). */

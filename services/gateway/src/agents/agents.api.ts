@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppError, ErrorCode, isAppError } from '@af/errors';
 import { MessageBus } from '@af/messaging';
 import { callerOf } from '../auth/principal.decorator.js';
@@ -8,6 +8,35 @@ import { deploymentView, evalReportView } from '../http/views.js';
 import { agentStatsView, agentView } from '../health/health.views.js';
 import { triggerView } from '../triggers/triggers.views.js';
 import { deploymentId, parseDeployBody, parseRollbackBody } from './deployment.body.js';
+import { agentListView } from './agent-list.views.js';
+import { lookUpAgents } from './agent-lookups.js';
+
+/** GET /v1/agents: page size bounds (the page bounds the lookups), and lookups in flight at once. */
+export const AGENT_LIST_MAX = 50;
+export const AGENT_LIST_DEFAULT = 20;
+export const AGENT_LIST_CONCURRENCY = 8;
+
+/** The agent list's settings (`agentListConfigSpec`). */
+export const AGENT_LIST_SETTINGS = Symbol('AGENT_LIST_SETTINGS');
+export interface AgentListSettings {
+  lookupTimeoutMs: number;
+}
+const DEFAULT_AGENT_LIST_SETTINGS: AgentListSettings = { lookupTimeoutMs: 5_000 };
+
+function singleQuery(value: unknown, path: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw AppError.invalid('give this query parameter once', path);
+  return value;
+}
+
+/** `?limit=` from 1 to {@link AGENT_LIST_MAX}; absent: {@link AGENT_LIST_DEFAULT}. */
+function agentListLimit(value: unknown): number {
+  const text = singleQuery(value, '/query/limit');
+  if (text === undefined || text === '') return AGENT_LIST_DEFAULT;
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= AGENT_LIST_MAX)) throw AppError.invalid(`limit must be an integer from 1 to ${AGENT_LIST_MAX}`, '/query/limit');
+  return n;
+}
 
 /** Warming on a worker and the eval gate run inside a deploy: longer than a plain request. */
 const DEPLOY_TIMEOUT_MS = 60_000;
@@ -38,7 +67,37 @@ function submissionError(error: unknown, idempotencyKey: string): unknown {
 
 @Injectable()
 export class AgentsApi {
-  constructor(private readonly bus: MessageBus) {}
+  constructor(
+    private readonly bus: MessageBus,
+    @Optional() @Inject(AGENT_LIST_SETTINGS) private readonly listSettings: AgentListSettings = DEFAULT_AGENT_LIST_SETTINGS,
+  ) {}
+
+  /**
+   * The tenant's agents — its live blueprints, a page at a time as GET /v1/blueprints pages
+   * them — each with what `GET /v1/agents/{name}` and `…/health` give, looked up
+   * {@link AGENT_LIST_CONCURRENCY} at a time. An agent whose lookup fails is listed with that part
+   * null and a note in `unavailable`: the list does not fail because one agent's stats did.
+   */
+  async list(limit: unknown, cursor: unknown) {
+    const request = { labelSelector: '', query: '', includeArchived: false, limit: agentListLimit(limit), cursor: singleQuery(cursor, '/query/cursor') ?? '' };
+    let page;
+    try {
+      page = await this.bus.request('af.v1.blueprints.list', request);
+    } catch (error) {
+      if (isAppError(error) && error.code === ErrorCode.InvalidArgument && error.path === '/cursor') throw new AppError(error.code, error.message, { path: '/query/cursor', cause: error });
+      throw error;
+    }
+    const timeoutMs = this.listSettings.lookupTimeoutMs;
+    const facts = await lookUpAgents(
+      page.items.map((b) => b.name),
+      {
+        deployment: async (agent) => (await this.bus.request('af.v1.deployments.agent.get', { agent }, { timeoutMs })).agent,
+        health: (agent) => this.bus.request('af.v1.health.agents.stats', { agent, sinceMs: 0n, versions: [] }, { timeoutMs }),
+      },
+      AGENT_LIST_CONCURRENCY,
+    );
+    return agentListView(page, facts);
+  }
 
   /**
    * Deploys (lifecycle settings and `force` checked here first). `created: false`: the version and

@@ -26,6 +26,13 @@ export class AgentsController {
     return result.view;
   }
 
+  /** The tenant's agents, a page at a time, each with its active and canary versions, runs in flight and recent health. */
+  @Get()
+  @RequirePermission('ViewAgents')
+  list(@Query('limit') limit?: unknown, @Query('cursor') cursor?: unknown) {
+    return this.agents.list(limit, cursor);
+  }
+
   /** What is live for the agent: active and canary deployments, each version's share, runs in flight and recent health. */
   @Get(':name')
   @RequirePermission('ViewAgents')

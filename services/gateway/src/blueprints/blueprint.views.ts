@@ -1,5 +1,6 @@
-import type { ArchiveBlueprintReply, BlueprintDiffReply, BlueprintValidationReply, ListBlueprintsReply, ListBlueprintVersionsReply } from '@af/contracts';
-import { validationView } from '../http/views.js';
+import type { ArchiveBlueprintReply, BlueprintDiffReply, BlueprintValidationReply, DraftEvalsReply, ListBlueprintsReply, ListBlueprintVersionsReply } from '@af/contracts';
+import { AppError, ErrorCode } from '@af/errors';
+import { evalReportView, validationView } from '../http/views.js';
 
 const orNull = (text: string) => text || null;
 const json = (text: string): unknown => JSON.parse(text) as unknown;
@@ -57,4 +58,11 @@ export function validationReplyView(reply: BlueprintValidationReply) {
     contentHash: reply.contentHash,
     cached: reply.cached,
   };
+}
+
+/** POST /v1/blueprints/{name}/test: the draft's eval report (version 0) with its validation report. */
+export function draftTestView(reply: DraftEvalsReply) {
+  const report = evalReportView(reply.report);
+  if (!report) throw new AppError(ErrorCode.Unavailable, 'the deployment service returned no eval report');
+  return { ...report, validation: validationView(reply.validation) };
 }

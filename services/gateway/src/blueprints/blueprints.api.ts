@@ -6,7 +6,8 @@ import type { Principal } from '../auth/principal.js';
 import { blueprintView } from '../http/views.js';
 import { agentName, ifMatchVersion, isPlainObject, optionalVersion } from '../http/input.js';
 import type { BlueprintSource } from './blueprint-source.decorator.js';
-import { archiveView, blueprintListView, diffView, validationReplyView, versionListView } from './blueprint.views.js';
+import { archiveView, blueprintListView, diffView, draftTestView, validationReplyView, versionListView } from './blueprint.views.js';
+import { parseDraftTest } from './draft-test.body.js';
 import { withDocumentPath } from './document-errors.js';
 
 /** Query parameters of GET /v1/blueprints. */
@@ -17,6 +18,9 @@ export interface ListQuery {
   limit?: unknown;
   cursor?: unknown;
 }
+
+/** A draft test waits for validation, compilation and the evals (the deployment service bounds the evals by DEPLOYMENT_EVAL_TIMEOUT_MS). */
+const DRAFT_TEST_TIMEOUT_MS = 150_000;
 
 /** Fields of the list request named as the HTTP caller wrote them. */
 const LIST_PATHS: Record<string, string> = { '/label_selector': '/query/labels', '/query': '/query/q', '/cursor': '/query/cursor', '/limit': '/query/limit' };
@@ -73,6 +77,16 @@ export class BlueprintsApi {
   async archive(principal: Principal, name: string, ifMatch: string | undefined) {
     const reply = await this.bus.request('af.v1.blueprints.archive', { name: agentName(name), expectedVersion: ifMatchVersion(ifMatch), caller: callerOf(principal) });
     return archiveView(reply);
+  }
+
+  /**
+   * A draft tested before it is saved (the editor's test panel): its evals, and an ad-hoc input as
+   * one more case, run in the production sandbox; nothing is stored or deployed.
+   */
+  async test(principal: Principal, name: string, body: unknown, contentType: string | undefined) {
+    const draft = parseDraftTest(body, contentType);
+    const reply = await withDocumentPath(() => this.bus.request('af.v1.deployments.evals.draft', { agent: agentName(name), ...draft, caller: callerOf(principal) }, { timeoutMs: DRAFT_TEST_TIMEOUT_MS }));
+    return draftTestView(reply);
   }
 
   /** The stored version (?version= or {"version": n}; latest by default) validated for this caller. */

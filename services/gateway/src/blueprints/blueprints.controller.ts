@@ -75,6 +75,17 @@ export class BlueprintsController {
     return this.blueprints.diff(name, from, to);
   }
 
+  /**
+   * 200 with the eval report, passed or not: testing is not saving. `{ blueprint, input? }` as JSON,
+   * or the draft as YAML; an invalid draft: 422 VALIDATION_FAILED with its report in details.
+   */
+  @Post(':name/test')
+  @HttpCode(200)
+  @RequirePermission('CreateAgent')
+  test(@CurrentPrincipal() principal: Principal, @Param('name') name: string, @Body(new AllowedFields('blueprint', 'input')) body: unknown, @Headers('content-type') contentType: string | undefined) {
+    return this.blueprints.test(principal, name, body, contentType);
+  }
+
   /** 200 with the report, valid or not: asking is not saving. */
   @Post(':name/validate')
   @HttpCode(200)

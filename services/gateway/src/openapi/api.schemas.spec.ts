@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import type { PipeTransform } from '@nestjs/common';
 import type { TenantId } from '@af/contracts';
-import { isAppError } from '@af/errors';
+import { AppError, ErrorCode, isAppError } from '@af/errors';
 import type { MessageBus } from '@af/messaging';
 import { AgentsApi } from '../agents/agents.api.js';
 import { AgentsController } from '../agents/agents.controller.js';
@@ -26,6 +26,7 @@ import { RunsController } from '../runs/runs.controller.js';
 import { WebhooksApi, WebhooksController } from '../webhooks/webhooks.controller.js';
 import { deliveryView, webhookView } from '../webhooks/webhooks.api.js';
 import { agentStatsView, agentView, healthOverviewView } from '../health/health.views.js';
+import { agentListView } from '../agents/agent-list.views.js';
 import { triggerView } from '../triggers/triggers.views.js';
 import { MemoryApi, MemoryController } from '../memory/memory.controller.js';
 import { memoryGraphView, memoryItemView, workingMemoryView } from '../memory/memory.api.js';
@@ -48,6 +49,7 @@ import {
   BlueprintVersionSchema,
   DeadLetterSchema,
   DeploymentSchema,
+  DraftEvalsReplySchema,
   EscalationSchema,
   ListBlueprintsReplySchema,
   RunSchema,
@@ -56,12 +58,12 @@ import {
   VerifyAuditReplySchema,
 } from '@af/contracts';
 import { auditRecordView, auditVerifyView } from '../audit/audit.api.js';
-import { blueprintListView } from '../blueprints/blueprint.views.js';
+import { blueprintListView, draftTestView } from '../blueprints/blueprint.views.js';
 import { deadLetterView } from '../dead-letters/dead-letters.api.js';
 import { escalationView } from '../escalations/escalations.api.js';
 import { blueprintView, deploymentView, runView } from '../http/views.js';
 import { runSummaryView, transitionView } from '../runs/run.views.js';
-import { DEPLOY_BODY, ROLLBACK_BODY, WEBHOOK_BODY, MEMORY_BODY, WORKING_PUT_BODY, API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
+import { BLUEPRINT_TEST_BODY, DEPLOY_BODY, ROLLBACK_BODY, WEBHOOK_BODY, MEMORY_BODY, WORKING_PUT_BODY, API_KEY_BODY, BUDGET_BODY, SECRET_BODY, CANCEL_BODY, COMPONENT_SCHEMAS, DECISION_BODY, RETRY_BODY, RUN_BODY, VERSION_BODY, VIEW_SCHEMAS } from './api.schemas.js';
 
 /**
  * The documented request bodies (`api.schemas.ts`) against the real parsers: for every sample the
@@ -206,6 +208,28 @@ const cases: { name: string; schema: object; rows: Row[]; accepts: (body: unknow
     schema: VERSION_BODY,
     rows: versionRows,
     accepts: (b) => routeAccepts(BlueprintsController, 'validate', (v) => new BlueprintsApi(bus).validate(principal, 'agent', undefined, v), b),
+  },
+  {
+    name: 'POST /v1/blueprints/{name}/test',
+    schema: BLUEPRINT_TEST_BODY,
+    rows: [
+      [{ blueprint: 'apiVersion: agentfactory.io/v1\nkind: Agent\n' }, true],
+      [{ blueprint: { kind: 'Agent' } }, true],
+      [{ blueprint: { kind: 'Agent' }, input: { message: 'hi' } }, true],
+      [{ blueprint: 'kind: Agent', input: null }, true],
+      [{ blueprint: {} }, true],
+      [{}, false],
+      [{ blueprint: '' }, false],
+      [{ blueprint: null }, false],
+      [{ blueprint: 3 }, false],
+      [{ blueprint: ['kind: Agent'] }, false],
+      [{ blueprint: 'kind: Agent', input: 'hi' }, false],
+      [{ blueprint: 'kind: Agent', input: [1] }, false],
+      [{ blueprint: 'kind: Agent', version: 2 }, false],
+      [[], false],
+      ['kind: Agent', false],
+    ],
+    accepts: (b) => routeAccepts(BlueprintsController, 'test', (v) => new BlueprintsApi(bus).test(principal, 'agent', v, 'application/json'), b),
   },
   {
     name: 'POST /v1/agents/{name}/runs',
@@ -496,6 +520,20 @@ describe('documented response bodies', () => {
         }),
       ),
     ],
+    [
+      'AgentList',
+      VIEW_SCHEMAS.AgentList,
+      agentListView(create(ListBlueprintsReplySchema, { items: [{ name: 'a', latestVersion: 2, labels: { team: 'ops' }, updatedAt: at, valid: true }, { name: 'b', latestVersion: 1, updatedAt: at }], nextCursor: 'c' }), [
+        {
+          deployment: {
+            ok: true,
+            value: create(AgentViewSchema, { agent: 'a', health: 'healthy', active: { deploymentId: 'd1', agent: 'a', version: 1, status: 'active', createdAt: at }, canary: deploymentSample, versions: [{ version: 2, role: 'canary', percent: 10, inFlightRuns: 3n }] }),
+          },
+          health: { ok: true, value: create(AgentStatsReplySchema, { agent: 'a', windowMs: 600_000n, versions: [{ version: 1, runs: 4n, succeeded: 3n, failed: 1n, failureRate: 0.25, p50Ms: 10, p95Ms: 20 }] }) },
+        },
+        { deployment: { ok: false, error: new AppError(ErrorCode.Timeout, 'timed out') }, health: { ok: false, error: new AppError(ErrorCode.Unavailable, 'down') } },
+      ]),
+    ],
     ['AgentView (nothing live)', VIEW_SCHEMAS.AgentView, agentView(create(AgentViewSchema, { agent: 'a' }))],
     ['AgentStats', VIEW_SCHEMAS.AgentStats, agentStatsView(create(AgentStatsReplySchema, { agent: 'a', windowMs: 600_000n, versions: [{ version: 1, runs: 4n, succeeded: 3n, failed: 1n, failureRate: 0.25, p50Ms: 10, p95Ms: 20, lastFinishedMs: 1_700_000_000_000n, probe: 'ok' }, { version: 2 }] }))],
     [
@@ -527,6 +565,16 @@ describe('documented response bodies', () => {
     ['HookAccepted', VIEW_SCHEMAS.HookAccepted, { runId: 'r', status: 'queued' }],
     ['Blueprint (with document)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 1, contentHash: 'h', author: 'u', createdAt: at, validation: report, documentJson: '{"kind":"Agent"}' }), true)],
     ['Blueprint (archived)', component('Blueprint'), blueprintView(create(BlueprintVersionSchema, { name: 'a', version: 3, contentHash: 'h', author: 'u', createdAt: at, archivedAt: at }), false)],
+    [
+      'BlueprintTestResult',
+      VIEW_SCHEMAS.BlueprintTestResult,
+      draftTestView(
+        create(DraftEvalsReplySchema, {
+          report: { agent: 'a', version: 0, artifactHash: 'sha256:d', passed: true, total: 1, failed: 0, workerId: 'w1', cases: [{ name: 'ad-hoc', passed: true, outputJson: '{"answer":"hi"}', durationMs: 4 }] },
+          validation: { valid: true, warnings: [{ tier: 'semantic', code: 'W1', path: '/metadata', message: 'm', severity: 'warning' }] },
+        }),
+      ),
+    ],
     ['Blueprint list', VIEW_SCHEMAS.BlueprintList, blueprintListView(create(ListBlueprintsReplySchema, { items: [{ name: 'a', latestVersion: 2, labels: { team: 'ops' }, createdAt: at, updatedAt: at, valid: true }], nextCursor: 'c' }))],
     [
       'Escalation',

@@ -3,6 +3,7 @@ import { BUDGET_PERIODS, MAX_LIMIT_USD, USAGE_GROUPS } from '../budgets/budgets.
 import { SECRET_DESCRIPTION_MAX } from '../secrets/secrets.api.js';
 import { YAML_TYPES } from '../http/body-parsers.js';
 import { ROLES, TENANT_ID_PATTERN } from '@af/contracts';
+import { AGENT_LIST_DEFAULT, AGENT_LIST_MAX } from '../agents/agents.api.js';
 import { DEPLOY_STRATEGIES, MAX_MIN_RUNS, MAX_P95_MS, MAX_WINDOW_SECONDS, ROLLBACK_REASON_MAX } from '../agents/deployment.body.js';
 import { MAX_HOOK_BODY_BYTES } from '../hooks/inbound-hook.js';
 import {
@@ -210,6 +211,26 @@ const BLUEPRINT_SOURCE_CONTENT = {
   'application/json': { schema: { type: 'object', description: 'The blueprint document in JSON (GET /v1/schemas/blueprint), kept as written' } },
 };
 
+/** POST /v1/blueprints/{name}/test as application/json: the draft and an optional ad-hoc input. */
+export const BLUEPRINT_TEST_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['blueprint'],
+  properties: {
+    blueprint: {
+      anyOf: [str({ minLength: 1, description: 'The draft as YAML (or JSON) text' }), { type: 'object', description: 'The draft as a JSON object' }],
+      description: 'The unsaved blueprint (GET /v1/schemas/blueprint); the blueprint size limits apply. Paths in its validation report and errors point into it.',
+    },
+    input: { type: ['object', 'null'], description: 'An ad-hoc input: run as one more case named "ad-hoc", without expectation (it fails only when its run fails); its output is the case’s output. Absent or null: only the draft’s evals run' },
+  },
+} as const;
+
+/** The draft test's body: the JSON form, or the draft alone as YAML. */
+const BLUEPRINT_TEST_CONTENT = {
+  'application/json': { schema: BLUEPRINT_TEST_BODY },
+  ...Object.fromEntries(YAML_TYPES.map((type) => [type, { schema: str({ minLength: 1, description: 'The draft in YAML (no ad-hoc input: only its evals run)' }) }])),
+};
+
 // ---------------------------------------------------------------- response bodies
 
 const finding = view({ tier: str(), code: str(), path: str(), message: str(), severity: str() });
@@ -245,6 +266,13 @@ const EvalReport = view({
   workerId: nullable(str()),
   cases: arr(view({ name: str(), passed: bool, output: anyJson, failures: arr(str({ description: 'What did not hold (path, expectation, actual)' })), durationMs: { type: 'number' }, error: nullable(str({ description: 'The run itself failed: its code and message' })) })),
 });
+const BlueprintTestResult = {
+  allOf: [
+    { $ref: '#/components/schemas/EvalReport' },
+    view({ validation: { allOf: [{ $ref: '#/components/schemas/ValidationReport' }], description: 'The draft’s validation report for this caller (its warnings and suggestions)' } }),
+  ],
+  description: 'The draft’s evals (version 0: nothing saved or deployed), with the case "ad-hoc" when an input was given',
+};
 const num = { type: 'number' } as const;
 const Deployment = view(
   {
@@ -303,6 +331,49 @@ const HealthOverview = view({
   workers: arr(view({ workerId: str(), state: str({ description: 'alive or dead (no heartbeat for the liveness window)' }), lastSeenMs: int(), inFlight: int(), slots: int() })),
   agents: arr(view({ agent: str(), version: int(), state: str({ description: 'healthy, degraded or unhealthy' }), runs: int(), failureRate: num, p95Ms: num, reason: nullable(str()) })),
 });
+const unavailableNote = view({
+  part: str({ enum: ['deployment', 'health'], description: 'Which lookup failed: deployment (active, canary, runs in flight) or health (recent outcomes)' }),
+  code: str({ description: 'The error code of the lookup, e.g. TIMEOUT or UNAVAILABLE' }),
+  message: str(),
+});
+const liveDeployment = (extra: Record<string, Schema> = {}) =>
+  view({ deploymentId: str(), version: int(), ...extra, since: str({ description: 'When the deployment reached its status (its last transition there, else its creation)' }) });
+const AgentList = page(
+  view({
+    name: str(),
+    latestVersion: int(),
+    description: str(),
+    labels: { type: 'object', additionalProperties: str() },
+    valid: { type: 'boolean', description: 'The latest version is valid' },
+    updatedAt: time,
+    deployment: {
+      description: 'What is live (GET /v1/agents/{name}); null when the lookup failed (see unavailable)',
+      anyOf: [
+        view({
+          health: str({ description: 'healthy, degraded, unhealthy or unknown (no recent runs)' }),
+          active: { anyOf: [liveDeployment(), { type: 'null' }], description: 'null: never deployed (or deactivated)' },
+          canary: { anyOf: [liveDeployment({ percent: int({ description: 'Share of new runs the canary takes' }) }), { type: 'null' }] },
+          inFlightRuns: int({ description: 'Runs of any version not finished yet' }),
+        }),
+        { type: 'null' },
+      ],
+    },
+    recent: {
+      description: 'Recent outcomes over every version in the health service’s window (GET /v1/agents/{name}/health); null when the lookup failed',
+      anyOf: [
+        view({
+          windowMs: int(),
+          runs: int({ description: 'Runs finished in the window' }),
+          failed: int(),
+          failureRate: { type: 'number', minimum: 0, maximum: 1, description: 'failed / (succeeded + failed); 0 without runs' },
+          p95Ms: { type: 'number', description: 'The highest p95 of the versions (an upper bound of the agent’s)' },
+        }),
+        { type: 'null' },
+      ],
+    },
+    unavailable: arr(unavailableNote),
+  }),
+);
 const TriggerList = view({
   agent: str(),
   items: arr(view({ id: str(), agent: str(), type: str({ enum: ['schedule', 'event', 'webhook'] }), version: int(), cron: nullable(str()), timezone: nullable(str()), subject: nullable(str()), nextFireAt: nullable(time), lastFiredAt: nullable(time), fired: int() })),
@@ -497,7 +568,7 @@ const Artifact = view({ hash: str(), blueprint: view({ name: str(), version: int
 const Compiled = view({ artifactHash: str(), compileMs: { type: 'number' }, cached: bool });
 
 /** Response shapes that are not components, by the view that writes them (checked against the views in `api.schemas.spec.ts`). */
-export const VIEW_SCHEMAS = { AgentView, AgentStats, HealthOverview, TriggerList, HookAccepted, WebhookList, WebhookDeliveries, Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled, MemoryStored, MemorySearch, MemoryGraph, SubjectForgotten, WorkingMemory };
+export const VIEW_SCHEMAS = { AgentList, AgentView, AgentStats, HealthOverview, TriggerList, HookAccepted, WebhookList, WebhookDeliveries, Usage, BudgetList, SecretList, RunList, RunEvents, RunAccepted, BlueprintList, BlueprintVersions, BlueprintDiff, BlueprintArchived, ValidationResult, BlueprintTestResult, DeploymentList, Episodes, DeadLetterRetried, AuditVerification, ApiKeyCreated, Artifact, Compiled, MemoryStored, MemorySearch, MemoryGraph, SubjectForgotten, WorkingMemory };
 
 /** Shared response shapes, under `#/components/schemas`. */
 export const COMPONENT_SCHEMAS: Record<string, Schema> = {
@@ -521,8 +592,8 @@ export const COMPONENT_SCHEMAS: Record<string, Schema> = {
 type Parameter = { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description?: string; schema: Schema };
 export interface OperationSchemas {
   parameters?: Parameter[];
-  /** The request body: a JSON schema (application/json), or the blueprint source content types. */
-  body?: { schema: Schema; required: boolean; description?: string } | 'blueprint-source';
+  /** The request body: a JSON schema (application/json), the blueprint source content types, or the draft test's (JSON or YAML). */
+  body?: { schema: Schema; required: boolean; description?: string } | 'blueprint-source' | 'blueprint-test';
   /** The success status and its body (none: no body, e.g. 204). */
   success: { status: string; description: string; schema?: Schema; content?: Record<string, unknown>; also?: { status: string; description: string } };
 }
@@ -579,6 +650,14 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
     body: versionBody,
     success: ok(ValidationResult),
   },
+  BlueprintsController_test: {
+    parameters: [nameParam],
+    body: 'blueprint-test',
+    success: ok(
+      BlueprintTestResult,
+      'The draft was parsed and validated as saving would, compiled, and its evals (and the ad-hoc input) run in the production sandbox on a worker (external and realWorld tools are not executed); passed or not. Nothing is saved or deployed. An invalid draft: 422 VALIDATION_FAILED with its validation report in details',
+    ),
+  },
   AgentsController_deploy: {
     parameters: [nameParam],
     body: { schema: DEPLOY_BODY, required: false },
@@ -589,10 +668,14 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
       also: { status: '200', description: 'That version and artifact were already active: nothing changed (message says so)' },
     },
   },
+  AgentsController_list: {
+    parameters: [q('limit', int({ minimum: 1, maximum: AGENT_LIST_MAX }), `Page size; absent: ${AGENT_LIST_DEFAULT}`), q('cursor', str(), 'nextCursor of the previous page')],
+    success: ok(AgentList, 'The tenant’s agents (live blueprints, by name) with what is live and their recent health; an agent whose deployment or health lookup failed is listed with that part null and a note in unavailable'),
+  },
   AgentsController_agent: { parameters: [nameParam], success: ok(AgentView, 'What is live: active and canary deployments, each version’s share, runs in flight and recent health') },
   AgentsController_deployment: { parameters: [nameParam, idParam('id', 'The deployment id (UUID)')], success: ok(ref('Deployment'), 'With its transitions, oldest first') },
   AgentsController_promote: { parameters: [nameParam, idParam('id', 'The deployment id (UUID)')], body: { schema: EMPTY_BODY, required: false }, success: ok(ref('Deployment'), 'Promoted: now active') },
-  AgentsController_rollback: { parameters: [nameParam], body: { schema: ROLLBACK_BODY, required: false }, success: ok(ref('Deployment'), 'The deployment now active again') },
+  AgentsController_rollback: { parameters: [nameParam], body: { schema: ROLLBACK_BODY, required: false }, success: ok(ref('Deployment'), 'The deployment rolled back (the canary, or the active one); GET /v1/agents/{name} shows what is active now') },
   AgentsController_evals: { parameters: [nameParam], body: versionBody, success: ok(ref('EvalReport'), 'The evals’ report (passed or not); nothing is deployed') },
   AgentsController_health: { parameters: [nameParam], success: ok(AgentStats, 'Recent outcomes per version (the health service’s window)') },
   AgentsController_triggers: { parameters: [nameParam], success: ok(TriggerList, 'The triggers of the active deployment') },
@@ -733,5 +816,6 @@ export const OPERATIONS: Record<string, OperationSchemas> = {
 /** The content of a request body as the document gives it. */
 export function requestBodyOf(body: NonNullable<OperationSchemas['body']>) {
   if (body === 'blueprint-source') return { required: true, description: 'The blueprint, YAML or JSON, kept as written', content: BLUEPRINT_SOURCE_CONTENT };
+  if (body === 'blueprint-test') return { required: true, description: 'The draft (and an ad-hoc input) as JSON, or the draft alone as YAML', content: BLUEPRINT_TEST_CONTENT };
   return { required: body.required, ...(body.description ? { description: body.description } : {}), content: { 'application/json': { schema: body.schema } } };
 }

@@ -60,6 +60,15 @@ interface ScriptedRedis extends Redis {
   afHealthRunFinished(...args: (string | number)[]): Promise<number>;
 }
 
+interface ScriptedPipeline {
+  afHealthRunStarted(startKey: string, runsKey: string, runId: string, startedAtMs: number, startTtlMs: number): ScriptedPipeline;
+  afHealthRunFinished(...args: (string | number)[]): ScriptedPipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
+
+/** A run event's change to the window: its start, or its finish (at `atMs`, judged against `nowMs`). */
+export type OutcomeChange = { key: VersionKey; runId: string; atMs: number } & ({ kind: 'started' } | { kind: 'finished'; outcome: Outcome; nowMs: number });
+
 /** One agent version of one tenant with runs in the window. */
 export interface VersionKey {
   tenantId: TenantId;
@@ -99,22 +108,27 @@ export class RunOutcomeRepository {
 
   /** Returns false when the run finished before the window (not stored). */
   async finished(key: VersionKey, runId: string, outcome: Outcome, finishedAtMs: number, nowMs: number, options: WindowOptions): Promise<boolean> {
-    const stored = await this.redis.afHealthRunFinished(
-      startKey(key.tenantId, runId),
-      windowKey(key),
-      runsKey(key),
-      GLOBAL_INDEX,
-      tenantIndexKey(key.tenantId),
-      runId,
-      outcome,
-      finishedAtMs,
-      nowMs - options.windowMs,
-      options.maxRunsPerVersion,
-      options.windowMs * 2,
-      `${key.tenantId}|${key.agent}|${key.version}`,
-      `${key.agent}|${key.version}`,
-    );
+    const stored = await this.redis.afHealthRunFinished(...finishedArgs(key, runId, outcome, finishedAtMs, nowMs, options));
     return stored === 1;
+  }
+
+  /**
+   * Applies a batch of run starts and finishes in one pipeline (one round trip; each script is
+   * atomic on its own, as when sent alone). Each item's outcome is its own reply.
+   */
+  async applyBatch(changes: readonly OutcomeChange[], options: WindowOptions): Promise<(Error | undefined)[]> {
+    if (changes.length === 0) return [];
+    const pipeline = this.redis.pipeline() as unknown as ScriptedPipeline;
+    for (const c of changes) {
+      if (c.kind === 'started') pipeline.afHealthRunStarted(startKey(c.key.tenantId, c.runId), runsKey(c.key), c.runId, c.atMs, options.startTtlMs);
+      else pipeline.afHealthRunFinished(...finishedArgs(c.key, c.runId, c.outcome, c.atMs, c.nowMs, options));
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return changes.map((_, i) => {
+      const reply = replies[i];
+      if (!reply) return new Error('no reply from Redis for a pipelined command');
+      return reply[0] ?? undefined;
+    });
   }
 
   /** The tenant's agent versions with a run finished at or after `sinceMs` (at most `limit`, latest first). */
@@ -173,6 +187,25 @@ export class RunOutcomeRepository {
   async releaseUnhealthy(key: VersionKey, bucket: number): Promise<void> {
     await this.redis.del(unhealthyKey(key, bucket));
   }
+}
+
+/** KEYS and ARGV of the FINISHED script. */
+function finishedArgs(key: VersionKey, runId: string, outcome: Outcome, finishedAtMs: number, nowMs: number, options: WindowOptions): (string | number)[] {
+  return [
+    startKey(key.tenantId, runId),
+    windowKey(key),
+    runsKey(key),
+    GLOBAL_INDEX,
+    tenantIndexKey(key.tenantId),
+    runId,
+    outcome,
+    finishedAtMs,
+    nowMs - options.windowMs,
+    options.maxRunsPerVersion,
+    options.windowMs * 2,
+    `${key.tenantId}|${key.agent}|${key.version}`,
+    `${key.agent}|${key.version}`,
+  ];
 }
 
 const GLOBAL_INDEX = 'ho:idx';

@@ -4,12 +4,17 @@ import type { AgentStatsReplySchema, AgentStatsRequest, TenantId } from '@af/con
 import { AppError, ErrorCode } from '@af/errors';
 import { LOGGER, type Logger } from '@af/observability';
 import { summarize, type Outcome, type VersionStatsView } from './outcome-stats.js';
-import { RunOutcomeRepository, type VersionKey, type WindowOptions } from './run-outcome.repository.js';
+import { MicroBatcher } from '@af/messaging';
+import { RunOutcomeRepository, type OutcomeChange, type VersionKey, type WindowOptions } from './run-outcome.repository.js';
 
 export const OUTCOME_OPTIONS = Symbol.for('af.health.outcomeOptions');
 
 /** Most versions one stats request reads (each holds at most HEALTH_WINDOW_MAX_RUNS runs). */
 export const MAX_VERSIONS_PER_AGENT = 50;
+/** Most run events one Redis pipeline carries; the consumer handles twice as many at once (main.ts). */
+export const OUTCOME_BATCH_SIZE = 100;
+/** The run-outcome consumer handles a pipeline being written and the next one filling (the contract's default of 4 would cap each at 4). */
+export const OUTCOME_CONSUMER_CONCURRENCY: Readonly<Record<string, number>> = { 'health-run-outcomes': OUTCOME_BATCH_SIZE * 2 };
 const MAX_AGENT_NAME = 128;
 const MAX_RUN_ID = 128;
 const AGENT_NAME = /^[^|\s]+$/;
@@ -25,11 +30,15 @@ export interface RunEventFacts {
 /** Keeps each agent version's window of finished runs and answers its statistics. */
 @Injectable()
 export class RunOutcomeService {
+  private readonly batcher: MicroBatcher<OutcomeChange>;
+
   constructor(
     private readonly outcomes: RunOutcomeRepository,
     @Inject(OUTCOME_OPTIONS) private readonly options: WindowOptions,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.batcher = new MicroBatcher((changes) => this.outcomes.applyBatch(changes, this.options), { maxSize: OUTCOME_BATCH_SIZE });
+  }
 
   get windowMs(): number {
     return this.options.windowMs;
@@ -38,16 +47,18 @@ export class RunOutcomeService {
   async started(tenantId: TenantId, event: RunEventFacts): Promise<void> {
     const key = this.keyOf(tenantId, event);
     if (!key) return;
-    await this.outcomes.started(key, event.runId, Number(event.atMs), this.options);
+    await this.batcher.add({ kind: 'started', key, runId: event.runId, atMs: Number(event.atMs) });
   }
 
-  /** Idempotent: a redelivered event rewrites the run's one entry. */
+  /**
+   * Idempotent: a redelivered event rewrites the run's one entry (a run finished before the
+   * window is not counted). Written with the other events of its batch in one Redis pipeline.
+   */
   async finished(tenantId: TenantId, outcome: Outcome, event: RunEventFacts, nowMs = Date.now()): Promise<void> {
     const key = this.keyOf(tenantId, event);
     if (!key) return;
     const finishedAtMs = Number(event.atMs) > 0 ? Number(event.atMs) : nowMs;
-    const stored = await this.outcomes.finished(key, event.runId, outcome, finishedAtMs, nowMs, this.options);
-    if (!stored) this.logger.debug({ runId: event.runId, finishedAtMs }, 'run finished before the health window: not counted');
+    await this.batcher.add({ kind: 'finished', key, runId: event.runId, outcome, atMs: finishedAtMs, nowMs });
   }
 
   /** Statistics of `versions` (or all of the agent's versions seen in the window) of the tenant's agent. */

@@ -30,30 +30,42 @@ export interface EpisodeQuery {
 export class EpisodeRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** Inserts the run's episode unless it already has one (first final event wins); returns the stored row. */
-  record(tenantId: TenantId, episode: NewEpisode): Promise<{ episode: EpisodeEntity; created: boolean }> {
+  /** Inserts the run's episode unless it already has one (first final event wins). */
+  async record(tenantId: TenantId, episode: NewEpisode): Promise<{ created: boolean }> {
+    return { created: (await this.recordMany(tenantId, [episode])).length > 0 };
+  }
+
+  /**
+   * Inserts each run's episode unless it already has one (first final event wins: within the
+   * batch too, in the given order), in one statement and one transaction; returns the episodes
+   * created (the others were already recorded — a redelivery changes nothing).
+   */
+  recordMany(tenantId: TenantId, episodes: readonly NewEpisode[]): Promise<{ runId: string; outcome: EpisodeOutcome }[]> {
+    if (episodes.length === 0) return Promise.resolve([]);
+    const column = <K extends keyof NewEpisode>(key: K) => episodes.map((e) => e[key]);
     return withTenant(this.dataSource, tenantId, async (em) => {
-      const episodes = em.getRepository(EpisodeEntity);
-      const inserted = (await episodes.query(
+      const inserted = (await em.query(
         `INSERT INTO episodes (tenant_id, run_id, agent, version, outcome, attempt, summary, input, output, error, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11)
-         ON CONFLICT (tenant_id, run_id) DO NOTHING RETURNING id`,
+         SELECT $1, r.run_id, r.agent, r.version, r.outcome, r.attempt, r.summary, r.input::jsonb, r.output::jsonb, r.error::jsonb, r.occurred_at::timestamptz
+           FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+                WITH ORDINALITY AS r(run_id, agent, version, outcome, attempt, summary, input, output, error, occurred_at, ord)
+          ORDER BY r.ord
+         ON CONFLICT (tenant_id, run_id) DO NOTHING RETURNING run_id, outcome`,
         [
           tenantId,
-          episode.runId,
-          episode.agent,
-          episode.version,
-          episode.outcome,
-          episode.attempt,
-          episode.summary,
-          jsonParam(episode.input),
-          jsonParam(episode.output),
-          jsonParam(episode.error),
-          episode.occurredAt,
+          column('runId'),
+          column('agent'),
+          column('version'),
+          column('outcome'),
+          column('attempt'),
+          column('summary'),
+          episodes.map((e) => jsonParam(e.input)),
+          episodes.map((e) => jsonParam(e.output)),
+          episodes.map((e) => jsonParam(e.error)),
+          episodes.map((e) => e.occurredAt.toISOString()),
         ],
-      )) as { id: string }[];
-      const stored = await episodes.findOneByOrFail({ tenantId, runId: episode.runId });
-      return { episode: stored, created: inserted.length > 0 };
+      )) as { run_id: string; outcome: EpisodeOutcome }[];
+      return inserted.map((r) => ({ runId: r.run_id, outcome: r.outcome }));
     });
   }
 

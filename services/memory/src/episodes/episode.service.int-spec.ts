@@ -160,7 +160,9 @@ describe('memory against real NATS JetStream, PostgreSQL, Redis and Neo4j', () =
     await succeeded(ghost, 'lead-qualifier', { message: 'unknown artifact' }, { qualified: true });
     const after = await until(failures, (n) => n[0] === (before[0] ?? 0) + 1 && n[1] === (before[1] ?? 0) + 1);
     expect(after).toEqual([(before[0] ?? 0) + 1, (before[1] ?? 0) + 1]);
-    expect(runLookups - lookups).toBe(2); // one per tier, no retry: NOT_FOUND terminates the message
+    // At most one per tier (the tiers share a question in flight), no retry: NOT_FOUND terminates the message.
+    expect(runLookups - lookups).toBeGreaterThanOrEqual(1);
+    expect(runLookups - lookups).toBeLessThanOrEqual(2);
     expect(await episodes.findByRun(tenant, ghost)).toBeNull();
     expect(await graph.findRun(tenant, ghost)).toBeNull();
   });

@@ -13,6 +13,8 @@ export const EPISODES_OPTIONS = Symbol.for('af.memory.episodesOptions');
 
 export interface EpisodesOptions {
   workingMemoryTtlSeconds: number;
+  /** Most run events one tier writes in one batch (MEMORY_EVENT_BATCH_SIZE). */
+  eventBatchSize: number;
 }
 
 const AGENT_NAME = DNS_LABEL;
@@ -42,11 +44,14 @@ export class EpisodeService {
     return { episodes: rows.map(toEpisodeMessage) };
   }
 
-  /** Records the run's episode (first final event wins); the episodes tier calls it once the run is known. */
-  async record(tenantId: TenantId, finished: Omit<NewEpisode, 'summary'>): Promise<void> {
-    const { episode, created } = await this.episodes.record(tenantId, { ...finished, summary: summarizeEpisode(finished) });
-    if (created) this.recorded.inc({ outcome: episode.outcome });
-    this.logger.info({ runId: episode.runId, agent: episode.agent, outcome: episode.outcome, created }, created ? 'episode recorded' : 'episode already recorded');
+  /**
+   * Records the runs' episodes (first final event wins), one statement for the batch; the episodes
+   * tier calls it once the runs are known. Counted by the metric, logged at debug level only.
+   */
+  async recordMany(tenantId: TenantId, finished: readonly Omit<NewEpisode, 'summary'>[]): Promise<void> {
+    const created = await this.episodes.recordMany(tenantId, finished.map((f) => ({ ...f, summary: summarizeEpisode(f) })));
+    for (const episode of created) this.recorded.inc({ outcome: episode.outcome });
+    this.logger.debug({ tenantId, batch: finished.length, created: created.length }, 'episodes recorded');
   }
 }
 

@@ -43,14 +43,30 @@ export class RunGraphRepository implements OnModuleInit {
   }
 
   async recordRun(tenantId: TenantId, run: RunNode): Promise<void> {
-    const params = { tenant: tenantId, runId: run.runId, agent: run.agent, version: neo4j.int(run.version), outcome: run.outcome, occurredAt: run.occurredAt.toISOString() };
-    // First final event wins, as for the episode: a later, conflicting one leaves the node as it is.
-    const setRun = 'ON CREATE SET r.status = $outcome, r.version = $version, r.agent = $agent, r.occurredAt = datetime($occurredAt)';
-    // An event without agent (older producers) still records the run, just not the edge.
-    const query = run.agent
-      ? `MERGE (a:Agent {tenant: $tenant, name: $agent}) MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun} MERGE (a)-[:RAN]->(r)`
-      : `MERGE (r:Run {tenant: $tenant, id: $runId}) ${setRun}`;
-    await this.driver.executeQuery(query, params, { database: this.options.database, routing: routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } }).catch(unavailable);
+    await this.recordRuns([{ tenantId, run }]);
+  }
+
+  /**
+   * Records the runs in one round trip (`UNWIND $rows`, one transaction). First final event wins,
+   * as for the episode: MERGE + ON CREATE SET, so a later, conflicting or redelivered one (in the
+   * same batch too: rows are applied in order) leaves the node as it is. An event without agent
+   * (older producers) still records the run, just not the edge.
+   */
+  async recordRuns(runs: readonly { tenantId: TenantId; run: RunNode }[]): Promise<void> {
+    if (runs.length === 0) return;
+    const rows = runs.map(({ tenantId, run }) => ({ tenant: tenantId, runId: run.runId, agent: run.agent, version: neo4j.int(run.version), outcome: run.outcome, occurredAt: run.occurredAt.toISOString() }));
+    await this.driver
+      .executeQuery(
+        `UNWIND $rows AS row
+         MERGE (r:Run {tenant: row.tenant, id: row.runId})
+           ON CREATE SET r.status = row.outcome, r.version = row.version, r.agent = row.agent, r.occurredAt = datetime(row.occurredAt)
+         WITH r, row WHERE row.agent <> ''
+         MERGE (a:Agent {tenant: row.tenant, name: row.agent})
+         MERGE (a)-[:RAN]->(r)`,
+        { rows },
+        { database: this.options.database, routing: routing.WRITE, transactionConfig: { timeout: NEO4J_TIMEOUTS.transactionMs } },
+      )
+      .catch(unavailable);
   }
 
   async findRun(tenantId: TenantId, runId: string): Promise<(RunNode & { ranBy: string[] }) | null> {

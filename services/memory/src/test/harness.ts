@@ -3,7 +3,7 @@ import { startTestService } from '@af/runtime/testing';
 import { deleteRedisKeys, dropSchema, uniqueName } from '@af/testing';
 import type { TenantId } from '@af/contracts';
 import { AppModule } from '../app.module.js';
-import { loadMemoryConfig } from '../config.js';
+import { loadMemoryConfig, memoryConsumerConcurrency } from '../config.js';
 import { RunGraphRepository } from '../graph/run-graph.repository.js';
 import { SemanticRepository } from '../memories/semantic.repository.js';
 
@@ -19,7 +19,7 @@ export async function startMemory(env: Record<string, string> = {}): Promise<{ s
   const config = loadMemoryConfig({ ...process.env, ...env });
   const schema = uniqueName('memory_test');
   const redisKeyPrefix = `${uniqueName('memory_test')}:`;
-  const { service } = await startTestService({ service: 'memory', ...config, module: (runtime) => AppModule.forRoot(config, runtime, { schema, redisKeyPrefix }) });
+  const { service } = await startTestService({ service: 'memory', ...config, consumerConcurrency: memoryConsumerConcurrency(config), module: (runtime) => AppModule.forRoot(config, runtime, { schema, redisKeyPrefix }) });
   return {
     service,
     schema,

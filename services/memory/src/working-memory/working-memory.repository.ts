@@ -23,6 +23,9 @@ redis.call('HSET', KEYS[1], 'attempt', ARGV[1], 'workerId', ARGV[2], 'startedAt'
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1`;
 
+/** A run event's change to working memory. */
+export type WorkingMemoryChange = { tenantId: TenantId; runId: string } & ({ kind: 'start'; start: WorkingMemoryStart } | { kind: 'finish' });
+
 /** Working memory of running runs in Redis: hash `wm:<tenant>:<runId>`, with a TTL. */
 @Injectable()
 export class WorkingMemoryRepository {
@@ -49,6 +52,36 @@ export class WorkingMemoryRepository {
     // exec() reports a failed command in its replies instead of rejecting: never let it pass silently.
     const failed = replies === null ? new Error('transaction discarded') : replies.find(([error]) => error)?.[0];
     if (failed) throw translateRedisError(failed);
+  }
+
+  /**
+   * Applies a batch of starts and finishes, in order, in one MULTI (one round trip, one atomic
+   * step): each item's outcome is its own reply (a failed command fails that item only).
+   */
+  async applyBatch(changes: readonly WorkingMemoryChange[], ttlSeconds: number): Promise<(Error | undefined)[]> {
+    if (changes.length === 0) return [];
+    const multi = this.redis.multi();
+    const commands: number[] = [];
+    for (const change of changes) {
+      const key = workingKey(change.tenantId, change.runId);
+      const finished = finishedKey(change.tenantId, change.runId);
+      if (change.kind === 'start') {
+        const s = change.start;
+        multi.eval(START_SCRIPT, 2, key, finished, String(s.attempt), s.workerId, new Date(s.startedAtMs).toISOString(), s.agent, String(ttlSeconds));
+        commands.push(1);
+      } else {
+        multi.set(finished, '1', 'EX', ttlSeconds).del(key);
+        commands.push(2);
+      }
+    }
+    const replies = await multi.exec();
+    // exec() reports a failed command in its replies instead of rejecting: never let it pass silently.
+    if (replies === null) throw translateRedisError(new Error('transaction discarded')) as Error;
+    let at = 0;
+    return commands.map((n) => {
+      const failed = replies.slice(at, (at += n)).find(([error]) => error)?.[0];
+      return failed ? (translateRedisError(failed) as Error) : undefined;
+    });
   }
 
   async get(tenantId: TenantId, runId: string): Promise<Record<string, string> | null> {

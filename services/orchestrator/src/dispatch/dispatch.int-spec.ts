@@ -5,9 +5,9 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { randomUUID } from 'node:crypto';
-import { ActiveDeploymentSchema, activeDeploymentKey, kvBuckets, parseTenantId, type ExecuteRun, type TenantId } from '@af/contracts';
+import { ActiveDeploymentSchema, activeDeploymentKey, eventSubjects, kvBuckets, parseTenantId, type ExecuteRun, type TenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
-import { KvBuckets, MessageBus, MessageContext, NatsModule, OnEvent, processNamespace } from '@af/messaging';
+import { KvBuckets, MessageBus, MessageContext, NatsModule, OnEvent, decode, processNamespace } from '@af/messaging';
 import { ObservabilityModule } from '@af/observability';
 import type { RunningService } from '@af/runtime';
 import { startTestService } from '@af/runtime/testing';
@@ -128,7 +128,19 @@ describe('dispatch: per-tenant fairness, priority, admission; dead letters; the 
     expect(first.published.filter((p) => p.tenantId === flooder)).toHaveLength(LIMIT);
     expect(await holding(flooder)).toBe(LIMIT);
     const jsm = await jetstreamManager(client.nc);
-    const onQueue = async () => (await jsm.streams.info(processNamespace().streamName('AF_RUNS'))).state.messages;
+    // This test's runs on AF_RUNS (the other test files of this jest run share the namespace, and
+    // their orchestrators dispatch into the same stream while this one runs).
+    const mine = new Set([...flood, lone]);
+    const onQueue = async () => {
+      const stream = processNamespace().streamName('AF_RUNS');
+      const { state } = await jsm.streams.info(stream);
+      let n = 0;
+      for (let seq = state.first_seq; seq <= state.last_seq && state.messages > 0; seq++) {
+        const msg = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+        if (msg && mine.has(decode(eventSubjects['af.v1.runs.execute'].event, msg.data).runId)) n++;
+      }
+      return n;
+    };
     // JetStream holds only dispatched runs: A's limit plus B's one, never the 200.
     expect(await onQueue()).toBe(LIMIT + 1);
 

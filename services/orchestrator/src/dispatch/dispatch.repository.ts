@@ -110,9 +110,20 @@ export class DispatchRepository {
     });
   }
 
-  /** The ExecuteRun of this dispatch is stored on AF_RUNS at `seq`. */
-  async confirm(tenantId: TenantId, runId: string, dispatch: number, seq: number): Promise<void> {
-    await withTenant(this.dataSource, tenantId, (m) => m.query(`UPDATE runs SET dispatch_seq = $4 WHERE tenant_id = $1 AND id = $2 AND dispatch = $3`, [tenantId, runId, dispatch, seq]));
+  /**
+   * The ExecuteRuns of these dispatches of one tenant are stored on AF_RUNS at their `seq`: one
+   * statement for all of them (a dispatch pass publishes its runs together and confirms them at once).
+   */
+  async confirmMany(tenantId: TenantId, confirmed: ReadonlyArray<{ runId: string; dispatch: number; seq: number }>): Promise<void> {
+    if (confirmed.length === 0) return;
+    await withTenant(this.dataSource, tenantId, (m) =>
+      m.query(
+        `UPDATE runs r SET dispatch_seq = v.seq
+           FROM unnest($2::uuid[], $3::int[], $4::bigint[]) AS v(id, dispatch, seq)
+          WHERE r.tenant_id = $1 AND r.id = v.id AND r.dispatch = v.dispatch`,
+        [tenantId, confirmed.map((c) => c.runId), confirmed.map((c) => c.dispatch), confirmed.map((c) => c.seq)],
+      ),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { TenantId } from '@af/contracts';
 import { DATA_SOURCE, withTenant } from '@af/persistence';
 
@@ -45,15 +45,29 @@ export interface StepResult {
 const COLUMNS = `tenant_id AS "tenantId", run_id AS "runId", seq, step_id AS "stepId", kind, name, request_hash AS "requestHash", state,
   result_json AS "resultJson", error, attempt, worker_id AS "workerId", duration_ms AS "durationMs", started_at AS "startedAt", completed_at AS "completedAt"`;
 
+/** {@link COLUMNS} of `run_steps` aliased `s` (joined with `runs`). */
+const STEP_COLUMNS = COLUMNS.split(',').map((c) => `s.${c.trim()}`).join(', ');
+
 /** The step journal (`run_steps`) and the run status it depends on; every query runs in the tenant's transaction (row-level security) and is scoped by tenant id too. */
 @Injectable()
 export class JournalRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
 
-  /** The run's status, or null when this tenant has no such run. */
-  async runStatus(tenantId: TenantId, runId: string): Promise<string | null> {
-    const rows = (await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT status FROM runs WHERE tenant_id = $1 AND id = $2`, [tenantId, runId]))) as { status: string }[];
-    return rows[0]?.status ?? null;
+  /**
+   * The run's status (null when this tenant has no such run) and its step `seq` (null when not
+   * recorded) in one statement: a step's begin reads both, and asked for them in two transactions.
+   */
+  async statusAndStep(tenantId: TenantId, runId: string, seq: number): Promise<{ status: string | null; step: StepRow | null }> {
+    const rows = (await withTenant(this.dataSource, tenantId, (m) => m.query(
+      `SELECT r.status AS "runStatus", ${STEP_COLUMNS} FROM runs r
+         LEFT JOIN run_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.seq = $3
+        WHERE r.tenant_id = $1 AND r.id = $2`,
+      [tenantId, runId, seq],
+    ))) as Array<StepRow & { runStatus: string }>;
+    const row = rows[0];
+    if (!row) return { status: null, step: null };
+    const { runStatus, ...step } = row;
+    return { status: runStatus, step: step.stepId === null ? null : step };
   }
 
   async find(tenantId: TenantId, runId: string, seq: number): Promise<StepRow | null> {
@@ -84,14 +98,30 @@ export class JournalRepository {
    * never begun). An approval step is never completed here: only its escalation's decision does
    * that (RunRepository.settleApproval), so no worker can approve its own call.
    */
-  async complete(tenantId: TenantId, runId: string, seq: number, result: StepResult): Promise<StepRow | null> {
-    const rows = (await withTenant(this.dataSource, tenantId, (m) => m.query(
-      `UPDATE run_steps SET state = 'completed', result_json = $4, error = $5, duration_ms = $6, attempt = $7, worker_id = $8, completed_at = now()
-       WHERE tenant_id = $1 AND run_id = $2 AND seq = $3 AND state = 'started' AND kind <> 'approval'
-       RETURNING ${COLUMNS}`,
-      [tenantId, runId, seq, result.resultJson, result.error, result.durationMs, result.attempt, result.workerId],
-    ))) as [StepRow[], number];
-    // pg answers an UPDATE … RETURNING as [rows, affected].
-    return rows[0][0] ?? null;
+  /**
+   * One transaction for a step's completion: the run's status (null: this tenant has no such run,
+   * nothing is written), the completion, and the step as stored (the first completion's, when
+   * another delivery completed it first; null when never begun).
+   */
+  completeWithStatus(tenantId: TenantId, runId: string, seq: number, result: StepResult): Promise<{ status: string | null; step: StepRow | null }> {
+    return withTenant(this.dataSource, tenantId, async (m) => {
+      const [run] = (await m.query(`SELECT status FROM runs WHERE tenant_id = $1 AND id = $2`, [tenantId, runId])) as { status: string }[];
+      if (!run) return { status: null, step: null };
+      const completed = await completeIn(m, tenantId, runId, seq, result);
+      if (completed) return { status: run.status, step: completed };
+      const [stored] = (await m.query(`SELECT ${COLUMNS} FROM run_steps WHERE tenant_id = $1 AND run_id = $2 AND seq = $3`, [tenantId, runId, seq])) as StepRow[];
+      return { status: run.status, step: stored ?? null };
+    });
   }
+}
+
+async function completeIn(m: EntityManager, tenantId: TenantId, runId: string, seq: number, result: StepResult): Promise<StepRow | null> {
+  const rows = (await m.query(
+    `UPDATE run_steps SET state = 'completed', result_json = $4, error = $5, duration_ms = $6, attempt = $7, worker_id = $8, completed_at = now()
+     WHERE tenant_id = $1 AND run_id = $2 AND seq = $3 AND state = 'started' AND kind <> 'approval'
+     RETURNING ${COLUMNS}`,
+    [tenantId, runId, seq, result.resultJson, result.error, result.durationMs, result.attempt, result.workerId],
+  )) as [StepRow[], number];
+  // pg answers an UPDATE … RETURNING as [rows, affected].
+  return rows[0][0] ?? null;
 }

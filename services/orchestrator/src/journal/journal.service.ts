@@ -39,11 +39,12 @@ export class JournalService {
     if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model, tool, approval or memory, got "${request.kind}"`, '/kind');
     if (!request.name) throw AppError.invalid('step name is required', '/name');
     if (!SHA256_HEX.test(request.requestHash)) throw AppError.invalid('requestHash must be a sha-256 in lowercase hex', '/requestHash');
-    const status = await this.runStatus(tenantId, request.runId);
+    const { status, step: existing } = await this.journal.statusAndStep(tenantId, request.runId, request.seq);
+    // Another tenant's run is indistinguishable from a missing one.
+    if (status === null) throw AppError.notFound(`run ${request.runId}`, '/runId');
     if (STOPPED.has(status)) return { decision: 'cancelled' };
 
     const start = { seq: request.seq, kind: request.kind as StepKind, name: request.name, requestHash: request.requestHash, attempt: request.attempt, workerId: request.workerId };
-    const existing = await this.journal.find(tenantId, request.runId, request.seq);
     if (existing?.state === 'completed') return this.replay(existing, request);
     const started = await this.journal.start(tenantId, request.runId, start);
     if (started) return { decision: 'proceed', step: toRunStep(started) };
@@ -55,7 +56,6 @@ export class JournalService {
 
   async complete(tenantId: TenantId, request: CompleteStepRequest): Promise<CompleteReply> {
     checkStepAddress(request.runId, request.seq);
-    const status = await this.runStatus(tenantId, request.runId);
     const oversized = Buffer.byteLength(request.resultJson, 'utf8') > MAX_STEP_RESULT_BYTES;
     const result = {
       resultJson: oversized || request.error ? null : request.resultJson,
@@ -64,19 +64,14 @@ export class JournalService {
       attempt: request.attempt,
       workerId: request.workerId,
     };
-    const stored = (await this.journal.complete(tenantId, request.runId, request.seq, result)) ?? (await this.journal.find(tenantId, request.runId, request.seq));
+    const { status, step: stored } = await this.journal.completeWithStatus(tenantId, request.runId, request.seq, result);
+    // Another tenant's run is indistinguishable from a missing one.
+    if (status === null) throw AppError.notFound(`run ${request.runId}`, '/runId');
     if (!stored) throw new AppError(ErrorCode.PreconditionFailed, `step ${request.runId}/${request.seq} was never begun`, { path: '/seq' });
     if (stored.kind === 'approval' && stored.state === 'started') {
       throw new AppError(ErrorCode.PreconditionFailed, `step ${stored.stepId} is an approval: only its escalation's decision completes it`, { path: '/seq' });
     }
     return { step: toRunStep(stored), cancelled: STOPPED.has(status) };
-  }
-
-  private async runStatus(tenantId: TenantId, runId: string): Promise<string> {
-    const status = await this.journal.runStatus(tenantId, runId);
-    // Another tenant's run is indistinguishable from a missing one.
-    if (status === null) throw AppError.notFound(`run ${runId}`, '/runId');
-    return status;
   }
 
   private replay(step: StepRow, request: BeginStepRequest): BeginReply {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { RunningService } from '@af/runtime';
 import { connectTestClient, startTestService } from '@af/runtime/testing';
+import { EVENTS_CONSUMER_CONCURRENCY } from '../webhooks/webhook.service.js';
 import { dropSchema, startServiceProcess, uniqueName, type ServiceProcess } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWebhooksConfig } from '../config.js';
@@ -10,7 +11,7 @@ import { loadWebhooksConfig } from '../config.js';
 export async function startWebhooks(env: Record<string, string> = {}): Promise<{ service: RunningService; schema: string; databaseUrl: string; stop(): Promise<void> }> {
   const config = loadWebhooksConfig({ ...process.env, ...env });
   const schema = uniqueName('webhooks_test');
-  const { service } = await startTestService({ service: 'webhooks', ...config, module: (runtime) => AppModule.forRoot(config, runtime, schema) });
+  const { service } = await startTestService({ service: 'webhooks', ...config, consumerConcurrency: EVENTS_CONSUMER_CONCURRENCY, module: (runtime) => AppModule.forRoot(config, runtime, schema) });
   return {
     service,
     schema,

@@ -49,7 +49,7 @@ export function deploymentEvent(tenant: string, event: EventOf<'af.v1.deployment
     eventType: type,
     wildcard: 'deployment.*',
     agent: deployment.agent,
-    payload: envelope(tenant, id, type, at, toJson(DeploymentChangedSchema, event), () => ({
+    payload: () => envelope(tenant, id, type, at, toJson(DeploymentChangedSchema, event), () => ({
       deployment: { deploymentId: deployment.deploymentId, agent: deployment.agent, version: deployment.version, status: deployment.status },
       truncated: true,
     })),
@@ -66,7 +66,7 @@ export function runEvent(
 ): NewEvent {
   const id = `run.${event.runId}.${outcome}`.slice(0, 256);
   const type = `run.${outcome}`;
-  const data =
+  const data = () =>
     outcome === 'succeeded'
       ? toJson(RunSucceededSchema, event as EventOf<'af.v1.runs.event.succeeded'>)
       : outcome === 'failed'
@@ -77,6 +77,7 @@ export function runEvent(
     eventType: type,
     wildcard: 'run.*',
     agent: event.agent,
-    payload: envelope(tenant, id, type, isoOf(event.atMs), data, () => ({ runId: event.runId, agent: event.agent, version: event.version, atMs: String(event.atMs), truncated: true })),
+    // Built only for a tenant with a matching webhook (most run events have none).
+    payload: () => envelope(tenant, id, type, isoOf(event.atMs), data(), () => ({ runId: event.runId, agent: event.agent, version: event.version, atMs: String(event.atMs), truncated: true })),
   };
 }

@@ -50,7 +50,8 @@ export interface NewEvent {
   /** The event-type wildcard that also matches (`deployment.*`, `run.*`). */
   wildcard: string;
   agent: string;
-  payload: unknown;
+  /** The delivered body, built only when a webhook of the tenant matches the event. */
+  payload: () => unknown;
 }
 
 export interface AttemptResult {
@@ -150,18 +151,35 @@ export class WebhookRepository {
    * One pending delivery per live webhook of the tenant whose events and agent filter match;
    * a redelivered event inserts nothing (unique (webhook, event)). Returns how many were new.
    */
-  enqueue(tenantId: TenantId, event: NewEvent): Promise<number> {
+  /**
+   * Events of one tenant → one pending delivery per matching live webhook (idempotent: a
+   * redelivered event creates none), in one transaction: the tenant's webhooks are read once,
+   * bodies are built only for the events that match one, and inserted in one statement. Returns
+   * how many deliveries each event created.
+   */
+  enqueueMany(tenantId: TenantId, events: readonly NewEvent[]): Promise<number[]> {
     return withTenant(this.dataSource, tenantId, async (m) => {
-      const rows = (await m.query(
+      const hooks = (await m.query(`SELECT id, events, agent FROM webhooks WHERE tenant_id = $1 AND deleted_at IS NULL ORDER BY id`, [tenantId])) as { id: string; events: string[]; agent: string }[];
+      const rows: { webhookId: string; event: number }[] = [];
+      events.forEach((e, i) => {
+        for (const w of hooks) {
+          if ((w.events.includes(e.eventType) || w.events.includes(e.wildcard)) && (w.agent === '' || w.agent === e.agent)) rows.push({ webhookId: w.id, event: i });
+        }
+      });
+      const created = events.map(() => 0);
+      if (rows.length === 0) return created;
+      const bodies = new Map<number, string>();
+      const body = (i: number) => bodies.get(i) ?? bodies.set(i, JSON.stringify(events[i]!.payload())).get(i)!;
+      const inserted = (await m.query(
         `INSERT INTO deliveries (tenant_id, id, webhook_id, event_id, event_type, payload, next_attempt_at)
-         SELECT w.tenant_id, gen_random_uuid(), w.id, $2, $3, $4::jsonb, clock_timestamp()
-           FROM webhooks w
-          WHERE w.tenant_id = $1 AND w.deleted_at IS NULL AND ($3 = ANY (w.events) OR $5 = ANY (w.events)) AND (w.agent = '' OR w.agent = $6)
-          ORDER BY w.id
-         ON CONFLICT (tenant_id, webhook_id, event_id) DO NOTHING RETURNING 1`,
-        [tenantId, event.eventId, event.eventType, JSON.stringify(event.payload), event.wildcard, event.agent],
-      )) as unknown[];
-      return rows.length;
+         SELECT $1, gen_random_uuid(), r.webhook_id::uuid, r.event_id, r.event_type, r.payload::jsonb, clock_timestamp()
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS r(webhook_id, event_id, event_type, payload)
+         ON CONFLICT (tenant_id, webhook_id, event_id) DO NOTHING RETURNING event_id, webhook_id`,
+        [tenantId, rows.map((r) => r.webhookId), rows.map((r) => events[r.event]!.eventId), rows.map((r) => events[r.event]!.eventType), rows.map((r) => body(r.event))],
+      )) as { event_id: string; webhook_id: string }[];
+      const createdKeys = new Set(inserted.map((r) => `${r.webhook_id} ${r.event_id}`));
+      for (const r of rows) if (createdKeys.has(`${r.webhookId} ${events[r.event]!.eventId}`)) created[r.event]! += 1;
+      return created;
     });
   }
 

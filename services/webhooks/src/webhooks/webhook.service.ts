@@ -4,8 +4,8 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Counter } from 'prom-client';
 import type { Caller, CreateWebhookRequest, GetWebhookRequest, ListDeliveriesReplySchema, ListDeliveriesRequest, ListWebhooksReplySchema, TenantId, WebhookReplySchema, WebhookSchema } from '@af/contracts';
 import { DNS_LABEL_MAX, isDnsLabel } from '@af/blueprint-format';
-import { AppError, ErrorCode } from '@af/errors';
-import { AuditTrail, MessageBus } from '@af/messaging';
+import { AppError, ErrorCode, toAppError } from '@af/errors';
+import { AuditTrail, MessageBus, MicroBatcher, type ItemOutcome } from '@af/messaging';
 import { LOGGER, MetricsRegistry, type Logger } from '@af/observability';
 import { EVENT_TYPES } from './events.js';
 import { staticRefusal } from './target-guard.js';
@@ -13,6 +13,9 @@ import { WebhookRepository, type DeliveryRow, type NewEvent, type WebhookRow } f
 import { WEBHOOKS_OPTIONS, type WebhooksOptions } from './webhooks.options.js';
 
 export const MAX_WEBHOOKS_PER_TENANT = 50;
+/** Most events one intake batch writes; the webhooks-events consumer handles twice as many at once. */
+export const INTAKE_BATCH_SIZE = 100;
+export const EVENTS_CONSUMER_CONCURRENCY: Readonly<Record<string, number>> = { 'webhooks-events': INTAKE_BATCH_SIZE * 2 };
 export const MAX_URL_CHARS = 2048;
 export const SECRET_MIN_BYTES = 16;
 export const SECRET_MAX_BYTES = 256;
@@ -35,6 +38,7 @@ export function secretNameOf(webhookId: string): string {
 @Injectable()
 export class WebhookService {
   private readonly enqueued: Counter<'type'>;
+  private readonly intakeBatcher: MicroBatcher<{ tenantId: TenantId; event: NewEvent }>;
 
   constructor(
     private readonly repository: WebhookRepository,
@@ -44,6 +48,7 @@ export class WebhookService {
     @Inject(LOGGER) private readonly logger: Logger,
     metrics: MetricsRegistry,
   ) {
+    this.intakeBatcher = new MicroBatcher((items) => this.enqueueBatch(items), { maxSize: INTAKE_BATCH_SIZE });
     this.enqueued = metrics.counter('af_webhook_deliveries_enqueued_total', 'Deliveries created from events (one per matching webhook), by event type', ['type']);
   }
 
@@ -109,11 +114,43 @@ export class WebhookService {
     return { items: page.items.map(deliveryView), next: page.next };
   }
 
-  /** An event becomes one pending delivery per matching webhook (idempotent). */
+  /**
+   * An event becomes one pending delivery per matching webhook (idempotent), written with the
+   * events that arrived meanwhile (one transaction per tenant and batch); resolves once stored.
+   */
   async intake(tenantId: TenantId, event: NewEvent | null): Promise<void> {
     if (!event) return;
-    const created = await this.repository.enqueue(tenantId, event);
-    if (created > 0) this.enqueued.inc({ type: event.eventType }, created);
+    await this.intakeBatcher.add({ tenantId, event });
+  }
+
+  private async enqueueBatch(items: { tenantId: TenantId; event: NewEvent }[]): Promise<ItemOutcome[]> {
+    const outcomes: ItemOutcome[] = items.map(() => undefined);
+    const byTenant = new Map<TenantId, number[]>();
+    items.forEach((item, i) => byTenant.set(item.tenantId, [...(byTenant.get(item.tenantId) ?? []), i]));
+    const enqueue = async (tenantId: TenantId, indexes: number[]) => {
+      const created = await this.repository.enqueueMany(
+        tenantId,
+        indexes.map((i) => items[i]!.event),
+      );
+      indexes.forEach((i, k) => {
+        if ((created[k] ?? 0) > 0) this.enqueued.inc({ type: items[i]!.event.eventType }, created[k]);
+      });
+    };
+    await Promise.all(
+      [...byTenant].map(async ([tenantId, indexes]) => {
+        try {
+          await enqueue(tenantId, indexes);
+        } catch (error) {
+          // Unavailable: every event of the group is retried. Anything else: item by item, so one bad event fails alone.
+          if (indexes.length === 1 || toAppError(error).code === ErrorCode.Unavailable) {
+            for (const i of indexes) outcomes[i] = asError(error);
+            return;
+          }
+          for (const i of indexes) await enqueue(tenantId, [i]).catch((single: unknown) => (outcomes[i] = asError(single)));
+        }
+      }),
+    );
+    return outcomes;
   }
 
   private targetUrl(raw: string): string {
@@ -178,4 +215,8 @@ function deliveryView(row: DeliveryRow) {
     deliveredAt: row.deliveredAt?.toISOString() ?? '',
     durationMs: row.durationMs,
   };
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

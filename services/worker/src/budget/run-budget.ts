@@ -25,7 +25,8 @@ export function usd(value: number): string {
  *    worst case must stay within it;
  * 2. the tenant's and agent's budgets at the metering service: the worst case is reserved
  *    (idempotent on the step id) through `dependency` — metering away makes the run wait and
- *    retry, never skips the check; past the retry deadline the run is handed back.
+ *    retry, never skips the check; past the retry deadline the run is handed back. A worst case
+ *    of 0 USD (a free model) reserves nothing: it cannot exceed any budget.
  * After the call (live or replayed) the reservation is settled with the real tokens and cost.
  */
 export class RunBudget {
@@ -55,6 +56,13 @@ export class RunBudget {
         details: { scope: 'run', agent: this.run.agent, period: 'run', limitUsd: max, spentUsd: spent, reservedUsd: 0, ...common },
       };
     }
+    // A call whose worst case costs nothing (a provider priced 0 for input and output: a local
+    // model) cannot take a budget past its limit: nothing to reserve, and no round trip to the
+    // metering service, whose reservations of one tenant take the same counter locks one after
+    // another (issue 13 (f): a free 1 s model's runs waited there longer than on the model). Its
+    // usage (tokens, calls) is still recorded: afterCall settles it, and metering books a settle
+    // without a reservation in the periods of the call's time.
+    if (estimate.estimateUsd === 0) return null;
     const reply = await this.dependency(`reserve budget ${call.stepId}`, () =>
       this.client.reserve(this.run.tenantId, {
         reservationId: call.stepId,

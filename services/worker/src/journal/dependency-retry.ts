@@ -19,7 +19,7 @@ export interface DependencyRetryOptions {
 
 /**
  * Retries, in this process, a call to a dependency that failed with UNAVAILABLE or TIMEOUT, with
- * capped exponential backoff, until it succeeds, fails otherwise, `deadlineMs` has passed or
+ * capped exponential backoff (jittered), until it succeeds, fails otherwise, `deadlineMs` has passed or
  * `signal` aborts (the run was handed back at shutdown) — then the last error is thrown.
  *
  * Used for what the worker must not lose while it still holds the result in memory: a step's
@@ -43,7 +43,9 @@ export async function withDependencyRetry<T>(what: string, call: () => Promise<T
       if (attempt === 1 || attempt % 10 === 0) {
         logger.warn({ what, attempt, code: toAppError(error).code, retryForMs: remaining }, `dependency failed; retrying: ${toAppError(error).message}`);
       }
-      await sleep(Math.min(delayMs, remaining), undefined, signal ? { signal } : {}).catch(() => undefined);
+      // Jittered (0.5–1.5× the delay): runs refused together by a busy dependency (its in-flight
+      // bound shed them in one burst) must not all come back in the same millisecond and be shed again.
+      await sleep(Math.min(delayMs * (0.5 + Math.random()), remaining), undefined, signal ? { signal } : {}).catch(() => undefined);
       if (signal?.aborted) throw error;
       delayMs = Math.min(maxDelayMs, delayMs * 2);
     }

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Caller } from "./common_pb.js";
+import type { Caller, ValidationReport } from "./common_pb.js";
 import { file_af_v1_common } from "./common_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file af/v1/deployments.proto.
  */
 export const file_af_v1_deployments: GenFile = /*@__PURE__*/
-  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEi+gEKF0NyZWF0ZURlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEh4KFmFwcHJvdmVkX2VzY2FsYXRpb25faWQYBCABKAkSEAoIc3RyYXRlZ3kYBSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYBiABKA0SFgoOd2luZG93X3NlY29uZHMYByABKA0SLwoKdGhyZXNob2xkcxgIIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEg0KBWZvcmNlGAkgASgIIlYKFERlcGxveW1lbnRUaHJlc2hvbGRzEhgKEG1heF9mYWlsdXJlX3JhdGUYASABKAESEgoKbWF4X3A5NV9tcxgCIAEoDRIQCghtaW5fcnVucxgDIAEoDSJ/ChREZXBsb3ltZW50VHJhbnNpdGlvbhITCgtmcm9tX3N0YXR1cxgBIAEoCRIRCgl0b19zdGF0dXMYAiABKAkSCgoCYXQYAyABKAkSDQoFYWN0b3IYBCABKAkSDgoGcmVhc29uGAUgASgJEhQKDGRldGFpbHNfanNvbhgGIAEoCSJ5Cg5FdmFsQ2FzZVJlc3VsdBIMCgRuYW1lGAEgASgJEg4KBnBhc3NlZBgCIAEoCBITCgtvdXRwdXRfanNvbhgDIAEoCRIQCghmYWlsdXJlcxgEIAMoCRITCgtkdXJhdGlvbl9tcxgFIAEoARINCgVlcnJvchgGIAEoCSKrAQoKRXZhbFJlcG9ydBINCgVhZ2VudBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDgoGcGFzc2VkGAQgASgIEg0KBXRvdGFsGAUgASgFEg4KBmZhaWxlZBgGIAEoBRIkCgVjYXNlcxgHIAMoCzIVLmFmLnYxLkV2YWxDYXNlUmVzdWx0EhEKCXdvcmtlcl9pZBgIIAEoCSLfAwoKRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIOCgZzdGF0dXMYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgpjcmVhdGVkX2J5GAcgASgJEhUKDXN1cGVyc2VkZWRfYXQYCCABKAkSEAoIc3RyYXRlZ3kYCSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYCiABKA0SFgoOd2luZG93X3NlY29uZHMYCyABKA0SLwoKdGhyZXNob2xkcxgMIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEh4KFnByZXZpb3VzX2RlcGxveW1lbnRfaWQYDSABKAkSDgoGcmVhc29uGA4gASgJEiYKC2V2YWxfcmVwb3J0GA8gASgLMhEuYWYudjEuRXZhbFJlcG9ydBIWCg53aW5kb3dfZW5kc19hdBgQIAEoCRIwCgt0cmFuc2l0aW9ucxgRIAMoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uEg4KBmZvcmNlZBgSIAEoCBIPCgdzd2FwX21zGBMgASgBIkkKD0RlcGxveW1lbnRSZXBseRIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudBIPCgdjcmVhdGVkGAIgASgIIqIBChBBY3RpdmVEZXBsb3ltZW50EhUKDWRlcGxveW1lbnRfaWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhcKD2FjdGl2YXRlZF9hdF9tcxgFIAEoAxInCgZjYW5hcnkYBiABKAsyFy5hZi52MS5DYW5hcnlEZXBsb3ltZW50ImIKEENhbmFyeURlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDwoHcGVyY2VudBgEIAEoDSI8ChNEZXBsb3ltZW50QWN0aXZhdGVkEiUKCmRlcGxveW1lbnQYASABKAsyES5hZi52MS5EZXBsb3ltZW50IjwKFEdldERlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhUKDWRlcGxveW1lbnRfaWQYAiABKAkiNgoWTGlzdERlcGxveW1lbnRzUmVxdWVzdBINCgVhZ2VudBgBIAEoCRINCgVsaW1pdBgCIAEoBSI+ChRMaXN0RGVwbG95bWVudHNSZXBseRImCgtkZXBsb3ltZW50cxgBIAMoCzIRLmFmLnYxLkRlcGxveW1lbnQiawoRRGVwbG95bWVudENoYW5nZWQSJQoKZGVwbG95bWVudBgBIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSLwoKdHJhbnNpdGlvbhgCIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uIl8KGFByb21vdGVEZXBsb3ltZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCRIVCg1kZXBsb3ltZW50X2lkGAIgASgJEh0KBmNhbGxlchgDIAEoCzINLmFmLnYxLkNhbGxlciJtChlSb2xsYmFja0RlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCnRvX3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEg4KBnJlYXNvbhgEIAEoCSIgCg9HZXRBZ2VudFJlcXVlc3QSDQoFYWdlbnQYASABKAkizAEKEEFnZW50VmVyc2lvblZpZXcSDwoHdmVyc2lvbhgBIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAIgASgJEgwKBHJvbGUYAyABKAkSDwoHcGVyY2VudBgEIAEoDRIWCg5pbl9mbGlnaHRfcnVucxgFIAEoAxIMCgRydW5zGAYgASgDEg4KBmZhaWxlZBgHIAEoAxIUCgxmYWlsdXJlX3JhdGUYCCABKAESDgoGcDk1X21zGAkgASgBEhUKDWRlcGxveW1lbnRfaWQYCiABKAkimwEKCUFnZW50VmlldxINCgVhZ2VudBgBIAEoCRIhCgZhY3RpdmUYAiABKAsyES5hZi52MS5EZXBsb3ltZW50EiEKBmNhbmFyeRgDIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSKQoIdmVyc2lvbnMYBCADKAsyFy5hZi52MS5BZ2VudFZlcnNpb25WaWV3Eg4KBmhlYWx0aBgFIAEoCSIxCg5BZ2VudFZpZXdSZXBseRIfCgVhZ2VudBgBIAEoCzIQLmFmLnYxLkFnZW50VmlldyJQCg9SdW5FdmFsc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiNAoPRXZhbFJlcG9ydFJlcGx5EiEKBnJlcG9ydBgBIAEoCzIRLmFmLnYxLkV2YWxSZXBvcnQiTgoVV29ya2VyUnVuRXZhbHNSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFQoNYXJ0aWZhY3RfaGFzaBgDIAEoCSJMChNXYXJtQXJ0aWZhY3RSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSFQoNYXJ0aWZhY3RfaGFzaBgDIAEoCSJkChFXYXJtQXJ0aWZhY3RSZXBseRIRCgl3b3JrZXJfaWQYASABKAkSFQoNYXJ0aWZhY3RfaGFzaBgCIAEoCRIUCgx3YXJtZWRfaW5fbXMYAyABKAESDwoHZmV0Y2hlZBgEIAEoCGIGcHJvdG8z", [file_af_v1_common]);
+  fileDesc("ChdhZi92MS9kZXBsb3ltZW50cy5wcm90bxIFYWYudjEi+gEKF0NyZWF0ZURlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEg8KB3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEh4KFmFwcHJvdmVkX2VzY2FsYXRpb25faWQYBCABKAkSEAoIc3RyYXRlZ3kYBSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYBiABKA0SFgoOd2luZG93X3NlY29uZHMYByABKA0SLwoKdGhyZXNob2xkcxgIIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEg0KBWZvcmNlGAkgASgIIlYKFERlcGxveW1lbnRUaHJlc2hvbGRzEhgKEG1heF9mYWlsdXJlX3JhdGUYASABKAESEgoKbWF4X3A5NV9tcxgCIAEoDRIQCghtaW5fcnVucxgDIAEoDSJ/ChREZXBsb3ltZW50VHJhbnNpdGlvbhITCgtmcm9tX3N0YXR1cxgBIAEoCRIRCgl0b19zdGF0dXMYAiABKAkSCgoCYXQYAyABKAkSDQoFYWN0b3IYBCABKAkSDgoGcmVhc29uGAUgASgJEhQKDGRldGFpbHNfanNvbhgGIAEoCSJ5Cg5FdmFsQ2FzZVJlc3VsdBIMCgRuYW1lGAEgASgJEg4KBnBhc3NlZBgCIAEoCBITCgtvdXRwdXRfanNvbhgDIAEoCRIQCghmYWlsdXJlcxgEIAMoCRITCgtkdXJhdGlvbl9tcxgFIAEoARINCgVlcnJvchgGIAEoCSKrAQoKRXZhbFJlcG9ydBINCgVhZ2VudBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDgoGcGFzc2VkGAQgASgIEg0KBXRvdGFsGAUgASgFEg4KBmZhaWxlZBgGIAEoBRIkCgVjYXNlcxgHIAMoCzIVLmFmLnYxLkV2YWxDYXNlUmVzdWx0EhEKCXdvcmtlcl9pZBgIIAEoCSLfAwoKRGVwbG95bWVudBIVCg1kZXBsb3ltZW50X2lkGAEgASgJEg0KBWFnZW50GAIgASgJEg8KB3ZlcnNpb24YAyABKAUSFQoNYXJ0aWZhY3RfaGFzaBgEIAEoCRIOCgZzdGF0dXMYBSABKAkSEgoKY3JlYXRlZF9hdBgGIAEoCRISCgpjcmVhdGVkX2J5GAcgASgJEhUKDXN1cGVyc2VkZWRfYXQYCCABKAkSEAoIc3RyYXRlZ3kYCSABKAkSFgoOY2FuYXJ5X3BlcmNlbnQYCiABKA0SFgoOd2luZG93X3NlY29uZHMYCyABKA0SLwoKdGhyZXNob2xkcxgMIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUaHJlc2hvbGRzEh4KFnByZXZpb3VzX2RlcGxveW1lbnRfaWQYDSABKAkSDgoGcmVhc29uGA4gASgJEiYKC2V2YWxfcmVwb3J0GA8gASgLMhEuYWYudjEuRXZhbFJlcG9ydBIWCg53aW5kb3dfZW5kc19hdBgQIAEoCRIwCgt0cmFuc2l0aW9ucxgRIAMoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uEg4KBmZvcmNlZBgSIAEoCBIPCgdzd2FwX21zGBMgASgBIkkKD0RlcGxveW1lbnRSZXBseRIlCgpkZXBsb3ltZW50GAEgASgLMhEuYWYudjEuRGVwbG95bWVudBIPCgdjcmVhdGVkGAIgASgIIqIBChBBY3RpdmVEZXBsb3ltZW50EhUKDWRlcGxveW1lbnRfaWQYASABKAkSDQoFYWdlbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAQgASgJEhcKD2FjdGl2YXRlZF9hdF9tcxgFIAEoAxInCgZjYW5hcnkYBiABKAsyFy5hZi52MS5DYW5hcnlEZXBsb3ltZW50ImIKEENhbmFyeURlcGxveW1lbnQSFQoNZGVwbG95bWVudF9pZBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgFEhUKDWFydGlmYWN0X2hhc2gYAyABKAkSDwoHcGVyY2VudBgEIAEoDSI8ChNEZXBsb3ltZW50QWN0aXZhdGVkEiUKCmRlcGxveW1lbnQYASABKAsyES5hZi52MS5EZXBsb3ltZW50IjwKFEdldERlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhUKDWRlcGxveW1lbnRfaWQYAiABKAkiNgoWTGlzdERlcGxveW1lbnRzUmVxdWVzdBINCgVhZ2VudBgBIAEoCRINCgVsaW1pdBgCIAEoBSI+ChRMaXN0RGVwbG95bWVudHNSZXBseRImCgtkZXBsb3ltZW50cxgBIAMoCzIRLmFmLnYxLkRlcGxveW1lbnQiawoRRGVwbG95bWVudENoYW5nZWQSJQoKZGVwbG95bWVudBgBIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSLwoKdHJhbnNpdGlvbhgCIAEoCzIbLmFmLnYxLkRlcGxveW1lbnRUcmFuc2l0aW9uIl8KGFByb21vdGVEZXBsb3ltZW50UmVxdWVzdBINCgVhZ2VudBgBIAEoCRIVCg1kZXBsb3ltZW50X2lkGAIgASgJEh0KBmNhbGxlchgDIAEoCzINLmFmLnYxLkNhbGxlciJtChlSb2xsYmFja0RlcGxveW1lbnRSZXF1ZXN0Eg0KBWFnZW50GAEgASgJEhIKCnRvX3ZlcnNpb24YAiABKAUSHQoGY2FsbGVyGAMgASgLMg0uYWYudjEuQ2FsbGVyEg4KBnJlYXNvbhgEIAEoCSIgCg9HZXRBZ2VudFJlcXVlc3QSDQoFYWdlbnQYASABKAkizAEKEEFnZW50VmVyc2lvblZpZXcSDwoHdmVyc2lvbhgBIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAIgASgJEgwKBHJvbGUYAyABKAkSDwoHcGVyY2VudBgEIAEoDRIWCg5pbl9mbGlnaHRfcnVucxgFIAEoAxIMCgRydW5zGAYgASgDEg4KBmZhaWxlZBgHIAEoAxIUCgxmYWlsdXJlX3JhdGUYCCABKAESDgoGcDk1X21zGAkgASgBEhUKDWRlcGxveW1lbnRfaWQYCiABKAkimwEKCUFnZW50VmlldxINCgVhZ2VudBgBIAEoCRIhCgZhY3RpdmUYAiABKAsyES5hZi52MS5EZXBsb3ltZW50EiEKBmNhbmFyeRgDIAEoCzIRLmFmLnYxLkRlcGxveW1lbnQSKQoIdmVyc2lvbnMYBCADKAsyFy5hZi52MS5BZ2VudFZlcnNpb25WaWV3Eg4KBmhlYWx0aBgFIAEoCSIxCg5BZ2VudFZpZXdSZXBseRIfCgVhZ2VudBgBIAEoCzIQLmFmLnYxLkFnZW50VmlldyJQCg9SdW5FdmFsc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIdCgZjYWxsZXIYAyABKAsyDS5hZi52MS5DYWxsZXIiNAoPRXZhbFJlcG9ydFJlcGx5EiEKBnJlcG9ydBgBIAEoCzIRLmFmLnYxLkV2YWxSZXBvcnQidQoRRHJhZnRFdmFsc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDgoGc291cmNlGAIgASgJEg4KBmZvcm1hdBgDIAEoCRISCgppbnB1dF9qc29uGAQgASgJEh0KBmNhbGxlchgFIAEoCzINLmFmLnYxLkNhbGxlciJhCg9EcmFmdEV2YWxzUmVwbHkSIQoGcmVwb3J0GAEgASgLMhEuYWYudjEuRXZhbFJlcG9ydBIrCgp2YWxpZGF0aW9uGAIgASgLMhcuYWYudjEuVmFsaWRhdGlvblJlcG9ydCJOChVXb3JrZXJSdW5FdmFsc1JlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAMgASgJIkwKE1dhcm1BcnRpZmFjdFJlcXVlc3QSDQoFYWdlbnQYASABKAkSDwoHdmVyc2lvbhgCIAEoBRIVCg1hcnRpZmFjdF9oYXNoGAMgASgJImQKEVdhcm1BcnRpZmFjdFJlcGx5EhEKCXdvcmtlcl9pZBgBIAEoCRIVCg1hcnRpZmFjdF9oYXNoGAIgASgJEhQKDHdhcm1lZF9pbl9tcxgDIAEoARIPCgdmZXRjaGVkGAQgASgIYgZwcm90bzM", [file_af_v1_common]);
 
 /**
  * af.v1.deployments.create — request/reply.
@@ -873,6 +873,83 @@ export const EvalReportReplySchema: GenMessage<EvalReportReply> = /*@__PURE__*/
   messageDesc(file_af_v1_deployments, 21);
 
 /**
+ * af.v1.deployments.evals.draft — a draft (an unsaved blueprint) tested before it is saved: parsed,
+ * normalized and validated for the caller exactly as saving would (af.v1.blueprints.source.validate),
+ * compiled as version 0 (content-addressed), and its evals run by a worker in the production sandbox
+ * like af.v1.deployments.evals.run. An ad-hoc input is one more case, named "ad-hoc", with no
+ * expectation: it fails only when its run fails; its output is the case's output_json. Nothing is
+ * stored as a blueprint version, nothing is deployed. An invalid draft is refused with
+ * VALIDATION_FAILED and its validation report in the error's details.
+ *
+ * @generated from message af.v1.DraftEvalsRequest
+ */
+export type DraftEvalsRequest = Message<"af.v1.DraftEvalsRequest"> & {
+  /**
+   * The agent the draft is for (the draft's metadata.name must match it).
+   *
+   * @generated from field: string agent = 1;
+   */
+  agent: string;
+
+  /**
+   * The draft as written: YAML or JSON text (the blueprint size limits apply).
+   *
+   * @generated from field: string source = 2;
+   */
+  source: string;
+
+  /**
+   * yaml | json
+   *
+   * @generated from field: string format = 3;
+   */
+  format: string;
+
+  /**
+   * The ad-hoc input as JSON; '' = none (only the draft's evals run).
+   *
+   * @generated from field: string input_json = 4;
+   */
+  inputJson: string;
+
+  /**
+   * @generated from field: af.v1.Caller caller = 5;
+   */
+  caller?: Caller | undefined;
+};
+
+/**
+ * Describes the message af.v1.DraftEvalsRequest.
+ * Use `create(DraftEvalsRequestSchema)` to create a new message.
+ */
+export const DraftEvalsRequestSchema: GenMessage<DraftEvalsRequest> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 22);
+
+/**
+ * @generated from message af.v1.DraftEvalsReply
+ */
+export type DraftEvalsReply = Message<"af.v1.DraftEvalsReply"> & {
+  /**
+   * @generated from field: af.v1.EvalReport report = 1;
+   */
+  report?: EvalReport | undefined;
+
+  /**
+   * The draft's validation report for this caller (valid; its warnings and suggestions).
+   *
+   * @generated from field: af.v1.ValidationReport validation = 2;
+   */
+  validation?: ValidationReport | undefined;
+};
+
+/**
+ * Describes the message af.v1.DraftEvalsReply.
+ * Use `create(DraftEvalsReplySchema)` to create a new message.
+ */
+export const DraftEvalsReplySchema: GenMessage<DraftEvalsReply> = /*@__PURE__*/
+  messageDesc(file_af_v1_deployments, 23);
+
+/**
  * af.v1.workers.evals.run (worker queue group) — run the artifact's evals in the production
  * sandbox: each eval's input as a run (model calls, tools under the same policy; effects of
  * external/realWorld tools are not made: such calls answer a stand-in error), output checked
@@ -902,7 +979,7 @@ export type WorkerRunEvalsRequest = Message<"af.v1.WorkerRunEvalsRequest"> & {
  * Use `create(WorkerRunEvalsRequestSchema)` to create a new message.
  */
 export const WorkerRunEvalsRequestSchema: GenMessage<WorkerRunEvalsRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 22);
+  messageDesc(file_af_v1_deployments, 24);
 
 /**
  * af.v1.workers.artifacts.warm (worker queue group) — fetch the artifact, create its sandbox
@@ -932,7 +1009,7 @@ export type WarmArtifactRequest = Message<"af.v1.WarmArtifactRequest"> & {
  * Use `create(WarmArtifactRequestSchema)` to create a new message.
  */
 export const WarmArtifactRequestSchema: GenMessage<WarmArtifactRequest> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 23);
+  messageDesc(file_af_v1_deployments, 25);
 
 /**
  * @generated from message af.v1.WarmArtifactReply
@@ -966,5 +1043,5 @@ export type WarmArtifactReply = Message<"af.v1.WarmArtifactReply"> & {
  * Use `create(WarmArtifactReplySchema)` to create a new message.
  */
 export const WarmArtifactReplySchema: GenMessage<WarmArtifactReply> = /*@__PURE__*/
-  messageDesc(file_af_v1_deployments, 24);
+  messageDesc(file_af_v1_deployments, 26);
 

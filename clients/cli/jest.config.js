@@ -1,0 +1,3 @@
+import { tieredJestConfig } from '../../jest.preset.js';
+
+export default tieredJestConfig(import.meta.dirname, {"services":[]});
