@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { TenantId } from '@af/contracts';
 import { decideAction, decideConfidence, ruleKind, type ActionDecision } from '@af/blueprint-format';
-import { AppError, ErrorCode } from '@af/errors';
+import { AppError, ErrorCode, toAppError } from '@af/errors';
 import { AuditTrail, MessageBus } from '@af/messaging';
 import type { Artifact, JsonValue } from '../artifacts/artifact.js';
 import type { ChatMessage, TokenUsage } from '../models/model-provider.js';
@@ -300,13 +300,26 @@ export class AgentExecutor {
     const outcome = await steps.step('tool', name, { tool: name, arguments: args }, async (stepId) => {
       // Before the effect: an autonomous agent's outward action is never made unaudited (a failed record hands the run back).
       if (audited) await this.audit.record(this.auditEntry('policy.allowed', 'success', stepId, ctx, identity, { tool: name, rule: policy.rule, risk: policy.risk, reason: call.reason }));
+      const platformOutage: { error?: unknown } = {};
+      let result: string;
       try {
         // The step id is the idempotency key of whatever the call does outside (see README "Guarantees").
-        return JSON.stringify(await tool.invoke(args, { ...ctx, stepId }));
+        result = JSON.stringify(await tool.invoke(args, { ...ctx, stepId, platformOutage }));
       } catch (error) {
-        reason = error instanceof SandboxError ? error.reason : 'threw';
-        throw new StepFailure(error instanceof Error ? error.message : String(error), error);
+        if (platformOutage.error === undefined) {
+          reason = error instanceof SandboxError ? error.reason : 'threw';
+          throw new StepFailure(error instanceof Error ? error.message : String(error), error);
+        }
+        result = '';
       }
+      // The platform (memory, secrets) was away during the call: whatever the tool made of that
+      // error, its outcome is not stored — not a StepFailure, so the step stays started and the
+      // run is handed back (UNAVAILABLE); the next delivery runs the step again with the same id.
+      if (platformOutage.error !== undefined) {
+        const cause = toAppError(platformOutage.error);
+        throw new AppError(ErrorCode.Unavailable, `tool "${name}": the platform was unavailable during the call (${cause.code}: ${cause.message}); the step runs again`, { path, cause: platformOutage.error });
+      }
+      return result;
     });
     if (!outcome.error) {
       record(outcome.resultJson, '');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { consumers, parseTenantId, type TenantId } from '@af/contracts';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import { Headers, ListEpisodesReplySchema, consumers, parseTenantId, type TenantId } from '@af/contracts';
 import { processNamespace } from '@af/messaging';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
@@ -120,6 +122,34 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
     const metrics = await fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/af_worker_sandbox_bridge_calls_total\{bridge="fetch",outcome="refused",service="worker"\} [2-9]/);
   });
+
+  it('hands a run back when the platform is away during a tool call — even one that swallows the error — and finishes it once it is back', async () => {
+    // The memory service is not running: memory.recall gets no responder (UNAVAILABLE). The tool
+    // catches that and would return a result made of the failure; the outcome must not be stored.
+    const code = 'export default async () => { let seen = -1; try { seen = (await memory.recall({ query: "q" })).length; } catch { seen = -1; } return { score: seen + 2 }; }';
+    const hash = await compile(blueprint('lead-recall-outage', code));
+    const runId = await execute('lead-recall-outage', hash, { message: 'outage' });
+    await until(async () => client.startsOf(runId), (n) => n >= 1, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    // The platform comes back: a memory service answering with one episode.
+    const ns = processNamespace();
+    const responder = client.nc.subscribe(ns.subject('af.v1.memory.episodes.list'), {
+      callback: (_err, msg) => {
+        const h = natsHeaders();
+        h.set(Headers.status, 'ok');
+        msg.respond(toBinary(ListEpisodesReplySchema, create(ListEpisodesReplySchema, { episodes: [{ episodeId: 'e1', runId: 'r0', agent: 'lead-recall-outage', version: 1, summary: 's', outcome: 'succeeded', occurredAt: '2026-11-25T00:00:00Z' }] })), { headers: h });
+      },
+    });
+    try {
+      const outcome = await client.outcomeOf(runId, 60_000);
+      expect(outcome).toMatchObject({ kind: 'succeeded', event: { attempt: expect.any(Number) } });
+      expect(outcome.event.attempt).toBeGreaterThan(1);
+      // The stored tool result is the one made once the platform answered (1 episode → score 3), never the swallowed failure's.
+      expect(outcome.event.toolCalls).toMatchObject([{ tool: 'score_lead', resultJson: '{"score":3}', error: '' }]);
+    } finally {
+      responder.unsubscribe();
+    }
+  }, 90_000);
 
   it('fails (and acks) a run whose artifact this tenant does not have, and one whose output cannot be valid', async () => {
     // An artifact this tenant does not have can never run: the message is terminated on its first

@@ -64,6 +64,23 @@ describe('ToolBridges memory.recall against real NATS', () => {
     expect(await metrics.text()).toContain('af_worker_sandbox_bridge_calls_total{bridge="memory.recall",outcome="ok",service="worker"} 2');
   });
 
+  it('marks the call when the platform is away (a recall nobody answers) — and not when a call is refused', async () => {
+    // Another tenant: the responder ignores it, so the request times out (what NATS frozen looks like).
+    const platformOutage: { error?: unknown } = {};
+    const budget = new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 });
+    const away = sut.forCall({ tenantId: testTenant(), runId: 'run-3', agent: 'a', artifactHash: 'h', stepId: 'run-3/1', tool: 't', fetchBudget: budget, platformOutage }, { allowHosts: [] });
+    const signal = new AbortController().signal;
+    await expect(away('memory.recall', JSON.stringify({ query: 'q' }), signal)).rejects.toThrow(/memory\.recall failed/);
+    expect(platformOutage.error).toBeDefined();
+    expect((platformOutage.error as { code?: string }).code).toMatch(/^(TIMEOUT|UNAVAILABLE)$/);
+
+    const refusedOnly: { error?: unknown } = {};
+    const refused = sut.forCall({ tenantId: tenant, runId: 'run-4', agent: 'a', artifactHash: 'h', stepId: 'run-4/1', tool: 't', fetchBudget: budget, platformOutage: refusedOnly }, { allowHosts: [] });
+    await expect(refused('fs.read', '{}', signal)).rejects.toThrow(/fs\.read refused/);
+    await expect(refused('memory.remember', JSON.stringify({ content: 'x' }), signal)).rejects.toThrow(/memory\.remember failed/);
+    expect(refusedOnly.error).toBeUndefined();
+  });
+
   it('refuses an unknown bridge and a fetch outside the allowlist, auditing both as refused', async () => {
     const bridge = sut.forCall({ tenantId: tenant, runId: 'run-2', agent: 'a', artifactHash: 'h', stepId: 'run-1/2', tool: 't', fetchBudget: new RunFetchBudget({ maxConcurrentPerCall: 4, maxFetchesPerRun: 64, maxBytesPerRun: 8_388_608, maxResponseBytes: 1_048_576 }) }, { allowHosts: ['api.example.com'] });
     const signal = new AbortController().signal;

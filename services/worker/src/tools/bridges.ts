@@ -9,6 +9,7 @@ import { SecretsRepository } from '../secrets/secrets.repository.js';
 import { memoryAccessOf } from '../memory/memory-access.js';
 import { MemoryRefused, RunMemory } from '../memory/run-memory.js';
 import { WorkerMetrics } from '../worker.metrics.js';
+import { isDependencyFailure } from '../journal/dependency-retry.js';
 import { NetworkRefused, SafeFetch, type FetchRequest } from './safe-fetch.js';
 import type { SandboxBridge } from './sandbox.js';
 import type { ToolContext } from './tool.js';
@@ -78,13 +79,13 @@ export class ToolBridges {
             }
           });
         case 'memory.recall':
-          return this.audited(ctx, bridge, ctx.agent, () => this.recall(ctx, payload));
+          return this.audited(ctx, bridge, ctx.agent, () => platform(ctx, this.recall(ctx, payload)));
         case 'memory.remember': {
           const key = `${ctx.stepId}#${++remembered}`;
-          return this.audited(ctx, bridge, access.agent, () => this.memoryOrFail().remember(ctx.tenantId, access, payload, key));
+          return this.audited(ctx, bridge, access.agent, () => platform(ctx, this.memoryOrFail().remember(ctx.tenantId, access, payload, key)));
         }
         case 'memory.search':
-          return this.audited(ctx, bridge, access.agent, () => this.memoryOrFail().search(ctx.tenantId, access, payload, ctx.workingScope ?? { scope: 'run', scopeId: ctx.runId }));
+          return this.audited(ctx, bridge, access.agent, () => platform(ctx, this.memoryOrFail().search(ctx.tenantId, access, payload, ctx.workingScope ?? { scope: 'run', scopeId: ctx.runId })));
         default:
           return this.audited(ctx, bridge, '', () => Promise.reject(new NetworkRefused(`unknown bridge ${bridge}`)));
       }
@@ -112,7 +113,7 @@ export class ToolBridges {
     if (credentials.size > 0) {
       // The platform's headers replace same-named ones the tool set (any case).
       headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !credentials.has(k.toLowerCase())));
-      const resolved = await this.secretValues(ctx, [...new Set([...credentials.values()].map((c) => c.secret))], values);
+      const resolved = await platform(ctx, this.secretValues(ctx, [...new Set([...credentials.values()].map((c) => c.secret))], values));
       for (const [name, { secret, prefix }] of credentials) headers[name] = prefix + (resolved.get(secret) as string);
     }
     const request: FetchRequest = {
@@ -168,6 +169,21 @@ export class ToolBridges {
       this.metrics.bridgeCalls.inc({ bridge, outcome });
       this.logger.info({ audit: 'sandbox.bridge', runId: ctx.runId, agent: ctx.agent, tool: ctx.tool, bridge, target, outcome, ms: performance.now() - started }, `sandbox bridge ${bridge} ${outcome}`);
     }
+  }
+}
+
+/**
+ * A call to the platform itself (memory service, secrets service) on behalf of tool code: when it
+ * fails because the platform is away (UNAVAILABLE / TIMEOUT), the call's `platformOutage` slot
+ * records it — whatever the tool code then does with the error, the executor hands the run back
+ * instead of storing the step's outcome (agent-executor.ts). An outage of ours never fails a run.
+ */
+async function platform<T>(ctx: ToolContext, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    if (ctx.platformOutage && isDependencyFailure(error)) ctx.platformOutage.error ??= error;
+    throw error;
   }
 }
 

@@ -20,6 +20,14 @@ export interface ToolContext {
    * repeats a call whose completion was not stored repeats it with the same key.
    */
   stepId: string;
+  /**
+   * Set by the sandbox bridges when a call to the platform itself (memory, secrets) failed because
+   * the platform was away (UNAVAILABLE / TIMEOUT: NATS frozen, the memory service down). The tool
+   * code saw an error it may have caught or turned into its own; the executor does not store such a
+   * step's outcome — the run is handed back and the step runs again once the platform is back
+   * (the same step id, so the same idempotency keys). Shared by reference with the call's bridges.
+   */
+  platformOutage?: { error?: unknown };
 }
 
 /** Something an agent can call: tool code in the sandbox or a platform-side builtin. */
