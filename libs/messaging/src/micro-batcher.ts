@@ -52,6 +52,11 @@ export class MicroBatcher<T> {
     return this.pending.length;
   }
 
+  /** A flush is running or scheduled. */
+  get busy(): boolean {
+    return this.flushing || this.scheduled;
+  }
+
   private schedule(): void {
     if (this.flushing || this.scheduled) return;
     this.scheduled = true;

@@ -39,7 +39,7 @@ interface Row {
 const COLUMNS = `id, tenant_id, agent, version, artifact_hash, input, priority, dispatch, trace_id, correlation_id, created_at, requested_by`;
 
 /** Runs waiting for dispatch: recorded `queued`, not handed to JetStream yet. */
-const WAITING = `status = 'queued' AND queued_at IS NULL`;
+export const WAITING = `status = 'queued' AND queued_at IS NULL`;
 /** Runs holding a slot of their tenant: dispatched and not finished. A `waiting` run (parked on an escalation) holds none. */
 const HOLDING = `queued_at IS NOT NULL AND status IN ('queued', 'running')`;
 
@@ -53,12 +53,6 @@ const HOLDING = `queued_at IS NOT NULL AND status IN ('queued', 'running')`;
 @Injectable()
 export class DispatchRepository {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}
-
-  /** How many of the tenant's runs wait for dispatch, counted up to `cap`. */
-  async countWaiting(tenantId: TenantId, cap: number): Promise<number> {
-    const rows: Array<{ n: number }> = await withTenant(this.dataSource, tenantId, (m) => m.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE tenant_id = $1 AND ${WAITING} LIMIT $2) w`, [tenantId, cap]));
-    return rows[0]?.n ?? 0;
-  }
 
   /** Tenants with runs waiting for dispatch (across tenants: the dispatcher's round). */
   async tenantsWaiting(): Promise<string[]> {

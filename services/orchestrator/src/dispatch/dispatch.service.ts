@@ -8,7 +8,7 @@ import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, type Logger } from '@af/observability';
 import { PeriodicTask } from '@af/runtime';
 import { DISPATCH_OPTIONS, type DispatchOptions } from './dispatch.config.js';
-import { DispatchRepository, type DispatchableRun } from './dispatch.repository.js';
+import { DispatchRepository, WAITING, type DispatchableRun } from './dispatch.repository.js';
 
 /** The message id of a run's ExecuteRun for one dispatch: JetStream stores it once per dispatch. */
 export const executeMsgId = (runId: string, dispatch: number): string => `run-execute:${runId}:${dispatch}`;
@@ -75,14 +75,20 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
     return this.options.tenantConcurrencyOverrides.get(tenantId) ?? this.options.tenantConcurrency;
   }
 
-  /** Admission control: a tenant with maxQueuedPerTenant runs waiting gets 429, nothing is recorded. */
-  async admit(tenantId: TenantId): Promise<void> {
+  /**
+   * Admission control, applied by the group commit of submissions (runs/run-intake.ts) inside its
+   * transaction: a tenant with maxQueuedPerTenant runs waiting gets 429, nothing is recorded.
+   * The limit, and the condition a waiting run meets.
+   */
+  admission(): { maxWaiting: number; waitingWhere: string } {
+    return { maxWaiting: this.options.maxQueuedPerTenant, waitingWhere: WAITING };
+  }
+
+  /** The refusal of a submission over the limit (counted): 429 RESOURCE_EXHAUSTED, nothing recorded. */
+  refusal(waiting: number): AppError {
     const max = this.options.maxQueuedPerTenant;
-    const waiting = await this.repository.countWaiting(tenantId, max);
-    if (waiting >= max) {
-      this.refused.inc();
-      throw new AppError(ErrorCode.ResourceExhausted, `tenant has ${max} runs waiting to be dispatched (the limit); retry later`, { path: '/agent', details: { waiting, limit: max } });
-    }
+    this.refused.inc();
+    return new AppError(ErrorCode.ResourceExhausted, `tenant has ${max} runs waiting to be dispatched (the limit); retry later`, { path: '/agent', details: { waiting: Math.min(waiting, max), limit: max } });
   }
 
   /** Asks for a pass soon (coalesced: passes never overlap; a request during a pass runs one more). */

@@ -183,4 +183,33 @@ describe('the run as a persisted state machine (real NATS JetStream and PostgreS
     expect(replies.filter((r) => !r.replayed)).toHaveLength(1);
     expect(listed.items.map((r) => r.runId)).toEqual([...runIds]);
   });
+
+  it('records 120 concurrent submissions (group commit) each with its one transition, keys and refusals per submission', async () => {
+    const busy = parseTenantId(testTenant());
+    await deploy(busy, 'lead-qualifier', 1);
+    const settle = <T>(p: Promise<T>) => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error: error as { code?: string; path?: string } }));
+    const replies = await Promise.all([
+      ...Array.from({ length: 100 }, (_, i) => settle(submit(busy, JSON.stringify({ n: i })))),
+      // In the same batches: a key twice with the same request (one run), a key reused for another request, a NUL escape.
+      ...Array.from({ length: 10 }, () => settle(submit(busy, '{"k":1}', { idempotencyKey: 'batch-key' }))),
+      ...Array.from({ length: 9 }, (_, i) => settle(submit(busy, JSON.stringify({ k: 2, i }), { idempotencyKey: 'batch-key-2' }))),
+      settle(submit(busy, String.raw`{"bad":"\u0000"}`)),
+    ]);
+    expect(replies.slice(0, 100).every((r) => r.ok && !r.value.replayed)).toBe(true);
+    const keyed = replies.slice(100, 110);
+    expect(new Set(keyed.map((r) => (r.ok ? r.value.runId : 'refused'))).size).toBe(1);
+    expect(keyed.filter((r) => r.ok && !r.value.replayed)).toHaveLength(1);
+    const reused = replies.slice(110, 119);
+    expect(reused.filter((r) => r.ok)).toHaveLength(1);
+    expect(reused.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(Array(8).fill(ErrorCode.IdempotencyKeyReused));
+    expect(replies[119]).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidArgument, path: '/input' } });
+
+    const created = replies.filter((r) => r.ok && !r.value.replayed).map((r) => (r.ok ? r.value.runId : ''));
+    expect(created).toHaveLength(102);
+    expect(new Set(created).size).toBe(102);
+    for (const runId of created) {
+      const transitions = await client.bus.request('af.v1.runs.transitions.list', { runId, afterSeq: 0 }, { tenantId: busy });
+      expect(transitions.items.map((t) => [t.seq, t.fromStatus, t.toStatus, t.reason])).toEqual([[1, '', 'queued', 'submitted']]);
+    }
+  });
 });

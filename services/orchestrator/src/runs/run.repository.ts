@@ -52,6 +52,19 @@ export type CreateResult =
   /** The key was used for a different request. */
   | { kind: 'key-reused'; runId: string };
 
+/** One submission of a group commit (`createMany`). */
+export interface BatchSubmission {
+  run: NewRun;
+  idempotency?: { key: string; requestHash: string };
+}
+
+export type BatchCreateResult =
+  | { kind: 'created' }
+  | { kind: 'replayed'; run: Pick<RunEntity, 'id' | 'status' | 'agent' | 'version' | 'priority'> }
+  | { kind: 'key-reused'; runId: string }
+  /** Over the tenant's limit of runs waiting for dispatch: nothing stored. */
+  | { kind: 'refused'; waiting: number };
+
 export type ParkResult =
   | { kind: 'parked'; result: Extract<TransitionResult, { moved: true }> }
   /** Already waiting for this escalation (a repeated park). */
@@ -94,50 +107,97 @@ export class RunRepository {
    * the same transaction. Concurrent submissions with one key: the primary key serialises them
    * (the second insert waits for the first transaction), and the loser re-reads the winner's run.
    */
+  /** One run recorded without admission control (fixtures, the outbox tests): `createMany` of one, read back whole. */
   async create(tenantId: TenantId, run: NewRun, idempotency?: { key: string; requestHash: string }): Promise<CreateResult> {
-    const result = await withTenant(this.dataSource, tenantId, async (m): Promise<CreateResult> => {
-      if (idempotency) {
-        const claimed = await m
-          .createQueryBuilder()
-          .insert()
-          .into(IdempotencyKeyEntity)
-          .values({ tenantId, key: idempotency.key, requestHash: idempotency.requestHash, runId: run.id })
-          .orIgnore()
-          .returning('run_id')
-          .execute();
-        if (claimed.raw.length === 0) {
-          const existing = await m.findOneByOrFail(IdempotencyKeyEntity, { tenantId, key: idempotency.key });
-          if (existing.requestHash !== idempotency.requestHash) return { kind: 'key-reused', runId: existing.runId };
-          return { kind: 'replayed', run: await m.findOneByOrFail(RunEntity, { tenantId, id: existing.runId }) };
+    const [result] = await this.createMany(tenantId, [{ run, ...(idempotency ? { idempotency } : {}) }], Number.MAX_SAFE_INTEGER, 'false');
+    if (!result || result.kind === 'refused') throw new Error('create: refused without admission control');
+    if (result.kind === 'key-reused') return result;
+    const stored = await this.find(tenantId, result.kind === 'created' ? run.id : result.run.id);
+    if (!stored) throw new Error(`create: run ${run.id} not found after its commit`);
+    return { kind: result.kind, run: stored };
+  }
+
+  /**
+   * Group commit of submissions (one tenant's, in arrival order): ONE transaction admits them
+   * (the tenant's waiting runs counted once; beyond `maxWaiting` an item is refused, nothing stored
+   * for it), claims their Idempotency-Keys in one statement, and inserts the new runs with their
+   * first transition in one statement (INSERT … SELECT FROM unnest, the transition from a CTE over
+   * the inserted rows). Same rows, same guarantees as `create` — the caller answers 202 only after
+   * this commit — at a handful of round trips per batch instead of eight per run.
+   * A key seen twice in the batch: the first item claims it, the second replays it (or is refused
+   * as reused), exactly as two sequential submissions would be.
+   */
+  async createMany(tenantId: TenantId, items: readonly BatchSubmission[], maxWaiting: number, waitingWhere: string): Promise<BatchCreateResult[]> {
+    return withTenant(this.dataSource, tenantId, async (m): Promise<BatchCreateResult[]> => {
+      const counted = (await m.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM runs WHERE tenant_id = $1 AND ${waitingWhere} LIMIT $2) w`, [tenantId, maxWaiting])) as { n: number }[];
+      const waiting = counted[0]?.n ?? 0;
+      const results: (BatchCreateResult | undefined)[] = items.map((_, i) => (waiting + i >= maxWaiting ? { kind: 'refused', waiting: waiting + i } : undefined));
+      const admitted = items.map((item, i) => ({ item, i })).filter(({ i }) => results[i] === undefined);
+
+      // Keys: the first item of each key in the batch tries to claim it; the others replay.
+      const firstOfKey = new Map<string, number>();
+      for (const { item, i } of admitted) if (item.idempotency && !firstOfKey.has(item.idempotency.key)) firstOfKey.set(item.idempotency.key, i);
+      const claimed = new Set<string>();
+      if (firstOfKey.size > 0) {
+        const claims = [...firstOfKey.values()].map((i) => items[i]!);
+        const rows = (await m.query(
+          `INSERT INTO run_idempotency_keys (tenant_id, key, request_hash, run_id)
+           SELECT $1, k, h, r FROM unnest($2::text[], $3::text[], $4::uuid[]) AS t(k, h, r)
+           ON CONFLICT DO NOTHING RETURNING key`,
+          [tenantId, claims.map((c) => c.idempotency!.key), claims.map((c) => c.idempotency!.requestHash), claims.map((c) => c.run.id)],
+        )) as { key: string }[];
+        for (const r of rows) claimed.add(r.key);
+      }
+      const creating = admitted.filter(({ item, i }) => !item.idempotency || (claimed.has(item.idempotency.key) && firstOfKey.get(item.idempotency.key) === i));
+      if (creating.length > 0) {
+        const runs = creating.map(({ item }) => item.run);
+        await m.query(
+          `WITH inserted AS (
+             INSERT INTO runs (id, tenant_id, agent, version, artifact_hash, status, priority, input, trace_id, correlation_id, requested_by, deployment_id, canary, trigger, attempts, transition_seq)
+             SELECT id, $1, agent, version, artifact_hash, 'queued', priority, input, trace_id, correlation_id, requested_by, deployment_id, canary, trigger, 0, 1
+               FROM unnest($2::uuid[], $3::text[], $4::int[], $5::text[], $6::text[], $7::jsonb[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[])
+                 AS t(id, agent, version, artifact_hash, priority, input, trace_id, correlation_id, requested_by, deployment_id, canary, trigger)
+             RETURNING id, tenant_id, created_at
+           )
+           INSERT INTO run_transitions (run_id, seq, tenant_id, from_status, to_status, at, attempt, worker_id, reason, code)
+           SELECT id, 1, tenant_id, NULL, 'queued', created_at, 0, '', 'submitted', '' FROM inserted`,
+          [
+            tenantId,
+            runs.map((r) => r.id),
+            runs.map((r) => r.agent),
+            runs.map((r) => r.version),
+            runs.map((r) => r.artifactHash),
+            runs.map((r) => r.priority ?? 'normal'),
+            runs.map((r) => JSON.stringify(r.input)),
+            runs.map((r) => r.traceId),
+            runs.map((r) => r.correlationId),
+            runs.map((r) => r.requestedBy ?? ''),
+            runs.map((r) => r.deploymentId ?? ''),
+            runs.map((r) => r.canary ?? false),
+            runs.map((r) => r.trigger ?? 'api'),
+          ],
+        );
+        for (const { i } of creating) results[i] = { kind: 'created' };
+      }
+      // Everything else with a key: an earlier submission (before or in this batch) holds it.
+      const replaying = admitted.filter(({ i }) => results[i] === undefined);
+      if (replaying.length > 0) {
+        const keys = [...new Set(replaying.map(({ item }) => item.idempotency!.key))];
+        const held = (await m.query(
+          `SELECT k.key, k.request_hash, r.id, r.status, r.agent, r.version, r.priority
+             FROM run_idempotency_keys k JOIN runs r ON r.tenant_id = k.tenant_id AND r.id = k.run_id
+            WHERE k.tenant_id = $1 AND k.key = ANY($2::text[])`,
+          [tenantId, keys],
+        )) as { key: string; request_hash: string; id: string; status: RunStatus; agent: string; version: number; priority: RunPriority }[];
+        const byKey = new Map(held.map((h) => [h.key, h]));
+        for (const { item, i } of replaying) {
+          const h = byKey.get(item.idempotency!.key);
+          if (!h) throw new Error(`idempotency key ${item.idempotency!.key} neither claimed nor held`);
+          results[i] = h.request_hash !== item.idempotency!.requestHash ? { kind: 'key-reused', runId: h.id } : { kind: 'replayed', run: { id: h.id, status: h.status, agent: h.agent, version: h.version, priority: h.priority } };
         }
       }
-      const entity = m.create(RunEntity, {
-        ...run,
-        priority: run.priority ?? 'normal',
-        requestedBy: run.requestedBy ?? '',
-        deploymentId: run.deploymentId ?? '',
-        canary: run.canary ?? false,
-        trigger: run.trigger ?? 'api',
-        waitingFor: null,
-        tenantId,
-        status: 'queued',
-        attempts: 0,
-        output: null,
-        error: null,
-        toolCalls: null,
-        usage: null,
-        queuedAt: null,
-        startedAt: null,
-        finishedAt: null,
-        workerId: null,
-        transitionSeq: 1,
-      });
-      await m.insert(RunEntity, entity);
-      const created = await m.findOneByOrFail(RunEntity, { tenantId, id: run.id });
-      await m.insert(RunTransitionEntity, { runId: run.id, seq: 1, tenantId, fromStatus: null, toStatus: 'queued', at: created.createdAt, attempt: 0, workerId: '', reason: 'submitted', code: '' });
-      return { kind: 'created', run: created };
+      return results as BatchCreateResult[];
     });
-    return result;
   }
 
   /** The agent's runs not yet final per version/artifact (one query on the partial index runs_open_by_version). */

@@ -25,6 +25,7 @@ import { MessageBus } from '@af/messaging';
 import { LOGGER, MetricsRegistry, RequestContext, currentTraceId, type Logger } from '@af/observability';
 import type { Counter, Histogram } from 'prom-client';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
+import { RunIntake } from './run-intake.js';
 import { routeRun } from './canary-routing.js';
 import { Dispatcher } from '../dispatch/dispatch.service.js';
 import { RunRepository, type SettleResult, type TransitionChange, type TransitionResult } from './run.repository.js';
@@ -32,6 +33,8 @@ import { CANCELLABLE_STATUSES, isFinalStatus, isRunStatus, type RunStatus } from
 import type { JsonValue, RunEntity, RunPriority } from '../persistence/run.entity.js';
 import type { RunTransitionEntity } from '../persistence/run-transition.entity.js';
 
+/** A `\u0000` escape in JSON text (an odd run of backslashes before it: `\\u0000` is a backslash and text). */
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 const AGENT_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** RFC 9110 token-ish: 1–255 printable ASCII characters (space through tilde). */
@@ -61,6 +64,7 @@ export class RunService {
     private readonly deployments: ActiveDeploymentRepository,
     private readonly bus: MessageBus,
     private readonly dispatcher: Dispatcher,
+    private readonly intake: RunIntake,
     metrics: MetricsRegistry,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -108,6 +112,8 @@ export class RunService {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw AppError.invalid('input must be a JSON object', '/input');
     }
+    // PostgreSQL's jsonb cannot hold U+0000: refused here (400) rather than failing the insert.
+    if (NUL_ESCAPE.test(request.inputJson)) throw AppError.invalid('input must not contain the character U+0000 (\\u0000)', '/input');
     const priority = request.priority || 'normal';
     if (!(PRIORITIES as readonly string[]).includes(priority)) throw AppError.invalid(`priority must be one of ${PRIORITIES.join(', ')}`, '/priority');
     const key = request.idempotencyKey;
@@ -117,16 +123,16 @@ export class RunService {
     const active = await this.deployments.find(tenantId, request.agent);
     if (!active) throw await this.whyNotDeployed(tenantId, request.agent);
 
-    // Admission control: a tenant with too many runs waiting for dispatch gets 429, nothing recorded.
-    await this.dispatcher.admit(tenantId);
     const runId = randomUUID();
     // Routed once, by run id (a canary takes its percentage), and pinned: every attempt, redelivery and
     // resume of the run executes this artifact (the dispatcher reads it from the run, never the registry).
     const route = routeRun(active, runId);
     const correlationId = RequestContext.current()?.correlationId ?? RequestContext.newCorrelationId();
-    const created = await this.runs.create(
-      tenantId,
-      {
+    // Admission (a tenant with too many runs waiting for dispatch gets 429, nothing recorded), the
+    // Idempotency-Key and the run with its first transition: one transaction, shared with the
+    // submissions of this tenant that arrive meanwhile (group commit, run-intake.ts).
+    const created = await this.intake.submit(tenantId, {
+      run: {
         id: runId,
         agent: request.agent,
         version: route.version,
@@ -140,8 +146,8 @@ export class RunService {
         priority: priority as RunPriority,
         requestedBy: request.caller?.subject ?? '',
       },
-      key ? { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } : undefined,
-    );
+      ...(key ? { idempotency: { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } } : {}),
+    });
     if (created.kind === 'key-reused') {
       throw new AppError(ErrorCode.IdempotencyKeyReused, `Idempotency-Key "${key}" was used for a different request (run ${created.runId}); use a new key for a new request`, { path: '/idempotencyKey' });
     }
@@ -151,12 +157,11 @@ export class RunService {
       this.logger.info({ runId: created.run.id }, 'submission replayed by Idempotency-Key');
       return { runId: created.run.id, status: created.run.status, agent: created.run.agent, version: created.run.version, replayed: true, priority: created.run.priority };
     }
-    const run = created.run;
     this.transitions.inc({ to: 'queued' });
     // The run is recorded (the outbox): the dispatcher hands it to the work queue when its tenant has a free slot.
     this.dispatcher.trigger();
     this.submitted.inc({ agent: request.agent, canary: String(route.canary) });
-    this.logger.info({ runId: run.id, agent: request.agent, version: route.version, deploymentId: route.deploymentId, canary: route.canary, trigger, priority }, 'run queued');
+    this.logger.info({ runId, agent: request.agent, version: route.version, deploymentId: route.deploymentId, canary: route.canary, trigger, priority }, 'run queued');
     return { runId, status: 'queued', agent: request.agent, version: route.version, replayed: false, priority };
   }
 

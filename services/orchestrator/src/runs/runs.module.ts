@@ -5,6 +5,7 @@ import { RunOutboxRelay } from './run-outbox.relay.js';
 import { ActiveDeploymentRepository } from './active-deployment.repository.js';
 import { RunHandler } from './run.handler.js';
 import { RunRepository } from './run.repository.js';
+import { RunIntake } from './run-intake.js';
 import { RunService } from './run.service.js';
 
 @Module({})
@@ -16,7 +17,7 @@ export class RunsModule {
       global: true,
       exports: [RunService],
       controllers: [RunHandler],
-      providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunRepository, ActiveDeploymentRepository, RunOutboxRelay, IdempotencyKeySweeper],
+      providers: [{ provide: ORCHESTRATOR_OPTIONS, useValue: options }, RunService, RunIntake, RunRepository, ActiveDeploymentRepository, RunOutboxRelay, IdempotencyKeySweeper],
     };
   }
 }
