@@ -39,18 +39,18 @@ export class JournalService {
     if (!KINDS.has(request.kind)) throw AppError.invalid(`step kind must be model, tool, approval or memory, got "${request.kind}"`, '/kind');
     if (!request.name) throw AppError.invalid('step name is required', '/name');
     if (!SHA256_HEX.test(request.requestHash)) throw AppError.invalid('requestHash must be a sha-256 in lowercase hex', '/requestHash');
-    const { status, step: existing } = await this.journal.statusAndStep(tenantId, request.runId, request.seq);
+    // One statement: the run's status, the step as stored before, and the step recorded as started
+    // unless the run is stopped or the step completed.
+    const start = { seq: request.seq, kind: request.kind as StepKind, name: request.name, requestHash: request.requestHash, attempt: request.attempt, workerId: request.workerId };
+    const { status, before, started } = await this.journal.begin(tenantId, request.runId, start, [...STOPPED]);
     // Another tenant's run is indistinguishable from a missing one.
     if (status === null) throw AppError.notFound(`run ${request.runId}`, '/runId');
     if (STOPPED.has(status)) return { decision: 'cancelled' };
-
-    const start = { seq: request.seq, kind: request.kind as StepKind, name: request.name, requestHash: request.requestHash, attempt: request.attempt, workerId: request.workerId };
-    if (existing?.state === 'completed') return this.replay(existing, request);
-    const started = await this.journal.start(tenantId, request.runId, start);
+    if (before?.state === 'completed') return this.replay(before, request);
     if (started) return { decision: 'proceed', step: toRunStep(started) };
-    // Completed between our read and our write (another delivery of the same run).
+    // Completed between the statement's snapshot and its write (another delivery of the same run).
     const completed = await this.journal.find(tenantId, request.runId, request.seq);
-    if (!completed) throw new AppError(ErrorCode.Unavailable, `step ${request.runId}/${request.seq} could not be recorded; retry`);
+    if (completed?.state !== 'completed') throw new AppError(ErrorCode.Unavailable, `step ${request.runId}/${request.seq} could not be recorded; retry`);
     return this.replay(completed, request);
   }
 

@@ -29,7 +29,7 @@ describe('orchestrator: row-level security on runs and their tables, as the serv
       runIds.set(tenantId, id);
       const run = { id, agent: 'lead-qualifier', version: 1, artifactHash: `sha256:${'a'.repeat(64)}`, input: {}, traceId: 't', correlationId: 'c' };
       expect((await runs.create(tenantId, run, { key: `k-${id}`, requestHash: 'h' })).kind).toBe('created');
-      await journal.start(tenantId, id, { seq: 1, kind: 'tool', name: 'score_lead', requestHash: 'r', attempt: 1, workerId: 'w-1' });
+      await journal.begin(tenantId, id, { seq: 1, kind: 'tool', name: 'score_lead', requestHash: 'r', attempt: 1, workerId: 'w-1' }, []);
     }
   });
 
