@@ -278,7 +278,9 @@ export class RunRepository {
       code: change.code ?? '',
     });
     await m.insert(RunTransitionEntity, transition);
-    return { moved: true, from, run: await m.findOneByOrFail(RunEntity, { tenantId, id: runId }), transition };
+    // The row as now stored, without reading it back: the locked row plus what this update wrote
+    // (updated_at excepted — the database's own, and read by nobody).
+    return { moved: true, from, run: Object.assign(run, patch), transition };
   }
 
   /**
