@@ -33,6 +33,13 @@ describe(MicroBatcher.name, () => {
     expect(down.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : 'ok'))).toEqual(['store down', 'store down']);
   });
 
+  it('bounds a batch by weight too (always at least one item, even one over the bound)', async () => {
+    const batches: number[][] = [];
+    const sut = new MicroBatcher<number>(async (items) => (batches.push(items), items.map(() => undefined)), { maxSize: 10, maxWeight: 10, weigh: (n) => n });
+    await Promise.all([4, 5, 2, 30, 1, 1].map((n) => sut.add(n)));
+    expect(batches).toEqual([[4, 5], [2], [30], [1, 1]]);
+  });
+
   it('refuses a write that answers for the wrong number of items', async () => {
     const sut = new MicroBatcher<number>(async () => [undefined], { maxSize: 5 });
     await expect(Promise.all([sut.add(1), sut.add(2)])).rejects.toThrow(/1 outcomes for 2 items/);

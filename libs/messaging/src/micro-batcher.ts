@@ -4,9 +4,12 @@
  */
 export type ItemOutcome = Error | undefined;
 
-export interface MicroBatcherOptions {
+export interface MicroBatcherOptions<T = unknown> {
   /** Most items one flush writes. */
   maxSize: number;
+  /** With `weigh`: the most weight (e.g. bytes) one flush writes — always at least one item. */
+  maxWeight?: number;
+  weigh?: (item: T) => number;
 }
 
 interface Waiting<T> {
@@ -34,7 +37,7 @@ export class MicroBatcher<T> {
 
   constructor(
     private readonly write: (items: T[]) => Promise<ItemOutcome[]>,
-    private readonly options: MicroBatcherOptions,
+    private readonly options: MicroBatcherOptions<T>,
   ) {
     if (!Number.isInteger(options.maxSize) || options.maxSize < 1) throw new Error(`MicroBatcher: maxSize must be a positive integer (got ${options.maxSize})`);
   }
@@ -66,10 +69,25 @@ export class MicroBatcher<T> {
     });
   }
 
+  /** How many of the pending items the next flush takes: up to maxSize, and maxWeight when items are weighed. */
+  private batchLength(): number {
+    const { maxSize, maxWeight, weigh } = this.options;
+    if (!weigh || maxWeight === undefined) return maxSize;
+    let weight = 0;
+    let n = 0;
+    for (const w of this.pending) {
+      if (n >= maxSize) break;
+      weight += weigh(w.item);
+      if (n > 0 && weight > maxWeight) break;
+      n++;
+    }
+    return n;
+  }
+
   private async flush(): Promise<void> {
     if (this.flushing || this.pending.length === 0) return;
     this.flushing = true;
-    const batch = this.pending.splice(0, this.options.maxSize);
+    const batch = this.pending.splice(0, this.batchLength());
     try {
       let outcomes: ItemOutcome[];
       try {

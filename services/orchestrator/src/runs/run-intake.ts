@@ -5,11 +5,14 @@ import { LOGGER, type Logger } from '@af/observability';
 import { Dispatcher } from '../dispatch/dispatch.service.js';
 import { RunRepository, type BatchCreateResult, type BatchSubmission } from './run.repository.js';
 
-/** Submissions one transaction records at most. */
+/** Submissions one transaction records at most, and the most input JSON it carries (one statement's parameters). */
 const MAX_BATCH = 128;
+const MAX_BATCH_INPUT_BYTES = 4 * 1_048_576;
 
 interface Pending {
   submission: BatchSubmission;
+  /** The input as the statement will carry it (JSON text), measured once. */
+  inputBytes: number;
   result?: BatchCreateResult;
 }
 
@@ -35,10 +38,10 @@ export class RunIntake {
   async submit(tenantId: TenantId, submission: BatchSubmission): Promise<Exclude<BatchCreateResult, { kind: 'refused' }>> {
     let batcher = this.batchers.get(tenantId);
     if (!batcher) {
-      batcher = new MicroBatcher<Pending>((items) => this.write(tenantId, items), { maxSize: MAX_BATCH });
+      batcher = new MicroBatcher<Pending>((items) => this.write(tenantId, items), { maxSize: MAX_BATCH, maxWeight: MAX_BATCH_INPUT_BYTES, weigh: (p) => p.inputBytes });
       this.batchers.set(tenantId, batcher);
     }
-    const pending: Pending = { submission };
+    const pending: Pending = { submission, inputBytes: submission.inputJson?.length ?? 0 };
     try {
       await batcher.add(pending);
     } finally {

@@ -55,6 +55,8 @@ export type CreateResult =
 /** One submission of a group commit (`createMany`). */
 export interface BatchSubmission {
   run: NewRun;
+  /** `run.input` as the JSON text it was submitted as (stored as is: jsonb normalizes it); stringified when absent. */
+  inputJson?: string;
   idempotency?: { key: string; requestHash: string };
 }
 
@@ -168,7 +170,7 @@ export class RunRepository {
             runs.map((r) => r.version),
             runs.map((r) => r.artifactHash),
             runs.map((r) => r.priority ?? 'normal'),
-            runs.map((r) => JSON.stringify(r.input)),
+            creating.map(({ item }) => item.inputJson ?? JSON.stringify(item.run.input)),
             runs.map((r) => r.traceId),
             runs.map((r) => r.correlationId),
             runs.map((r) => r.requestedBy ?? ''),

@@ -146,6 +146,7 @@ export class RunService {
         priority: priority as RunPriority,
         requestedBy: request.caller?.subject ?? '',
       },
+      inputJson: request.inputJson || '{}',
       ...(key ? { idempotency: { key, requestHash: contentHashOf({ agent: request.agent, input, priority }) } } : {}),
     });
     if (created.kind === 'key-reused') {
