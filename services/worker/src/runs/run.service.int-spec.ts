@@ -142,7 +142,8 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
     });
     try {
       const outcome = await client.outcomeOf(runId, 60_000);
-      expect(outcome).toMatchObject({ kind: 'succeeded', event: { attempt: expect.any(Number) } });
+      expect(outcome.kind).toBe('succeeded');
+      if (outcome.kind !== 'succeeded') return;
       expect(outcome.event.attempt).toBeGreaterThan(1);
       // The stored tool result is the one made once the platform answered (1 episode → score 3), never the swallowed failure's.
       expect(outcome.event.toolCalls).toMatchObject([{ tool: 'score_lead', resultJson: '{"score":3}', error: '' }]);
