@@ -115,8 +115,8 @@ up() {
     if running "$svc"; then echo "mesh: $svc already running (pid $(cat "$PIDS/$svc.pid"))"; continue; fi
     # One run's log per file; the previous run's is kept beside it (.log.1), nothing older.
     [[ -s "$LOGS/$svc.log" ]] && mv -f "$LOGS/$svc.log" "$LOGS/$svc.log.1"
-    # AF_NODE_FLAGS_<service> adds node flags to one service (e.g. AF_NODE_FLAGS_orchestrator="--cpu-prof --cpu-prof-dir=.state/prof").
-    extra_flags_var="AF_NODE_FLAGS_$svc"
+    # AF_NODE_FLAGS_<service> adds node flags to one service (e.g. AF_NODE_FLAGS_orchestrator="--cpu-prof --cpu-prof-dir=.state/prof"; a dash in the name is an underscore).
+    extra_flags_var="AF_NODE_FLAGS_${svc//-/_}"
     env ${EXTRA_ENV[$svc]:-} HTTP_PORT="${PORTS[$svc]}" nohup node $NODE_FLAGS_ALL ${NODE_FLAGS[$svc]:-} ${!extra_flags_var:-} "services/$svc/dist/main.js" >>"$LOGS/$svc.log" 2>&1 &
     echo $! >"$PIDS/$svc.pid"
     echo "mesh: started $svc (pid $!, http://127.0.0.1:${PORTS[$svc]}, log .state/logs/$svc.log)"
