@@ -84,11 +84,18 @@ export class RunService {
     });
     // A read-only memory agent's run is not remembered at all (memory skips its events).
     const memoryReadOnly = !(artifact instanceof AppError) && artifact.context?.memory?.readOnly === true;
-    await dependency(`publish RunStarted ${run.runId}`, () => this.bus.publish(
+    // RunStarted is stored while the first steps run (its JetStream ack is not waited for here: one
+    // round trip less on every run's latency) and waited for before the outcome is published — a
+    // run's started event is always stored before its outcome, and one that cannot be stored (the
+    // broker away past the retry deadline) hands the run back like any dependency. Nothing else
+    // depends on it: each step's begin reads the run's status from the orchestrator itself.
+    const startedStored = dependency(`publish RunStarted ${run.runId}`, () => this.bus.publish(
       'af.v1.runs.event.started',
       { runId: run.runId, attempt: deliveryCount, workerId: this.messaging.instanceId, atMs: BigInt(Date.now()), agent: run.agent, version: run.version, memoryReadOnly },
       { msgId: `run-started:${run.runId}:${deliveryCount}`, tenantId },
     ));
+    // Observed below on every path that publishes an outcome; a run stopped or parked meanwhile leaves it to finish on its own.
+    startedStored.catch(() => undefined);
     let toolCalls: ToolCallRecord[] = [];
     let usage: RunUsage | undefined;
     try {
@@ -123,6 +130,7 @@ export class RunService {
         { msgId: `run-finished:${run.runId}`, tenantId },
       );
       // Still not stored past the deadline: handed back below; the redelivery replays every step.
+      await startedStored;
       await dependency(`publish RunSucceeded ${run.runId}`, succeeded);
       this.finished('succeeded', started);
       this.logger.info({ runId: run.runId, agent: run.agent, version: run.version, toolCalls: toolCalls.length, ms: performance.now() - started }, 'run succeeded');
@@ -142,6 +150,9 @@ export class RunService {
       }
       if (appError.code === ErrorCode.Internal) this.logger.error({ err: error, runId: run.runId }, 'run failed with an internal error');
       const bounded = boundFailed(appError, toolCalls, this.limits);
+      await startedStored.catch((unstored: unknown) => {
+        throw new AppError(ErrorCode.Unavailable, `run handed back: its RunStarted could not be stored (${toAppError(unstored).message})`, { cause: unstored });
+      });
       const failed = () => this.bus.publish(
         'af.v1.runs.event.failed',
         this.redaction.redactDeep(run.runId, {
