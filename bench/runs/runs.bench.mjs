@@ -487,7 +487,7 @@ function writeReport() {
     `Code: ${code}.`,
     `Versions: Node ${results.versions.node}, ${results.versions.nats}, nats.js (@nats-io/jetstream) ${results.versions.natsJs}, Redis ${results.versions.redis}, PostgreSQL ${results.versions.postgres}, BullMQ ${results.versions.bullmq}, pg-boss ${results.versions.pgBoss}.`,
     '',
-    `Command: \`flock /work/tmp/mesh.lock npm run bench:runs\` (${envLine}; BENCH_SYSTEMS=${SYSTEMS.join(',')}${USE_RUNNING ? ', BENCH_USE_RUNNING_MESH=1' : ''}).`,
+    `Command: \`npm run bench:runs\` (${envLine}; BENCH_SYSTEMS=${SYSTEMS.join(',')}${USE_RUNNING ? ', BENCH_USE_RUNNING_MESH=1' : ''}).`,
     withMesh
       ? `The mesh: ${meshStartedHere ? `started by the bench with \`AF_SKIP_BUILD=0 bash scripts/mesh.sh up\` (every service from a fresh build, LOG_LEVEL info as mesh.sh sets it) with WORKER_RUN_CONCURRENCY=${WORKER_RUN_CONCURRENCY} (default 64; set for (f), and in force for (e) too, where at most ${IN_FLIGHT} runs exist at once), ORCHESTRATOR_TENANT_CONCURRENCY_OVERRIDES giving the (e) tenant ${IN_FLIGHT} and the (f) tenant ${F_IN_FLIGHT + 100} runs at once (default 8 per tenant), AF_MODEL_PROVIDERS naming the FakeProvider for (f); stopped at the end with \`bash scripts/mesh.sh down\`` : 'the one already running (BENCH_USE_RUNNING_MESH=1), with whatever settings it was started with'}.`
       : 'No mesh (BENCH_SYSTEMS without e and f).',
