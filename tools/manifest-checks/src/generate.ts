@@ -93,7 +93,8 @@ function deployment(s: ServiceName, stores: DataStore[]): Obj {
               image: `agent-factory/${s}:0.1.0`,
               imagePullPolicy: 'IfNotPresent',
               // isolated-vm (tool sandbox) needs V8's startup snapshot off; harmless elsewhere.
-              command: ['node', '--no-node-snapshot', `services/${s}/dist/main.js`],
+              // --expose-gc: the idle-heap trim (libs/runtime idle-heap-trim.ts) collects once a service is idle.
+              command: ['node', '--no-node-snapshot', '--expose-gc', `services/${s}/dist/main.js`],
               ports: [{ name: 'http', containerPort: port, protocol: 'TCP' }],
               envFrom: [{ configMapRef: { name: 'af-config' } }],
               env: env(s, stores),
