@@ -6,7 +6,7 @@ export { dropSchema, deleteRedisKeys, until } from './cleanup.js';
 export { newTestNamespace, deleteNamespace } from './namespace.js';
 export { nearValidBlueprint, mutatedBlueprint, mutation, applyMutation } from './blueprint-arbitraries.js';
 export { leadQualifier, SCORE_LEAD_CODE, type LeadQualifierOptions } from './blueprints.js';
-export { startServiceProcess, startSecretsProcess, freePort, type ServiceProcess } from './service-process.js';
+export { startAll, startServiceProcess, startSecretsProcess, freePort, type ServiceProcess } from './service-process.js';
 export { startOwnRedis, startOwnNats, type OwnServer } from './own-server.js';
 export { OtlpReceiver, decodeExportTraceRequest, OTLP_RECEIVER_MAX_BODY_BYTES, type ReceivedSpan } from './otlp-receiver.js';
 export { FakeProvider, hasToolResult, type Behaviour, type RecordedRequest, type Usage as FakeUsage } from './fake-model-provider.js';

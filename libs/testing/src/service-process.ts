@@ -33,20 +33,24 @@ export async function startServiceProcess(service: string, env: Record<string, s
   const child: ChildProcess = spawn(process.execPath, [...nodeFlags, join(root, 'services', service, 'dist', 'main.js')], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  // The service logs (JSON lines, LOG_LEVEL warn) to stdout: its tail is kept so that a boot that
+  // ends in `process.exit(1)` after logging why (a failed migration, a config error) says why.
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-4_000)));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = `http://127.0.0.1:${port}`;
   // Generous: on a loaded 2-core CI machine a service's boot (migrations included) took over 30 s.
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} during boot: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode} during boot: ${stderr}${stdout ? `\n(its last log lines)\n${stdout}` : ''}`);
     if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`${service} was not ready in 60 s: ${stderr}`);
+      throw new Error(`${service} was not ready in 60 s: ${stderr}${stdout ? `\n(its last log lines)\n${stdout}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -59,6 +63,25 @@ export async function startServiceProcess(service: string, env: Record<string, s
       }
     },
   };
+}
+
+/**
+ * Starts several processes at once (e.g. `startAll([startCompilationProcess(), startServiceProcess('metering')])`).
+ * When one fails to start, the others that did start are stopped before the error is thrown: a
+ * test file whose `beforeAll` failed must not leave its services serving the jest worker's NATS
+ * namespace (against its own schema) to the test files that run after it in the same worker.
+ */
+export async function startAll<T extends readonly unknown[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starting);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (!failed) return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+  await Promise.all(
+    settled.map(async (s) => {
+      const value = s.status === 'fulfilled' ? (s.value as { stop?: () => Promise<unknown> } | undefined) : undefined;
+      if (value && typeof value.stop === 'function') await value.stop().catch(() => undefined);
+    }),
+  );
+  throw failed.reason;
 }
 
 /**

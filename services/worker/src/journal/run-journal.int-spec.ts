@@ -6,7 +6,7 @@ import { consumers, parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { processNamespace } from '@af/messaging';
 import type { RunningService } from '@af/runtime';
-import { dropSchema, leadQualifier, testTenant, uniqueName, until } from '@af/testing';
+import { dropSchema, leadQualifier, testTenant, uniqueName, until, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
 
@@ -89,7 +89,7 @@ describe('step journal in the worker: redelivered runs replay stored steps (real
   const run = (agent: string) => client.bus.request('af.v1.runs.get', { runId: agent }, { tenantId: tenant });
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), effects.start()]);
+    [compilation, orchestrator] = await startAll([startCompilationProcess(), startOrchestratorProcess(), effects.start()]);
     client = await connectClient();
   }, 90_000);
 

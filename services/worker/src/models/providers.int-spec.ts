@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { FakeProvider, hasToolResult, leadQualifier, startSecretsProcess, startServiceProcess, testTenant, until, type Behaviour, type ServiceProcess } from '@af/testing';
+import { FakeProvider, hasToolResult, leadQualifier, startSecretsProcess, startServiceProcess, testTenant, until, type Behaviour, type ServiceProcess, startAll } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, type RunOutcome } from '../test/harness.js';
@@ -37,7 +37,7 @@ describe('model providers over their wire protocols (local fake servers), the ro
   const metrics = async () => fetch(`${await worker.app.getUrl()}/metrics`).then((r) => r.text());
 
   beforeAll(async () => {
-    [compilation, orchestrator, metering, secrets] = await Promise.all([
+    [compilation, orchestrator, metering, secrets] = await startAll([
       startCompilationProcess(),
       startOrchestratorProcess(),
       startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId } from '@af/contracts';
 import type { RunningService } from '@af/runtime';
-import { FakeProvider, hasToolResult, leadQualifier, startServiceProcess, testTenant, type ServiceProcess } from '@af/testing';
+import { FakeProvider, hasToolResult, leadQualifier, startServiceProcess, testTenant, type ServiceProcess, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 
 describe('model attempts are journal steps: a redelivered run does not call a model again for a step it has', () => {
@@ -17,7 +17,7 @@ describe('model attempts are journal steps: a redelivered run does not call a mo
   const saved = process.env['AF_MODEL_PROVIDERS'];
 
   beforeAll(async () => {
-    [compilation, orchestrator, metering] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' })]);
+    [compilation, orchestrator, metering] = await startAll([startCompilationProcess(), startOrchestratorProcess(), startServiceProcess('metering', { DATABASE_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test' })]);
     client = await connectClient();
     [busy, oai] = await Promise.all([FakeProvider.start('openai'), FakeProvider.start('openai')]);
     const price = { inputPerMTok: 1, outputPerMTok: 1 };

@@ -6,7 +6,7 @@ import { AuditEventSchema, consumers, parseTenantId, type AuditEvent, type Escal
 import { ErrorCode, isAppError } from '@af/errors';
 import { decode, processNamespace } from '@af/messaging';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, startServiceProcess, testTenant, until, type ServiceProcess } from '@af/testing';
+import { leadQualifier, startServiceProcess, testTenant, until, type ServiceProcess, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 import { SafeFetch } from '../tools/safe-fetch.js';
 
@@ -96,7 +96,7 @@ describe('governance in the worker: policy decisions, runs parked on approvals a
   };
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess(), effects.start()]);
+    [compilation, orchestrator] = await startAll([startCompilationProcess(), startOrchestratorProcess(), effects.start()]);
     client = await connectClient();
     governance = await startGovernanceProcess();
     worker = await startWorker({ timeoutMs: 30_000, memoryLimitMb: 32, fetch: fetch() });

@@ -2,7 +2,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId } from '@af/contracts';
-import { freePort, leadQualifier, testTenant, until } from '@af/testing';
+import { freePort, leadQualifier, testTenant, until, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess } from '../test/harness.js';
 
 const root = join(process.cwd(), '..', '..');
@@ -36,7 +36,7 @@ describe('SIGTERM to a busy worker process', () => {
   const tenant = parseTenantId(testTenant());
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
+    [compilation, orchestrator] = await startAll([startCompilationProcess(), startOrchestratorProcess()]);
     client = await connectClient();
   }, 90_000);
 

@@ -3,7 +3,7 @@ import { parseTenantId, type TenantId } from '@af/contracts';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { consumerLoad, processNamespace } from '@af/messaging';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { FakeProvider, startServiceProcess, testTenant, until, type ServiceProcess } from '@af/testing';
+import { FakeProvider, startServiceProcess, testTenant, until, type ServiceProcess, startAll } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess, startOrchestratorProcess } from '../test/harness.js';
@@ -48,7 +48,7 @@ describe('one worker keeps its runs in flight while each waits on its model (rea
 
   beforeAll(async () => {
     const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-    [compilation, orchestrator, metering] = await Promise.all([
+    [compilation, orchestrator, metering] = await startAll([
       startCompilationProcess(),
       startOrchestratorProcess({ ORCHESTRATOR_TENANT_CONCURRENCY_OVERRIDES: `${tenant}=${RUNS + 100}`, ORCHESTRATOR_TENANT_MAX_QUEUED: String(RUNS + 100) }),
       startServiceProcess('metering', { DATABASE_URL: databaseUrl, ...(process.env['AF_TEST_METERING_MAX_IN_FLIGHT'] ? { NATS_MAX_REQUESTS_IN_FLIGHT: process.env['AF_TEST_METERING_MAX_IN_FLIGHT'] } : {}) }),

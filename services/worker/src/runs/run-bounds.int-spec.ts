@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseTenantId, type TenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, testTenant } from '@af/testing';
+import { leadQualifier, testTenant, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 
 /**
@@ -23,7 +23,7 @@ describe('worker: bounded run events against real NATS and the real compilation 
   const execute = (agent: string, artifactHash: string, input: unknown, tenantId: TenantId = tenant) => client.submit(tenantId, agent, artifactHash, input);
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
+    [compilation, orchestrator] = await startAll([startCompilationProcess(), startOrchestratorProcess()]);
     client = await connectClient();
     worker = await startWorker({ timeoutMs: 1_500, memoryLimitMb: 64 });
   }, 60_000);

@@ -6,7 +6,7 @@ import { Headers, ListEpisodesReplySchema, consumers, parseTenantId, type Tenant
 import { processNamespace } from '@af/messaging';
 import { ErrorCode } from '@af/errors';
 import type { RunningService } from '@af/runtime';
-import { leadQualifier, testTenant, until } from '@af/testing';
+import { leadQualifier, testTenant, until, startAll } from '@af/testing';
 import { connectClient, startCompilationProcess, startOrchestratorProcess, startWorker } from '../test/harness.js';
 
 /** The example blueprint; this test's tool scores a lead by message length + 1. */
@@ -25,7 +25,7 @@ describe('worker end to end: real compilation service, real worker, NATS JetStre
   const execute = (agent: string, artifactHash: string, input: unknown, tenantId: TenantId = tenant) => client.submit(tenantId, agent, artifactHash, input);
 
   beforeAll(async () => {
-    [compilation, orchestrator] = await Promise.all([startCompilationProcess(), startOrchestratorProcess()]);
+    [compilation, orchestrator] = await startAll([startCompilationProcess(), startOrchestratorProcess()]);
     client = await connectClient();
     worker = await startWorker({ timeoutMs: 500, memoryLimitMb: 16 });
   }, 60_000);

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { parseTenantId } from '@af/contracts';
 import { ErrorCode } from '@af/errors';
 import { bootstrapService, type RunningService } from '@af/runtime';
-import { dropSchema, leadQualifier, startServiceProcess, testTenant, uniqueName, type ServiceProcess } from '@af/testing';
+import { dropSchema, leadQualifier, startServiceProcess, testTenant, uniqueName, type ServiceProcess, startAll } from '@af/testing';
 import { AppModule } from '../app.module.js';
 import { loadWorkerConfig } from '../config.js';
 import { connectClient, startCompilationProcess } from '../test/harness.js';
@@ -157,7 +157,7 @@ describe('tool credentials: secrets injected into outgoing calls, redacted every
   };
 
   beforeAll(async () => {
-    [compilation, orchestrator, secrets] = await Promise.all([startCompilationProcess(), startOrchestrator(orchestratorSchema), startSecrets(uniqueName('af_worker_secrets_test')), echo.start()]);
+    [compilation, orchestrator, secrets] = await startAll([startCompilationProcess(), startOrchestrator(orchestratorSchema), startSecrets(uniqueName('af_worker_secrets_test')), echo.start()]);
     client = await connectClient();
     worker = await startWorker(lines);
     const caller = { subject: 'dev@acme.example', roles: ['Developer'], permissions: ['ManageSecrets'] };
