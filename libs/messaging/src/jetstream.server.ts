@@ -195,12 +195,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         const result = await this.invoke(subject, payload, ctx);
         const reply = encode(def.response as DescMessage, (result ?? {}) as MessageInitShape<DescMessage>);
         assertFits(this.opts.connection, `the reply on ${subject}`, reply);
-        msg.respond(reply, { headers: statusHeaders('ok') });
+        // Replies of one event-loop turn leave in one socket write (turn-batch.ts); a closed connection drops them as before.
+        atTurnEnd(() => msg.respond(reply, { headers: statusHeaders('ok') })).catch(() => undefined);
         this.opts.metrics.messagesHandled.inc({ subject, outcome: 'ok' });
       } catch (error) {
         const appError = toAppError(error);
         this.logFailure(subject, appError, error);
-        msg.respond(this.errorReply(appError), { headers: statusHeaders('error') });
+        const errorReply = this.errorReply(appError);
+        atTurnEnd(() => msg.respond(errorReply, { headers: statusHeaders('error') })).catch(() => undefined);
         this.opts.metrics.messagesHandled.inc({ subject, outcome: appError.code });
       } finally {
         stop();

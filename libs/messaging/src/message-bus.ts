@@ -76,10 +76,12 @@ export class MessageBus {
       assertFits(this.nc, `the request on ${subject}`, data);
       let reply;
       try {
-        reply = await this.nc.request(processNamespace().subject(subject), data, {
+        // Sent at the end of this event-loop turn with every other request, publish and ack of the
+        // turn: one socket write for all of them (turn-batch.ts). The timeout starts with the send.
+        reply = await atTurnEnd(() => this.nc.request(processNamespace().subject(subject), data, {
           timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
           headers: hdrs,
-        });
+        }));
       } catch (error) {
         throw this.transportError(subject, def.owner, error);
       }

@@ -39,6 +39,7 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   private serial: Promise<unknown> = Promise.resolve();
   private rotation = 0;
   private depthObservedAt = 0;
+  private unconfirmedCheckedAt = 0;
   private readonly dispatched: Counter<'priority'>;
   private readonly refused: Counter;
   private readonly lag: Histogram<'priority'>;
@@ -113,15 +114,21 @@ export class Dispatcher implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** One pass (after any pass in flight in this process): re-publish unconfirmed claims, then claim every tenant's free slots and publish them interleaved. */
-  round(): Promise<DispatchRound> {
-    const next = this.serial.then(() => this.pass());
+  round(options: { republish?: boolean } = {}): Promise<DispatchRound> {
+    const next = this.serial.then(() => this.pass(options.republish === true));
     this.serial = next.catch(() => undefined);
     return next;
   }
 
-  private async pass(): Promise<DispatchRound> {
+  private async pass(republish: boolean): Promise<DispatchRound> {
     const round: DispatchRound = { published: [], failed: 0 };
-    await this.publishAll(await this.repository.unconfirmed(this.options.republishGraceMs, this.options.maxPerRound), round);
+    // Claims whose publish was not confirmed are due only after the grace period: looking for them
+    // in the outbox relay's passes and once per safety-net interval is enough (a pass runs on every
+    // submission and finished run — one transaction less per pass under load).
+    if (republish || Date.now() - this.unconfirmedCheckedAt >= this.options.intervalMs) {
+      this.unconfirmedCheckedAt = Date.now();
+      await this.publishAll(await this.repository.unconfirmed(this.options.republishGraceMs, this.options.maxPerRound), round);
+    }
     const tenants = await this.repository.tenantsWaiting();
     if (tenants.length > 0) {
       const start = this.rotation++ % tenants.length;

@@ -14,6 +14,6 @@ export class RunOutboxRelay {
 
   /** One pass; returns how many runs it published. */
   async relay(): Promise<number> {
-    return (await this.dispatcher.round()).published.length;
+    return (await this.dispatcher.round({ republish: true })).published.length;
   }
 }
