@@ -29,7 +29,19 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(service: string, env: Record<string, string> = {}, nodeFlags: string[] = []): Promise<ServiceProcess> {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', join(root, 'services', service, 'tsconfig.app.json')], { stdio: 'pipe' });
-  const port = await freePort();
+  // freePort() gives the port back before the service binds it: another process starting at the
+  // same moment (CI runs several test projects at once) can take it. Such a boot fails with
+  // EADDRINUSE and is retried on another port; any other failure is thrown at once.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launch(service, env, nodeFlags, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !error.message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function launch(service: string, env: Record<string, string>, nodeFlags: string[], port: number): Promise<ServiceProcess> {
   const child: ChildProcess = spawn(process.execPath, [...nodeFlags, join(root, 'services', service, 'dist', 'main.js')], {
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'warn', ...env, HTTP_PORT: String(port) },
