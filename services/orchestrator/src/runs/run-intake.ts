@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TenantId } from '@af/contracts';
+import { ErrorCode, toAppError } from '@af/errors';
 import { MicroBatcher } from '@af/messaging';
 import { LOGGER, type Logger } from '@af/observability';
 import { Dispatcher } from '../dispatch/dispatch.service.js';
@@ -60,7 +61,10 @@ export class RunIntake {
       items.forEach((p, i) => (p.result = results[i]));
       return items.map(() => undefined);
     } catch (error) {
-      if (items.length === 1) throw error;
+      // The database away (UNAVAILABLE/TIMEOUT) fails every submission alike: answered at once
+      // (503), not retried one by one — that would hold a batch of clients for a timeout each.
+      const code = toAppError(error).code;
+      if (items.length === 1 || code === ErrorCode.Unavailable || code === ErrorCode.Timeout) throw error;
       this.logger.warn({ tenantId, size: items.length, err: error }, 'a batch of submissions failed; each is tried alone');
       const outcomes: (Error | undefined)[] = [];
       for (const p of items) {
